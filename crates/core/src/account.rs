@@ -1,0 +1,80 @@
+//! Accounts, roles and the actor a request acts as.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// A role on this node. Roles are ordered by what they may do, except that a
+/// delegate is a contributor who also represents a country on a regional node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Reader,
+    Contributor,
+    Curator,
+    Delegate,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Reader, Role::Contributor, Role::Curator, Role::Delegate, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Contributor => "contributor",
+            Role::Curator => "curator",
+            Role::Delegate => "delegate",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Curators and administrators edit and publish anything on the node.
+    pub fn is_editor(self) -> bool {
+        matches!(self, Role::Curator | Role::Admin)
+    }
+
+    /// Everyone but a reader may write cases of their own.
+    pub fn can_author(self) -> bool {
+        !matches!(self, Role::Reader)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who is acting: a signed-in account with its role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: String,
+    pub role: Role,
+}
+
+/// An account as the API shows it (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub organisation: Option<String>,
+    pub disabled: bool,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl Account {
+    pub fn actor(&self) -> Actor {
+        Actor { account_id: self.id.clone(), role: self.role }
+    }
+}

@@ -1,0 +1,239 @@
+//! The case record: one public-sector innovation, with OPSI-aligned fields.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+
+use crate::text::Text;
+use crate::workflow::Status;
+
+/// Everything an author writes about a case: what create and update requests
+/// carry, and what a revision records. Vocabulary fields hold codes (see
+/// `GET /api/v1/vocabularies`); validation checks them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CaseContent {
+    /// Title per language; at least one language must have one.
+    pub title: Text,
+    /// One-paragraph summary per language.
+    pub summary: Text,
+    /// The language the case was first written in (ISO 639-1).
+    #[schema(example = "id")]
+    pub original_language: String,
+    /// ISO 3166-1 alpha-2 country code.
+    #[schema(example = "ID")]
+    pub country: Option<String>,
+    /// Province, state or region.
+    pub region: Option<String>,
+    pub city: Option<String>,
+    /// national, regional, local or other.
+    pub level_of_government: Option<String>,
+    /// Ids of the organisations behind the case.
+    pub organisations: Vec<String>,
+    /// Partners named in free text.
+    pub partners: Vec<String>,
+    pub sectors: Vec<String>,
+    pub innovation_facets: Vec<String>,
+    pub lifecycle_stage: Option<String>,
+    /// Sustainable Development Goals, 1 to 17.
+    pub sdgs: Vec<u32>,
+    pub tags: Vec<String>,
+    /// Whether the innovation is digital.
+    pub digital: Option<bool>,
+    pub year_launched: Option<i32>,
+    pub website: Option<String>,
+    pub sections: Sections,
+    pub links: Vec<Link>,
+    pub contact: Option<Contact>,
+    /// active, scaled or discontinued.
+    pub operating_status: Option<String>,
+    /// When the operating status last changed (required for discontinued).
+    pub operating_status_date: Option<Date>,
+    /// When someone last confirmed the case is still accurate.
+    pub last_confirmed: Option<Date>,
+    /// Where the record came from, for imported records.
+    pub source_url: Option<String>,
+}
+
+/// The narrative sections of a case, each translatable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sections {
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub problem: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub novelty: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub how_it_works: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub results: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub evidence: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub challenges: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub conditions_for_success: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub replication_potential: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub resources: Text,
+    #[serde(skip_serializing_if = "Text::is_blank")]
+    pub lessons_learned: Text,
+}
+
+impl Sections {
+    /// The sections in display order, with their field names.
+    pub fn iter(&self) -> [(&'static str, &Text); 10] {
+        [
+            ("problem", &self.problem),
+            ("novelty", &self.novelty),
+            ("how_it_works", &self.how_it_works),
+            ("results", &self.results),
+            ("evidence", &self.evidence),
+            ("challenges", &self.challenges),
+            ("conditions_for_success", &self.conditions_for_success),
+            ("replication_potential", &self.replication_potential),
+            ("resources", &self.resources),
+            ("lessons_learned", &self.lessons_learned),
+        ]
+    }
+
+    fn iter_mut(&mut self) -> [&mut Text; 10] {
+        [
+            &mut self.problem,
+            &mut self.novelty,
+            &mut self.how_it_works,
+            &mut self.results,
+            &mut self.evidence,
+            &mut self.challenges,
+            &mut self.conditions_for_success,
+            &mut self.replication_potential,
+            &mut self.resources,
+            &mut self.lessons_learned,
+        ]
+    }
+}
+
+/// A link to evidence, media or further reading.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Link {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// The public contact for a case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub organisation: Option<String>,
+}
+
+/// Where a harvested case came from. Local cases have none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Origin {
+    /// The origin node's id, e.g. `id.kemenpan`.
+    pub node: String,
+    /// The global identifier, `oai:<node-id>:case/<id>`.
+    pub identifier: String,
+    pub url: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub harvested_at: Option<OffsetDateTime>,
+}
+
+/// A stored case: the authored content plus what the node keeps about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Case {
+    /// ULID, stable for ever.
+    pub id: String,
+    #[serde(flatten)]
+    pub content: CaseContent,
+    pub status: Status,
+    /// Share of the fields a full case needs that are filled, 0–100.
+    pub completeness: u8,
+    /// The fields a full case needs that are still empty.
+    pub missing: Vec<String>,
+    /// Account id of the submitter; private (owner, curators, admins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub origin: Option<Origin>,
+    /// Optimistic-concurrency version; every change increments it.
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub published_at: Option<OffsetDateTime>,
+}
+
+impl Case {
+    /// Recomputes the derived fields (completeness and what is missing).
+    pub fn refresh_derived(&mut self) {
+        let report = crate::completeness::assess(&self.content);
+        self.completeness = report.score;
+        self.missing = report.missing;
+    }
+
+    /// The title in `lang`, else the original language, else any.
+    pub fn display_title(&self, lang: &str) -> &str {
+        self.content.title.best(lang, &self.content.original_language).unwrap_or("")
+    }
+}
+
+impl CaseContent {
+    /// Trims text, drops blank translations and empty list entries, and
+    /// normalises codes' case, so that stored records compare cleanly.
+    pub fn normalised(mut self) -> Self {
+        self.title = self.title.normalised();
+        self.summary = self.summary.normalised();
+        self.original_language = self.original_language.trim().to_ascii_lowercase();
+        self.country = trim_opt(self.country).map(|c| c.to_ascii_uppercase());
+        self.region = trim_opt(self.region);
+        self.city = trim_opt(self.city);
+        self.level_of_government = trim_opt(self.level_of_government);
+        self.lifecycle_stage = trim_opt(self.lifecycle_stage);
+        self.operating_status = trim_opt(self.operating_status);
+        self.website = trim_opt(self.website);
+        self.source_url = trim_opt(self.source_url);
+        for list in [
+            &mut self.organisations,
+            &mut self.partners,
+            &mut self.sectors,
+            &mut self.innovation_facets,
+            &mut self.tags,
+        ] {
+            let cleaned: Vec<String> = list
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            *list = cleaned;
+        }
+        for section in self.sections.iter_mut() {
+            *section = std::mem::take(section).normalised();
+        }
+        for link in &mut self.links {
+            link.url = link.url.trim().to_owned();
+            link.title = trim_opt(link.title.take());
+        }
+        if let Some(contact) = self.contact.take() {
+            let contact = Contact {
+                name: trim_opt(contact.name),
+                email: trim_opt(contact.email),
+                organisation: trim_opt(contact.organisation),
+            };
+            if contact != Contact::default() {
+                self.contact = Some(contact);
+            }
+        }
+        self
+    }
+}
+
+fn trim_opt(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}

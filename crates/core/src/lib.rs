@@ -1,0 +1,21 @@
+//! Lumbung's domain: case records, organisations, accounts, vocabularies,
+//! validation, the publication workflow and permissions. No I/O happens here:
+//! the store, the web layer and the command line all build on these types.
+
+pub mod account;
+pub mod case;
+pub mod clock;
+pub mod completeness;
+pub mod organisation;
+pub mod permissions;
+pub mod text;
+pub mod validate;
+pub mod vocab;
+pub mod workflow;
+
+pub use account::{Account, Actor, Role};
+pub use case::{Case, CaseContent, Contact, Link, Origin, Sections};
+pub use organisation::{Organisation, OrganisationContent};
+pub use text::Text;
+pub use validate::{FieldError, ValidationErrors};
+pub use workflow::{Status, Transition, WorkflowError};

@@ -1,0 +1,84 @@
+//! Who may see and change what. One place for every rule, so that the API,
+//! the pages and every export channel agree.
+
+use crate::account::{Actor, Role};
+use crate::workflow::Status;
+
+/// Whether `actor` (None: anonymous) may read a case in `status` owned by `owner`.
+/// Only published cases are public; authors also see their own, editors all.
+pub fn can_view_case(actor: Option<&Actor>, status: Status, owner: Option<&str>) -> bool {
+    if status == Status::Published {
+        return true;
+    }
+    match actor {
+        None => false,
+        Some(a) => a.role.is_editor() || is_owner(a, owner),
+    }
+}
+
+/// Whether `actor` may see a case's private fields and revision history.
+pub fn can_see_private(actor: Option<&Actor>, owner: Option<&str>) -> bool {
+    actor.is_some_and(|a| a.role.is_editor() || is_owner(a, owner))
+}
+
+/// Whether `actor` may edit the content of a case in `status` owned by `owner`.
+/// Authors edit their own drafts and returned cases; editors edit anything not archived.
+pub fn can_edit_case(actor: &Actor, status: Status, owner: Option<&str>) -> bool {
+    match status {
+        Status::Archived => false,
+        _ if actor.role.is_editor() => true,
+        Status::Draft | Status::Returned => actor.role.can_author() && is_owner(actor, owner),
+        Status::Submitted | Status::Published => false,
+    }
+}
+
+/// Whether `actor` may start a new case.
+pub fn can_create_case(actor: &Actor) -> bool {
+    actor.role.can_author()
+}
+
+/// Whether `actor` may see every case regardless of status.
+pub fn sees_all_cases(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(|a| a.role.is_editor())
+}
+
+/// Organisations are kept by editors.
+pub fn can_manage_organisations(actor: &Actor) -> bool {
+    actor.role.is_editor()
+}
+
+/// Accounts and roles are kept by administrators.
+pub fn can_manage_accounts(actor: &Actor) -> bool {
+    actor.role == Role::Admin
+}
+
+fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
+    owner == Some(actor.account_id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drafts_are_private() {
+        let c = Actor { account_id: "a".into(), role: Role::Contributor };
+        assert!(!can_view_case(None, Status::Draft, Some("a")));
+        assert!(can_view_case(Some(&c), Status::Draft, Some("a")));
+        assert!(!can_view_case(Some(&c), Status::Draft, Some("b")));
+        assert!(can_view_case(None, Status::Published, Some("b")));
+        let cur = Actor { account_id: "k".into(), role: Role::Curator };
+        assert!(can_view_case(Some(&cur), Status::Submitted, Some("a")));
+    }
+
+    #[test]
+    fn authors_cannot_edit_once_submitted() {
+        let c = Actor { account_id: "a".into(), role: Role::Contributor };
+        assert!(can_edit_case(&c, Status::Draft, Some("a")));
+        assert!(can_edit_case(&c, Status::Returned, Some("a")));
+        assert!(!can_edit_case(&c, Status::Submitted, Some("a")));
+        assert!(!can_edit_case(&c, Status::Published, Some("a")));
+        let r = Actor { account_id: "a".into(), role: Role::Reader };
+        assert!(!can_edit_case(&r, Status::Draft, Some("a")));
+    }
+}

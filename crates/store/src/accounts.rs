@@ -1,0 +1,256 @@
+//! Accounts, API tokens and browser sessions. Secrets are stored as hashes
+//! only: argon2id for passwords (hashed by the caller), SHA-256 for tokens.
+
+use lumbung_core::{Account, Role};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::{Store, StoreError, changelog, time_fmt};
+
+/// A new account to store.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub organisation: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+type AccountRow = (String, String, String, String, Option<String>, i64, i64, String, String);
+
+const ACCOUNT_COLUMNS: &str = "id, email, name, role, organisation_id, disabled, version, created_at, updated_at";
+
+fn account_from_row(r: AccountRow) -> Result<Account, StoreError> {
+    let (id, email, name, role, organisation, disabled, version, created_at, updated_at) = r;
+    Ok(Account {
+        role: Role::parse(&role).ok_or_else(|| StoreError::Integrity(format!("account {id} has unknown role {role}")))?,
+        id,
+        email,
+        name,
+        organisation,
+        disabled: disabled != 0,
+        version,
+        created_at: time_fmt::parse(&created_at)?,
+        updated_at: time_fmt::parse(&updated_at)?,
+    })
+}
+
+/// Hex SHA-256 of a secret token.
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Stores a new account. Fails with `Duplicate` when the e-mail is taken.
+    pub async fn create_account(&self, new: NewAccount, actor: Option<&str>) -> Result<Account, StoreError> {
+        let now = lumbung_core::clock::now();
+        let account = Account {
+            id: ulid::Ulid::new().to_string(),
+            email: new.email,
+            name: new.name,
+            role: new.role,
+            organisation: new.organisation,
+            disabled: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO accounts (id, email, name, role, organisation_id, password_hash, disabled, version, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
+        )
+        .bind(&account.id)
+        .bind(&account.email)
+        .bind(&account.name)
+        .bind(account.role.as_str())
+        .bind(&account.organisation)
+        .bind(&new.password_hash)
+        .bind(time_fmt::fmt(now))
+        .bind(time_fmt::fmt(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                let mut errors = lumbung_core::ValidationErrors::default();
+                errors.add("organisation", "unknown_value", "no such organisation");
+                StoreError::Invalid(errors)
+            }
+            _ => StoreError::on_unique(e, &format!("an account with e-mail {} already exists", account.email)),
+        })?;
+        changelog::append(&mut tx, "account", &account.id, "create", 1, actor, now).await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
+    pub async fn get_account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(account_from_row).transpose()
+    }
+
+    /// The account with this e-mail (any case) and its password hash.
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>, StoreError> {
+        let row: Option<(String, String, String, String, Option<String>, i64, i64, String, String, Option<String>)> =
+            sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = ?"))
+                .bind(email)
+                .fetch_optional(&self.read)
+                .await?;
+        row.map(|(a, b, c, d, e, f, g, h, i, hash)| Ok((account_from_row((a, b, c, d, e, f, g, h, i))?, hash)))
+            .transpose()
+    }
+
+    pub async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows: Vec<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY email"))
+            .fetch_all(&self.read)
+            .await?;
+        rows.into_iter().map(account_from_row).collect()
+    }
+
+    /// Changes an account's role, organisation, name or disabled flag.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_account(
+        &self,
+        id: &str,
+        expected_version: i64,
+        name: Option<String>,
+        role: Option<Role>,
+        organisation: Option<Option<String>>,
+        disabled: Option<bool>,
+        actor: Option<&str>,
+    ) -> Result<Account, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let mut account = account_from_row(row.ok_or(StoreError::NotFound)?)?;
+        if account.version != expected_version {
+            return Err(StoreError::Conflict { current: account.version });
+        }
+        if let Some(n) = name {
+            account.name = n;
+        }
+        if let Some(r) = role {
+            account.role = r;
+        }
+        if let Some(o) = organisation {
+            account.organisation = o;
+        }
+        if let Some(d) = disabled {
+            account.disabled = d;
+        }
+        account.version += 1;
+        account.updated_at = lumbung_core::clock::now();
+        sqlx::query(
+            "UPDATE accounts SET name = ?, role = ?, organisation_id = ?, disabled = ?, version = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&account.name)
+        .bind(account.role.as_str())
+        .bind(&account.organisation)
+        .bind(i64::from(account.disabled))
+        .bind(account.version)
+        .bind(time_fmt::fmt(account.updated_at))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                let mut errors = lumbung_core::ValidationErrors::default();
+                errors.add("organisation", "unknown_value", "no such organisation");
+                StoreError::Invalid(errors)
+            }
+            _ => StoreError::Db(e),
+        })?;
+        if account.disabled {
+            sqlx::query("DELETE FROM sessions WHERE account_id = ?").bind(id).execute(&mut *tx).await?;
+        }
+        changelog::append(&mut tx, "account", id, "update", account.version, actor, account.updated_at).await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
+    /// Sets an account's password hash and ends its other sessions.
+    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(time_fmt::fmt(lumbung_core::clock::now()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE account_id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a new API token for an account (only its hash is kept).
+    pub async fn create_token(&self, account_id: &str, token: &str, label: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_tokens (token_hash, account_id, label, created_at) VALUES (?, ?, ?, ?)")
+            .bind(hash_token(token))
+            .bind(account_id)
+            .bind(label)
+            .bind(time_fmt::fmt(lumbung_core::clock::now()))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// The enabled account an API token belongs to.
+    pub async fn account_for_token(&self, token: &str) -> Result<Option<Account>, StoreError> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT a.id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.token_hash = ? AND a.disabled = 0",
+        )
+        .bind(hash_token(token))
+        .fetch_optional(&self.read)
+        .await?;
+        match id {
+            Some(id) => self.get_account(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Starts a browser session that ends at `expires_at`.
+    pub async fn create_session(&self, account_id: &str, token: &str, expires_at: OffsetDateTime) -> Result<(), StoreError> {
+        let now = lumbung_core::clock::now();
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?").bind(now.unix_timestamp()).execute(&self.write).await?;
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(hash_token(token))
+            .bind(account_id)
+            .bind(time_fmt::fmt(now))
+            .bind(expires_at.unix_timestamp())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// The enabled account a live session belongs to.
+    pub async fn account_for_session(&self, token: &str) -> Result<Option<Account>, StoreError> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT a.id FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled = 0",
+        )
+        .bind(hash_token(token))
+        .bind(OffsetDateTime::now_utc().unix_timestamp())
+        .fetch_optional(&self.read)
+        .await?;
+        match id {
+            Some(id) => self.get_account(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Ends a browser session.
+    pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(hash_token(token)).execute(&self.write).await?;
+        Ok(())
+    }
+}
