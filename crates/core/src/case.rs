@@ -171,6 +171,20 @@ pub struct Case {
 }
 
 impl Case {
+    /// The fields the node keeps about a case, as named in JSON.
+    pub const NODE_FIELDS: [&'static str; 10] = [
+        "id",
+        "status",
+        "completeness",
+        "missing",
+        "created_by",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "published_at",
+    ];
+
     /// Recomputes the derived fields (completeness and what is missing).
     pub fn refresh_derived(&mut self) {
         let report = crate::completeness::assess(&self.content);
@@ -185,6 +199,34 @@ impl Case {
 }
 
 impl CaseContent {
+    /// The fields a client writes, as named in JSON.
+    pub const FIELDS: [&'static str; 24] = [
+        "title",
+        "summary",
+        "original_language",
+        "country",
+        "region",
+        "city",
+        "level_of_government",
+        "organisations",
+        "partners",
+        "sectors",
+        "innovation_facets",
+        "lifecycle_stage",
+        "sdgs",
+        "tags",
+        "digital",
+        "year_launched",
+        "website",
+        "sections",
+        "links",
+        "contact",
+        "operating_status",
+        "operating_status_date",
+        "last_confirmed",
+        "source_url",
+    ];
+
     /// Trims text, drops blank translations and empty list entries, and
     /// normalises codes' case, so that stored records compare cleanly.
     pub fn normalised(mut self) -> Self {

@@ -1,1 +1,16 @@
-//! placeholder
+//! Lumbung's HTTP layer: the JSON API under `/api/v1` with its OpenAPI
+//! document, browser sessions and API tokens, health checks.
+//!
+//! Each feature module exposes `router()`; `routes::router` merges them.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+
+pub use error::ApiError;
+pub use routes::router;
+pub use state::{AppState, WebSettings};

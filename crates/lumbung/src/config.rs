@@ -1,0 +1,240 @@
+//! The node's configuration: built-in defaults, overridden by a TOML file,
+//! then by `LUMBUNG_…` environment variables, then by command-line flags.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// A documented example configuration (`lumbung config example`). A test
+/// proves it parses and matches the defaults.
+pub const EXAMPLE: &str = r#"# Lumbung node configuration.
+# Precedence: command-line flags > LUMBUNG_* environment variables > this file > defaults.
+
+[node]
+# Stable identifier of this node; part of every global case identifier
+# (oai:<id>:case/<case-id>). Never change it once the node is public.  [LUMBUNG_NODE_ID]
+id = "local"
+# Display name.  [LUMBUNG_NODE_NAME]
+name = "Lumbung"
+# national, regional or international.  [LUMBUNG_NODE_LEVEL]
+level = "national"
+# Public base URL; https here makes session cookies Secure.  [LUMBUNG_BASE_URL]
+base_url = "http://127.0.0.1:8080"
+# Interface and content languages, first is the default.
+languages = ["en", "id"]
+
+[server]
+# Address to listen on.  [LUMBUNG_ADDR, --addr]
+addr = "127.0.0.1:8080"
+# Data folder (SQLite database and indexes).  [LUMBUNG_DATA, --data]
+data = "./lumbung-data"
+
+[security]
+# How long a browser session lasts, in days.
+session_days = 14
+# Failed sign-ins allowed per e-mail and per client address within the window.
+login_max_failures = 5
+login_window_minutes = 15
+"#;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub node: NodeConfig,
+    pub server: ServerConfig,
+    pub security: SecurityConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NodeConfig {
+    pub id: String,
+    pub name: String,
+    pub level: String,
+    pub base_url: String,
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub addr: String,
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    pub session_days: u32,
+    pub login_max_failures: u32,
+    pub login_window_minutes: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { node: NodeConfig::default(), server: ServerConfig::default(), security: SecurityConfig::default() }
+    }
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig {
+            id: "local".into(),
+            name: "Lumbung".into(),
+            level: "national".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            languages: vec!["en".into(), "id".into()],
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { addr: "127.0.0.1:8080".into(), data: PathBuf::from("./lumbung-data") }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig { session_days: 14, login_max_failures: 5, login_window_minutes: 15 }
+    }
+}
+
+/// What the command line says, overriding file and environment.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+    pub addr: Option<String>,
+}
+
+impl Config {
+    /// Loads defaults, the file (from `--config` or `LUMBUNG_CONFIG`), the
+    /// environment, then the flags; and validates the result.
+    pub fn load(flags: &Overrides) -> Result<Config> {
+        Config::load_with_env(flags, &|k| std::env::var(k).ok())
+    }
+
+    pub fn load_with_env(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+        let file = flags.config_file.clone().or_else(|| env("LUMBUNG_CONFIG").map(PathBuf::from));
+        let mut config = match file {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(&path).with_context(|| format!("cannot read config {}", path.display()))?;
+                Config::parse(&text).with_context(|| format!("config {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = env("LUMBUNG_NODE_ID") {
+            config.node.id = v;
+        }
+        if let Some(v) = env("LUMBUNG_NODE_NAME") {
+            config.node.name = v;
+        }
+        if let Some(v) = env("LUMBUNG_NODE_LEVEL") {
+            config.node.level = v;
+        }
+        if let Some(v) = env("LUMBUNG_BASE_URL") {
+            config.node.base_url = v;
+        }
+        if let Some(v) = env("LUMBUNG_ADDR") {
+            config.server.addr = v;
+        }
+        if let Some(v) = env("LUMBUNG_DATA") {
+            config.server.data = PathBuf::from(v);
+        }
+        if let Some(v) = &flags.addr {
+            config.server.addr = v.clone();
+        }
+        if let Some(v) = &flags.data {
+            config.server.data = v.clone();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses a TOML configuration, refusing unknown keys.
+    pub fn parse(text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !matches!(self.node.level.as_str(), "national" | "regional" | "international") {
+            bail!("node.level must be national, regional or international, not '{}'", self.node.level);
+        }
+        let id_ok = !self.node.id.is_empty()
+            && self.node.id.len() <= 64
+            && self.node.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+        if !id_ok {
+            bail!("node.id '{}' must be 1–64 of a-z, 0-9, '.', '-', '_'", self.node.id);
+        }
+        if self.server.addr.parse::<std::net::SocketAddr>().is_err() {
+            bail!("server.addr '{}' is not an address such as 127.0.0.1:8080", self.server.addr);
+        }
+        if !(self.node.base_url.starts_with("http://") || self.node.base_url.starts_with("https://")) {
+            bail!("node.base_url '{}' must start with http:// or https://", self.node.base_url);
+        }
+        if self.security.login_max_failures == 0 || self.security.session_days == 0 {
+            bail!("security.session_days and security.login_max_failures must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The web layer's settings.
+    pub fn web_settings(&self) -> lumbung_web::WebSettings {
+        lumbung_web::WebSettings {
+            node_name: self.node.name.clone(),
+            node_id: self.node.id.clone(),
+            secure_cookies: self.node.base_url.starts_with("https://"),
+            session_ttl: Duration::from_secs(u64::from(self.security.session_days) * 24 * 3600),
+            login_max_failures: self.security.login_max_failures,
+            login_window: Duration::from_secs(u64::from(self.security.login_window_minutes) * 60),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_parses_and_matches_the_defaults() {
+        let parsed = Config::parse(EXAMPLE);
+        assert!(parsed.is_ok(), "{parsed:?}");
+        assert_eq!(parsed.ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(Config::parse("[server]\nadress = \"x\"").is_err());
+    }
+
+    #[test]
+    fn flags_beat_environment_beat_file() {
+        let dir = std::env::temp_dir().join(format!("lumbung-config-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("c.toml");
+        let written = std::fs::write(&file, "[server]\naddr = \"127.0.0.1:1111\"\ndata = \"/from/file\"\n[node]\nid = \"id.file\"\n");
+        assert!(written.is_ok());
+        let env = |k: &str| match k {
+            "LUMBUNG_ADDR" => Some("127.0.0.1:2222".to_owned()),
+            "LUMBUNG_NODE_ID" => Some("id.env".to_owned()),
+            _ => None,
+        };
+        let flags = Overrides { config_file: Some(file), data: None, addr: Some("127.0.0.1:3333".into()) };
+        let c = Config::load_with_env(&flags, &env).ok();
+        assert_eq!(c.as_ref().map(|c| c.server.addr.as_str()), Some("127.0.0.1:3333"));
+        assert_eq!(c.as_ref().map(|c| c.node.id.as_str()), Some("id.env"));
+        assert_eq!(c.as_ref().map(|c| c.server.data.clone()), Some(PathBuf::from("/from/file")));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let env = |_: &str| None;
+        let flags = Overrides { addr: Some("not an address".into()), ..Default::default() };
+        assert!(Config::load_with_env(&flags, &env).is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! The `lumbung` command line: `serve`, `demo`, `import`, `export`, `user`,
+//! `token`, `check` and `config`. Each subcommand lives in its own module.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod export;
+pub mod generate;
+pub mod import;
+pub mod logging;
+pub mod serve;
+pub mod users;

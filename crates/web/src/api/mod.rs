@@ -1,0 +1,7 @@
+//! The JSON API under `/api/v1`, one module per resource.
+
+pub mod accounts;
+pub mod cases;
+pub mod health;
+pub mod organisations;
+pub mod vocabularies;

@@ -1,0 +1,238 @@
+//! Sign-in, sign-out, password changes and API tokens: argon2id password
+//! hashes, HttpOnly SameSite=Lax session cookies, bearer tokens, and a limit
+//! on failed sign-ins per e-mail and per client address.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
+use lumbung_core::Account;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, Problem};
+use crate::extract::{JsonBody, MaybeUser, SESSION_COOKIE, session_token};
+use crate::state::AppState;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/tokens", post(create_token))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/me/password", put(change_password))
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))
+}
+
+/// Whether `password` matches the stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Checks a new password against the policy.
+pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(ApiError::field("password", "too_short", format!("a password needs at least {MIN_PASSWORD} characters")));
+    }
+    if password.len() > 1024 {
+        return Err(ApiError::field("password", "too_long", "a password has at most 1024 bytes"));
+    }
+    Ok(())
+}
+
+/// A new random secret: 32 bytes as hex, with a prefix naming its use.
+pub fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
+/// Counts failed sign-ins in a sliding window, by key.
+pub struct LoginLimiter {
+    max: u32,
+    window: Duration,
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl LoginLimiter {
+    pub fn new(max: u32, window: Duration) -> LoginLimiter {
+        LoginLimiter { max, window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// Seconds to wait if any key is over the limit.
+    pub fn blocked(&self, keys: &[String]) -> Option<u64> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut wait = None;
+        for key in keys {
+            if let Some(list) = map.get_mut(key) {
+                list.retain(|t| now.duration_since(*t) < self.window);
+                if list.len() >= self.max as usize {
+                    let oldest = list.iter().min().copied().unwrap_or(now);
+                    let secs = self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
+                    wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
+                }
+            }
+        }
+        wait
+    }
+
+    pub fn record_failure(&self, keys: &[String]) {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < self.window));
+        }
+        for key in keys {
+            map.entry(key.clone()).or_default().push(now);
+        }
+    }
+
+    pub fn clear(&self, keys: &[String]) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in keys {
+            map.remove(key);
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreated {
+    /// The token; shown once, never stored in clear.
+    pub token: String,
+    pub label: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Sign in with e-mail and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, description = "Signed in; the session cookie is set", body = Account),
+              (status = 401, body = Problem), (status = 429, description = "Too many failed attempts", body = Problem)))]
+pub async fn login(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let req: LoginRequest = body.parse(&["email", "password"])?;
+    let email = req.email.trim().to_lowercase();
+    let mut keys = vec![format!("email:{email}")];
+    if let Some(Extension(ConnectInfo(addr))) = connect {
+        keys.push(format!("ip:{}", addr.ip()));
+    }
+    if let Some(retry_after) = state.limiter().blocked(&keys) {
+        return Err(ApiError::TooManyRequests { retry_after });
+    }
+    let found = state.store().account_by_email(&email).await?;
+    let password = req.password;
+    let verified = tokio::task::spawn_blocking(move || match found {
+        Some((account, Some(hash))) if !account.disabled && verify_password(&password, &hash) => Some(account),
+        _ => None,
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(account) = verified else {
+        state.limiter().record_failure(&keys);
+        return Err(ApiError::Unauthorized);
+    };
+    state.limiter().clear(&keys[..1]);
+    let token = new_secret("s_");
+    let ttl = state.settings().session_ttl;
+    let expires = lumbung_core::clock::now() + ttl;
+    state.store().create_session(&account.id, &token, expires).await?;
+    let cookie = session_cookie(&token, ttl.as_secs(), state.settings().secure_cookies);
+    let mut res = Json(account).into_response();
+    res.headers_mut().insert(SET_COOKIE, cookie);
+    Ok(res)
+}
+
+/// Sign out: ends the session and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = session_token(&headers) {
+        state.store().delete_session(&token).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(SET_COOKIE, session_cookie("", 0, state.settings().secure_cookies));
+    Ok(res)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Account), (status = 401, body = Problem)))]
+pub async fn me(user: MaybeUser) -> Result<Json<Account>, ApiError> {
+    user.0.map(Json).ok_or(ApiError::Unauthorized)
+}
+
+/// Changes the signed-in account's password; ends its other sessions.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange,
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 204, description = "Changed"), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_password(State(state): State<AppState>, user: MaybeUser, body: JsonBody) -> Result<StatusCode, ApiError> {
+    let account = user.0.ok_or(ApiError::Unauthorized)?;
+    let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
+    check_password_policy(&req.new_password).map_err(|_| {
+        ApiError::field("new_password", "too_short", format!("a password needs at least {MIN_PASSWORD} characters"))
+    })?;
+    let stored = state.store().account_by_email(&account.email).await?.and_then(|(_, h)| h);
+    let current = req.current_password;
+    let new = req.new_password;
+    let hash = tokio::task::spawn_blocking(move || {
+        if stored.is_some_and(|h| verify_password(&current, &h)) { hash_password(&new).map(Some) } else { Ok(None) }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let Some(hash) = hash else {
+        return Err(ApiError::field("current_password", "invalid", "the current password is not right"));
+    };
+    state.store().set_password_hash(&account.id, &hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Creates an API token for the signed-in account. The token is shown once.
+#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", security(("bearer" = []), ("session" = [])),
+    responses((status = 201, body = TokenCreated), (status = 401, body = Problem)))]
+pub async fn create_token(State(state): State<AppState>, user: MaybeUser) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
+    let account = user.0.ok_or(ApiError::Unauthorized)?;
+    let token = new_secret("lmb_");
+    let label = format!("created {}", lumbung_core::clock::now().date());
+    state.store().create_token(&account.id, &token, &label).await?;
+    Ok((StatusCode::CREATED, Json(TokenCreated { token, label })))
+}
+
+fn session_cookie(token: &str, max_age: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("lumbung_session=; Max-Age=0"))
+}

@@ -1,0 +1,164 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and a
+//! documentation page rendered from it on the server (no script, no CDN).
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::{accounts, cases, health, organisations, vocabularies};
+use crate::auth;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Lumbung API", description = "The JSON API of a Lumbung node: a federated library of public-sector innovation cases. Errors are RFC 9457 problem details."),
+    paths(
+        cases::list_cases, cases::get_case, cases::create_case, cases::update_case,
+        cases::submit_case, cases::return_case, cases::publish_case, cases::archive_case,
+        cases::list_revisions, cases::get_revision, cases::diff_revisions,
+        organisations::list_organisations, organisations::get_organisation,
+        organisations::create_organisation, organisations::update_organisation,
+        accounts::list_accounts, accounts::get_account, accounts::create_account, accounts::update_account,
+        auth::login, auth::logout, auth::me, auth::change_password, auth::create_token,
+        vocabularies::vocabularies, health::healthz, health::readyz,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "cases", description = "Innovation cases"),
+        (name = "workflow", description = "The publication workflow"),
+        (name = "organisations", description = "Ministries, agencies, local governments and others"),
+        (name = "accounts", description = "Accounts and roles"),
+        (name = "auth", description = "Sessions and API tokens"),
+        (name = "vocabularies", description = "Controlled vocabularies"),
+        (name = "health", description = "Health checks"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token from `lumbung token create` or POST /api/v1/auth/tokens")).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
+        );
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(openapi_json)).route("/api/docs", get(docs)).route("/api/docs.css", get(docs_css))
+}
+
+/// The OpenAPI document as JSON.
+pub fn document() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).unwrap_or_default()
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], Json(document()))
+}
+
+async fn docs_css() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], DOCS_CSS)
+}
+
+const DOCS_CSS: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}code,pre{font-family:ui-monospace,monospace;background:#f3f3f0;padding:.1em .3em}section{border-top:1px solid #ccc;padding:.5rem 0}.m{display:inline-block;min-width:4rem;font-weight:700}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}";
+
+async fn docs() -> Html<String> {
+    Html(render_docs(&document()))
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn str_at<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
+    v.get(key).and_then(|x| x.as_str()).unwrap_or("")
+}
+
+/// Renders the OpenAPI document as one readable HTML page.
+pub fn render_docs(doc: &serde_json::Value) -> String {
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Lumbung API</title><link rel=\"stylesheet\" href=\"/api/docs.css\"></head><body>",
+    );
+    let info = &doc["info"];
+    html.push_str(&format!(
+        "<h1>{}</h1><p>{}</p><p>Version {} · OpenAPI {} · <a href=\"/api/openapi.json\">openapi.json</a></p>",
+        esc(str_at(info, "title")),
+        esc(str_at(info, "description")),
+        esc(str_at(info, "version")),
+        esc(str_at(doc, "openapi")),
+    ));
+    html.push_str("<nav><h2>Endpoints</h2><ul>");
+    let empty = serde_json::Map::new();
+    let paths = doc["paths"].as_object().unwrap_or(&empty);
+    let methods = ["get", "post", "put", "patch", "delete"];
+    for (path, item) in paths {
+        for m in methods {
+            if let Some(op) = item.get(m) {
+                let anchor = format!("{m}-{path}").replace(['/', '{', '}'], "-");
+                html.push_str(&format!(
+                    "<li><a href=\"#{}\"><span class=\"m\">{}</span><code>{}</code></a> {}</li>",
+                    esc(&anchor),
+                    m.to_uppercase(),
+                    esc(path),
+                    esc(str_at(op, "summary"))
+                ));
+            }
+        }
+    }
+    html.push_str("</ul></nav>");
+    for (path, item) in paths {
+        for m in methods {
+            let Some(op) = item.get(m) else { continue };
+            let anchor = format!("{m}-{path}").replace(['/', '{', '}'], "-");
+            html.push_str(&format!(
+                "<section id=\"{}\"><h3><span class=\"m\">{}</span><code>{}</code></h3><p>{}</p>",
+                esc(&anchor),
+                m.to_uppercase(),
+                esc(path),
+                esc(str_at(op, "description")).replace('\n', "<br>")
+            ));
+            if let Some(params) = op.get("parameters").and_then(|p| p.as_array()) {
+                html.push_str("<table><tr><th>Parameter</th><th>In</th><th>Description</th></tr>");
+                for p in params {
+                    html.push_str(&format!(
+                        "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                        esc(str_at(p, "name")),
+                        esc(str_at(p, "in")),
+                        esc(str_at(p, "description"))
+                    ));
+                }
+                html.push_str("</table>");
+            }
+            if let Some(responses) = op.get("responses").and_then(|r| r.as_object()) {
+                let codes: Vec<String> = responses.keys().map(|k| esc(k)).collect();
+                html.push_str(&format!("<p>Responses: {}</p>", codes.join(", ")));
+            }
+            html.push_str("</section>");
+        }
+    }
+    html.push_str("</body></html>");
+    html
+}

@@ -1,0 +1,68 @@
+//! The application state every handler shares: the store and the settings.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lumbung_store::Store;
+
+use crate::auth::LoginLimiter;
+
+/// Web settings taken from the node's configuration.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// The node's display name.
+    pub node_name: String,
+    /// The node's stable id, e.g. `id.kemenpan`.
+    pub node_id: String,
+    /// Mark cookies `Secure` (on when the base URL is https).
+    pub secure_cookies: bool,
+    /// How long a browser session lasts.
+    pub session_ttl: Duration,
+    /// Failed sign-ins allowed per e-mail and per client address within `login_window`.
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            node_name: "Lumbung".into(),
+            node_id: "local".into(),
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(14 * 24 * 3600),
+            login_max_failures: 5,
+            login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// One cloneable handle on everything a request needs.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: WebSettings,
+    limiter: LoginLimiter,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: WebSettings) -> AppState {
+        let limiter = LoginLimiter::new(settings.login_max_failures, settings.login_window);
+        AppState { inner: Arc::new(Inner { store, settings, limiter }) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn settings(&self) -> &WebSettings {
+        &self.inner.settings
+    }
+
+    pub fn limiter(&self) -> &LoginLimiter {
+        &self.inner.limiter
+    }
+}
