@@ -248,11 +248,7 @@ impl CaseContent {
             &mut self.innovation_facets,
             &mut self.tags,
         ] {
-            let cleaned: Vec<String> = list
-                .iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let cleaned: Vec<String> = list.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
             *list = cleaned;
         }
         for section in self.sections.iter_mut() {

@@ -51,12 +51,8 @@ pub fn assess(c: &CaseContent) -> Report {
         !c.sections.results.is_blank(),
         !c.sections.lessons_learned.is_blank(),
     ];
-    let missing: Vec<String> = REQUIRED_FOR_FULL_CASE
-        .iter()
-        .zip(filled)
-        .filter(|(_, f)| !f)
-        .map(|(name, _)| (*name).to_owned())
-        .collect();
+    let missing: Vec<String> =
+        REQUIRED_FOR_FULL_CASE.iter().zip(filled).filter(|(_, f)| !f).map(|(name, _)| (*name).to_owned()).collect();
     let total = REQUIRED_FOR_FULL_CASE.len();
     let done = total - missing.len();
     let score = u8::try_from((done * 100 + total / 2) / total).unwrap_or(100);

@@ -74,11 +74,7 @@ pub fn validate_case(c: &CaseContent, org_exists: &dyn Fn(&str) -> bool) -> Resu
     if c.title.is_blank() {
         e.add("title", "required", "a title is required in at least one language");
     } else if !c.original_language.is_empty() && c.title.get(&c.original_language).is_none() {
-        e.add(
-            format!("title.{}", c.original_language),
-            "required",
-            "the title is required in the original language",
-        );
+        e.add(format!("title.{}", c.original_language), "required", "the title is required in the original language");
     }
     text(&mut e, "title", &c.title, MAX_TITLE);
     text(&mut e, "summary", &c.summary, MAX_SUMMARY);
@@ -89,7 +85,13 @@ pub fn validate_case(c: &CaseContent, org_exists: &dyn Fn(&str) -> bool) -> Resu
     code(&mut e, "country", c.country.as_deref(), vocab::COUNTRIES, "country code");
     short(&mut e, "region", c.region.as_deref());
     short(&mut e, "city", c.city.as_deref());
-    code(&mut e, "level_of_government", c.level_of_government.as_deref(), vocab::LEVELS_OF_GOVERNMENT, "level of government");
+    code(
+        &mut e,
+        "level_of_government",
+        c.level_of_government.as_deref(),
+        vocab::LEVELS_OF_GOVERNMENT,
+        "level of government",
+    );
     code(&mut e, "lifecycle_stage", c.lifecycle_stage.as_deref(), vocab::LIFECYCLE_STAGES, "lifecycle stage");
     code(&mut e, "operating_status", c.operating_status.as_deref(), vocab::OPERATING_STATUSES, "operating status");
 
@@ -174,7 +176,13 @@ pub fn validate_organisation(
     } else {
         code(&mut e, "org_type", Some(&o.org_type), vocab::ORGANISATION_TYPES, "organisation type");
     }
-    code(&mut e, "level_of_government", o.level_of_government.as_deref(), vocab::LEVELS_OF_GOVERNMENT, "level of government");
+    code(
+        &mut e,
+        "level_of_government",
+        o.level_of_government.as_deref(),
+        vocab::LEVELS_OF_GOVERNMENT,
+        "level of government",
+    );
     code(&mut e, "country", o.country.as_deref(), vocab::COUNTRIES, "country code");
     if let Some(parent) = &o.parent {
         if parent == id {

@@ -63,8 +63,7 @@ pub enum Transition {
 }
 
 impl Transition {
-    pub const ALL: [Transition; 4] =
-        [Transition::Submit, Transition::Return, Transition::Publish, Transition::Archive];
+    pub const ALL: [Transition; 4] = [Transition::Submit, Transition::Return, Transition::Publish, Transition::Archive];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -125,9 +124,7 @@ pub fn authorize(
     if !role_ok {
         return Err(WorkflowError::Forbidden { transition: transition.as_str() });
     }
-    let to = transition
-        .target(from)
-        .ok_or(WorkflowError::NotAllowedFrom { transition: transition.as_str(), from })?;
+    let to = transition.target(from).ok_or(WorkflowError::NotAllowedFrom { transition: transition.as_str(), from })?;
     if transition.needs_comment() && comment.is_none_or(|c| c.trim().is_empty()) {
         return Err(WorkflowError::CommentRequired { transition: transition.as_str() });
     }
@@ -165,7 +162,10 @@ mod tests {
     #[test]
     fn authors_submit_only_their_own() {
         let c = actor(Role::Contributor);
-        assert_eq!(authorize(&c, Some("contributor-1"), Status::Draft, Transition::Submit, None), Ok(Status::Submitted));
+        assert_eq!(
+            authorize(&c, Some("contributor-1"), Status::Draft, Transition::Submit, None),
+            Ok(Status::Submitted)
+        );
         assert!(matches!(
             authorize(&c, Some("someone-else"), Status::Draft, Transition::Submit, None),
             Err(WorkflowError::Forbidden { .. })
@@ -185,7 +185,10 @@ mod tests {
             authorize(&c, None, Status::Submitted, Transition::Return, Some(" ")),
             Err(WorkflowError::CommentRequired { transition: "return" })
         );
-        assert_eq!(authorize(&c, None, Status::Submitted, Transition::Return, Some("Add results")), Ok(Status::Returned));
+        assert_eq!(
+            authorize(&c, None, Status::Submitted, Transition::Return, Some("Add results")),
+            Ok(Status::Returned)
+        );
         assert!(matches!(
             authorize(&c, None, Status::Draft, Transition::Publish, None),
             Err(WorkflowError::NotAllowedFrom { .. })

@@ -12,10 +12,7 @@ pub async fn run(args: DataArgs) -> Result<()> {
     }
     let store = Store::open(&config.server.data).await?;
     let report = store.check().await?;
-    println!(
-        "{} cases, {} revisions, {} change-log entries",
-        report.cases, report.revisions, report.changes
-    );
+    println!("{} cases, {} revisions, {} change-log entries", report.cases, report.revisions, report.changes);
     for p in &report.problems {
         println!("problem: {p}");
     }

@@ -167,7 +167,11 @@ impl Config {
         }
         let id_ok = !self.node.id.is_empty()
             && self.node.id.len() <= 64
-            && self.node.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+            && self
+                .node
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
         if !id_ok {
             bail!("node.id '{}' must be 1–64 of a-z, 0-9, '.', '-', '_'", self.node.id);
         }
@@ -217,7 +221,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("lumbung-config-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let file = dir.join("c.toml");
-        let written = std::fs::write(&file, "[server]\naddr = \"127.0.0.1:1111\"\ndata = \"/from/file\"\n[node]\nid = \"id.file\"\n");
+        let written = std::fs::write(
+            &file,
+            "[server]\naddr = \"127.0.0.1:1111\"\ndata = \"/from/file\"\n[node]\nid = \"id.file\"\n",
+        );
         assert!(written.is_ok());
         let env = |k: &str| match k {
             "LUMBUNG_ADDR" => Some("127.0.0.1:2222".to_owned()),

@@ -70,10 +70,8 @@ pub async fn seed(store: &Store) -> Result<usize> {
         return Err(anyhow!("demo content line {line}: {reason}"));
     }
     let hash = hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
-    let mut orgs: Vec<_> = records
-        .iter()
-        .filter_map(|r| if let Record::Organisation(o) = r { Some(o.clone()) } else { None })
-        .collect();
+    let mut orgs: Vec<_> =
+        records.iter().filter_map(|r| if let Record::Organisation(o) = r { Some(o.clone()) } else { None }).collect();
     orgs.sort_by_key(|o| o.content.parent.is_some());
     for org in &orgs {
         store.create_organisation(org, None).await?;
@@ -83,7 +81,13 @@ pub async fn seed(store: &Store) -> Result<usize> {
         let organisation = org.filter(|o| all_orgs.contains(*o)).map(str::to_owned);
         let account = store
             .create_account(
-                NewAccount { email: email.into(), name: name.into(), role, organisation, password_hash: Some(hash.clone()) },
+                NewAccount {
+                    email: email.into(),
+                    name: name.into(),
+                    role,
+                    organisation,
+                    password_hash: Some(hash.clone()),
+                },
                 None,
             )
             .await?;
@@ -120,7 +124,9 @@ async fn walk_workflow(store: &Store, mut case: Case, author: &Actor, curator: &
             (
                 Transition::Return,
                 true,
-                Some("Mohon lengkapi bagian hasil dengan data terbaru dan sumbernya. / Please add recent results with their sources."),
+                Some(
+                    "Mohon lengkapi bagian hasil dengan data terbaru dan sumbernya. / Please add recent results with their sources.",
+                ),
             ),
         ],
         Status::Published => &[(Transition::Submit, false, None), (Transition::Publish, true, None)],

@@ -62,7 +62,10 @@ pub async fn create_token(args: TokenCreateArgs) -> Result<()> {
     }
     let token = new_secret("lmb_");
     store.create_token(&account.id, &token, &args.label).await?;
-    eprintln!("API token for {} ({}); send it as 'Authorization: Bearer <token>'. It is shown only once:", account.email, account.role);
+    eprintln!(
+        "API token for {} ({}); send it as 'Authorization: Bearer <token>'. It is shown only once:",
+        account.email, account.role
+    );
     println!("{token}");
     Ok(())
 }

@@ -24,7 +24,8 @@ const ACCOUNT_COLUMNS: &str = "id, email, name, role, organisation_id, disabled,
 fn account_from_row(r: AccountRow) -> Result<Account, StoreError> {
     let (id, email, name, role, organisation, disabled, version, created_at, updated_at) = r;
     Ok(Account {
-        role: Role::parse(&role).ok_or_else(|| StoreError::Integrity(format!("account {id} has unknown role {role}")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Integrity(format!("account {id} has unknown role {role}")))?,
         id,
         email,
         name,
@@ -219,9 +220,17 @@ impl Store {
     }
 
     /// Starts a browser session that ends at `expires_at`.
-    pub async fn create_session(&self, account_id: &str, token: &str, expires_at: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &self,
+        account_id: &str,
+        token: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let now = lumbung_core::clock::now();
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ?").bind(now.unix_timestamp()).execute(&self.write).await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+            .bind(now.unix_timestamp())
+            .execute(&self.write)
+            .await?;
         sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .bind(hash_token(token))
             .bind(account_id)

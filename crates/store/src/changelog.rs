@@ -83,11 +83,13 @@ impl Store {
 
     /// Saves a derived view's position in the change log.
     pub async fn set_cursor(&self, name: &str, seq: i64) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq")
-            .bind(name)
-            .bind(seq)
-            .execute(&self.write)
-            .await?;
+        sqlx::query(
+            "INSERT INTO cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+        )
+        .bind(name)
+        .bind(seq)
+        .execute(&self.write)
+        .await?;
         Ok(())
     }
 }

@@ -77,9 +77,8 @@ impl Store {
 
     /// Whether the database answers and every migration is applied.
     pub async fn ready(&self) -> Result<(), StoreError> {
-        let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(&self.read)
-            .await?;
+        let applied: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success = 1").fetch_one(&self.read).await?;
         let known = MIGRATOR.iter().count() as i64;
         if applied < known {
             return Err(StoreError::Integrity(format!("{applied} of {known} migrations applied")));

@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -53,7 +53,11 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// Checks a new password against the policy.
 pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
     if password.chars().count() < MIN_PASSWORD {
-        return Err(ApiError::field("password", "too_short", format!("a password needs at least {MIN_PASSWORD} characters")));
+        return Err(ApiError::field(
+            "password",
+            "too_short",
+            format!("a password needs at least {MIN_PASSWORD} characters"),
+        ));
     }
     if password.len() > 1024 {
         return Err(ApiError::field("password", "too_long", "a password has at most 1024 bytes"));
@@ -199,7 +203,11 @@ pub async fn me(user: MaybeUser) -> Result<Json<Account>, ApiError> {
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange,
     security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "Changed"), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn change_password(State(state): State<AppState>, user: MaybeUser, body: JsonBody) -> Result<StatusCode, ApiError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    body: JsonBody,
+) -> Result<StatusCode, ApiError> {
     let account = user.0.ok_or(ApiError::Unauthorized)?;
     let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
     check_password_policy(&req.new_password).map_err(|_| {
@@ -223,7 +231,10 @@ pub async fn change_password(State(state): State<AppState>, user: MaybeUser, bod
 /// Creates an API token for the signed-in account. The token is shown once.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = TokenCreated), (status = 401, body = Problem)))]
-pub async fn create_token(State(state): State<AppState>, user: MaybeUser) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    user: MaybeUser,
+) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
     let account = user.0.ok_or(ApiError::Unauthorized)?;
     let token = new_secret("lmb_");
     let label = format!("created {}", lumbung_core::clock::now().date());

@@ -59,9 +59,8 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Option<Jso
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::BadRequest(format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()))
-    })?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::BadRequest(format!("malformed JSON at line {} column {}: {e}", e.line(), e.column())))?;
     match value {
         serde_json::Value::Object(map) => Ok(Some(JsonBody(map))),
         _ => Err(ApiError::BadRequest("the body must be a JSON object".into())),

@@ -45,7 +45,12 @@ impl Modify for Security {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token from `lumbung token create` or POST /api/v1/auth/tokens")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `lumbung token create` or POST /api/v1/auth/tokens"))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "session",
@@ -55,7 +60,10 @@ impl Modify for Security {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/openapi.json", get(openapi_json)).route("/api/docs", get(docs)).route("/api/docs.css", get(docs_css))
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/docs", get(docs))
+        .route("/api/docs.css", get(docs_css))
 }
 
 /// The OpenAPI document as JSON.

@@ -63,7 +63,11 @@ pub async fn list_accounts(State(state): State<AppState>, user: MaybeUser) -> Re
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = String, Path, description = "Account id")),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Account), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_account(State(state): State<AppState>, user: MaybeUser, Path(id): Path<String>) -> Result<Json<Account>, ApiError> {
+pub async fn get_account(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(id): Path<String>,
+) -> Result<Json<Account>, ApiError> {
     let actor = user.require()?;
     if actor.account_id != id && !permissions::can_manage_accounts(&actor) {
         return Err(ApiError::Forbidden("accounts are kept by administrators".into()));

@@ -116,7 +116,9 @@ pub fn parse_case_query(pairs: &[(String, String)], actor: Option<&Actor>) -> Re
         let values: Vec<String> = raw.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect();
         let f = &mut q.filter;
         match key.as_str() {
-            "country" => f.countries.extend(codes(key, values.iter().map(|v| v.to_ascii_uppercase()), vocab::COUNTRIES)?),
+            "country" => {
+                f.countries.extend(codes(key, values.iter().map(|v| v.to_ascii_uppercase()), vocab::COUNTRIES)?)
+            }
             "sector" => f.sectors.extend(codes(key, values, vocab::SECTORS)?),
             "level" => f.levels.extend(codes(key, values, vocab::LEVELS_OF_GOVERNMENT)?),
             "stage" => f.stages.extend(codes(key, values, vocab::LIFECYCLE_STAGES)?),
@@ -181,10 +183,7 @@ fn codes(
     values: impl IntoIterator<Item = String>,
     terms: &'static [vocab::Term],
 ) -> Result<Vec<String>, ApiError> {
-    values
-        .into_iter()
-        .map(|v| if vocab::contains(terms, &v) { Ok(v) } else { Err(bad_value(key, &v)) })
-        .collect()
+    values.into_iter().map(|v| if vocab::contains(terms, &v) { Ok(v) } else { Err(bad_value(key, &v)) }).collect()
 }
 
 fn year(key: &str, s: &str) -> Result<i32, ApiError> {
@@ -235,7 +234,11 @@ fn with_etag(case: Case, status: StatusCode) -> Response {
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = Case, headers(("ETag" = String, description = "The version, quoted"))),
               (status = 404, body = Problem)))]
-pub async fn get_case(State(state): State<AppState>, user: MaybeUser, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get_case(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let actor = user.actor();
     let case = visible_case(&state, &id, actor.as_ref()).await?;
     Ok(with_etag(public_view(case, actor.as_ref()), StatusCode::OK))
@@ -262,7 +265,9 @@ async fn content_from_body(state: &AppState, body: JsonBody) -> Result<CaseConte
 pub async fn create_case(State(state): State<AppState>, user: MaybeUser, body: JsonBody) -> Result<Response, ApiError> {
     let actor = user.require()?;
     if !permissions::can_create_case(&actor) {
-        return Err(ApiError::Forbidden("readers cannot write cases; ask an administrator for a contributor role".into()));
+        return Err(ApiError::Forbidden(
+            "readers cannot write cases; ask an administrator for a contributor role".into(),
+        ));
     }
     let content = content_from_body(&state, body).await?;
     let now = lumbung_core::clock::now();
@@ -382,14 +387,30 @@ macro_rules! transition_handler {
     };
 }
 
-transition_handler!(submit_case, Transition::Submit, "/api/v1/cases/{id}/submit",
-    "Submit a draft or returned case for review (its author, or a curator).");
-transition_handler!(return_case, Transition::Return, "/api/v1/cases/{id}/return",
-    "Return a submitted case to its author with a comment (curators).");
-transition_handler!(publish_case, Transition::Publish, "/api/v1/cases/{id}/publish",
-    "Publish a submitted or archived case (curators).");
-transition_handler!(archive_case, Transition::Archive, "/api/v1/cases/{id}/archive",
-    "Archive a published case (curators).");
+transition_handler!(
+    submit_case,
+    Transition::Submit,
+    "/api/v1/cases/{id}/submit",
+    "Submit a draft or returned case for review (its author, or a curator)."
+);
+transition_handler!(
+    return_case,
+    Transition::Return,
+    "/api/v1/cases/{id}/return",
+    "Return a submitted case to its author with a comment (curators)."
+);
+transition_handler!(
+    publish_case,
+    Transition::Publish,
+    "/api/v1/cases/{id}/publish",
+    "Publish a submitted or archived case (curators)."
+);
+transition_handler!(
+    archive_case,
+    Transition::Archive,
+    "/api/v1/cases/{id}/archive",
+    "Archive a published case (curators)."
+);
 
 async fn history_case(state: &AppState, id: &str, user: &MaybeUser) -> Result<Case, ApiError> {
     let actor = user.actor();
@@ -427,7 +448,13 @@ pub struct RevisionInfo {
 
 impl From<RevisionSummary> for RevisionInfo {
     fn from(r: RevisionSummary) -> Self {
-        RevisionInfo { version: r.version, action: r.action, actor_id: r.actor_id, comment: r.comment, created_at: r.created_at }
+        RevisionInfo {
+            version: r.version,
+            action: r.action,
+            actor_id: r.actor_id,
+            comment: r.comment,
+            created_at: r.created_at,
+        }
     }
 }
 

@@ -31,7 +31,10 @@ pub async fn list_organisations(State(state): State<AppState>) -> Result<Json<Ve
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = String, Path, description = "Organisation id (slug)")),
     responses((status = 200, body = Organisation), (status = 404, body = Problem)))]
-pub async fn get_organisation(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Organisation>, ApiError> {
+pub async fn get_organisation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Organisation>, ApiError> {
     state.store().get_organisation(&id).await?.map(Json).ok_or(ApiError::NotFound)
 }
 
@@ -60,7 +63,11 @@ fn normalise(mut o: OrganisationContent) -> OrganisationContent {
     security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Organisation), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_organisation(State(state): State<AppState>, user: MaybeUser, mut body: JsonBody) -> Result<Response, ApiError> {
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    mut body: JsonBody,
+) -> Result<Response, ApiError> {
     let actor = require_editor(&user)?;
     let id = body.take_string("id")?.map(|s| s.trim().to_owned()).unwrap_or_default();
     for f in ["version", "created_at", "updated_at"] {

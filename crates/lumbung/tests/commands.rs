@@ -1,0 +1,96 @@
+//! The other subcommands through the real binary: user, token, check,
+//! config, and errors that exit non-zero with a one-line reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::*;
+
+#[test]
+fn user_add_and_token_create() {
+    let dir = TempDir::new("users");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    let out = run_with_stdin(
+        &["user", "add", "--data", d, "--email", "Sari@Example.org", "--name", "Sari", "--role", "curator", "--password-stdin"],
+        "a-long-enough-password\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("sari@example.org"));
+
+    let dup = run_with_stdin(
+        &["user", "add", "--data", d, "--email", "sari@example.org", "--name", "Sari", "--role", "curator", "--password-stdin"],
+        "a-long-enough-password\n",
+    );
+    assert!(!dup.status.success());
+    assert!(stderr(&dup).contains("already exists"), "{}", stderr(&dup));
+
+    let short = run_with_stdin(
+        &["user", "add", "--data", d, "--email", "x@example.org", "--name", "X", "--role", "reader", "--password-stdin"],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(stderr(&short).contains("at least 10 characters"));
+
+    let bad_role = run_with_stdin(
+        &["user", "add", "--data", d, "--email", "y@example.org", "--name", "Y", "--role", "king", "--password-stdin"],
+        "a-long-enough-password\n",
+    );
+    assert!(!bad_role.status.success());
+    assert!(stderr(&bad_role).contains("unknown role 'king'"));
+
+    let token = run(&["token", "create", "--data", d, "--email", "sari@example.org"]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    let last = stdout(&token).lines().last().unwrap().to_owned();
+    assert!(last.starts_with("lmb_") && last.len() > 40, "{last}");
+    let account = with_store(&data, async |s| s.account_for_token(&last).await.unwrap());
+    assert_eq!(account.map(|a| a.email), Some("sari@example.org".to_owned()));
+
+    let missing = run(&["token", "create", "--data", d, "--email", "nobody@example.org"]);
+    assert!(!missing.status.success());
+    assert_eq!(stderr(&missing).lines().count(), 1);
+}
+
+#[test]
+fn check_reports_a_healthy_store_and_a_missing_one() {
+    let dir = TempDir::new("check");
+    let data = dir.join("n");
+    let csv = participedia_cases();
+    assert!(run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", csv.to_str().unwrap()]).status.success());
+    let ok = run(&["check", "--data", data.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("ok: the store is consistent"));
+
+    let none = run(&["check", "--data", dir.join("nothing").to_str().unwrap()]);
+    assert!(!none.status.success());
+    assert!(stderr(&none).contains("no Lumbung store"));
+}
+
+#[test]
+fn config_example_is_valid_and_used() {
+    let out = run(&["config", "example"]);
+    assert!(out.status.success());
+    let dir = TempDir::new("config");
+    let file = dir.join("lumbung.toml");
+    let text = stdout(&out).replace("id = \"local\"", "id = \"id.kemenpan\"");
+    std::fs::write(&file, text).unwrap();
+    let shown = run(&["config", "show", "--config", file.to_str().unwrap()]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    assert!(stdout(&shown).contains("id = \"id.kemenpan\""));
+
+    std::fs::write(&file, "[server]\nadress = \"typo\"\n").unwrap();
+    let bad = run(&["config", "show", "--config", file.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("unknown field"), "{}", stderr(&bad));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in [&["serve"][..], &["demo"], &["import"], &["export"], &["user", "add"], &["token", "create"], &["check"], &["config", "example"]] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let out = run(&args);
+        assert!(out.status.success(), "{sub:?}");
+        assert!(stdout(&out).contains("Usage:"), "{sub:?}");
+    }
+}
