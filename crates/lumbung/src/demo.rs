@@ -10,7 +10,7 @@ use lumbung_store::{ImportMode, NewAccount, Store};
 use lumbung_web::auth::hash_password;
 
 use crate::cli::{DemoArgs, load_config};
-use crate::import::{Record, progress_bar, scan_jsonl_in};
+use crate::import::{Record, org_ids_in, progress_bar, scan_jsonl_in};
 
 /// The demo content, written for Lumbung (not real records).
 pub const CONTENT: &str = include_str!("../demo/content.jsonl");
@@ -53,15 +53,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
 /// Fills an empty store with the demo content. Returns the number of cases.
 pub async fn seed(store: &Store) -> Result<usize> {
     let mut records = Vec::new();
-    let orgs: HashSet<String> = HashSet::new();
-    let mut all_orgs = HashSet::new();
-    // Organisation ids first, so case references validate.
-    scan_jsonl_in(&mut CONTENT.as_bytes(), &orgs, &mut |_, r| {
-        if let Record::Organisation(o) = r {
-            all_orgs.insert(o.id.clone());
-        }
-        Ok(())
-    })?;
+    let all_orgs: HashSet<String> = org_ids_in(&mut CONTENT.as_bytes())?;
     let scan = scan_jsonl_in(&mut CONTENT.as_bytes(), &all_orgs, &mut |_, r| {
         records.push(r);
         Ok(())

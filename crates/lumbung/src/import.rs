@@ -42,6 +42,10 @@ pub struct FileError {
 pub struct Scan {
     /// Readable rows.
     pub rows: usize,
+    /// Valid case records.
+    pub cases: usize,
+    /// Valid organisation records.
+    pub organisations: usize,
     /// (line, reason) of rows that cannot become a record.
     pub rejected: Vec<(usize, String)>,
 }
@@ -97,8 +101,15 @@ pub async fn run(args: ImportArgs) -> Result<()> {
     if args.strict && !scan.rejected.is_empty() {
         bail!("{} row(s) are not valid; nothing was imported (--strict)", scan.rejected.len());
     }
-    let total = scan.rows - scan.rejected.len();
-    println!("read {} rows from {}: {total} valid, {} not readable", scan.rows, path.display(), scan.rejected.len());
+    let total = scan.cases;
+    println!(
+        "read {} rows from {}: {} cases and {} organisations valid, {} not readable",
+        scan.rows,
+        path.display(),
+        scan.cases,
+        scan.organisations,
+        scan.rejected.len()
+    );
 
     // Pass 2: write in batches.
     let summary = write(&store, path, args.format, csv.as_ref(), &orgs, args.batch, total).await?;
@@ -255,11 +266,19 @@ pub fn progress_bar(total: u64) -> indicatif::ProgressBar {
 
 /// The ids of organisations defined in a JSON Lines file.
 fn collect_org_ids(path: &Path, format: Format) -> Result<HashSet<String>> {
-    let mut ids = HashSet::new();
     if format != Format::Jsonl {
-        return Ok(ids);
+        return Ok(HashSet::new());
     }
-    for_each_line(path, &mut |_, line| {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    org_ids_in(&mut BufReader::with_capacity(1 << 20, file))
+}
+
+/// The ids of organisations defined in JSON Lines, so that references to
+/// them validate whatever order the lines come in. Lines that do not parse
+/// are left for the validating pass to report.
+pub fn org_ids_in(reader: &mut dyn BufRead) -> Result<HashSet<String>> {
+    let mut ids = HashSet::new();
+    for_each_line_in(reader, &mut |_, line| {
         if line.contains("\"organisation\"") {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
                 if v.get("kind").and_then(|k| k.as_str()) == Some("organisation") {
@@ -288,12 +307,6 @@ pub fn scan(
         (Format::Csv, Some(options)) => scan_csv(path, options, orgs, sink),
         (Format::Csv, None) => bail!("CSV import needs column options"),
     }
-}
-
-fn for_each_line(path: &Path, f: &mut dyn FnMut(usize, &str) -> Result<()>) -> Result<()> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    for_each_line_in(&mut BufReader::with_capacity(1 << 20, file), f)
-        .with_context(|| format!("reading {}", path.display()))
 }
 
 fn for_each_line_in(reader: &mut dyn BufRead, f: &mut dyn FnMut(usize, &str) -> Result<()>) -> Result<()> {
@@ -397,7 +410,13 @@ pub fn scan_jsonl_in(
             if seen.insert(key.clone()) { Ok(r) } else { Err(format!("{key} appears twice in the file")) }
         });
         match record {
-            Ok(r) => sink(line, r),
+            Ok(r) => {
+                match &r {
+                    Record::Case(_) => scan.cases += 1,
+                    Record::Organisation(_) => scan.organisations += 1,
+                }
+                sink(line, r)
+            }
             Err(reason) => {
                 scan.rejected.push((line, reason));
                 Ok(())
@@ -537,6 +556,7 @@ fn scan_csv(
                     published_at: published.then_some(now),
                 };
                 case.refresh_derived();
+                scan.cases += 1;
                 sink(line, Record::Case(Box::new(case)))?;
             }
             Err(reason) => scan.rejected.push((line, reason)),

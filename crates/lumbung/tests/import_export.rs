@@ -63,9 +63,9 @@ fn jsonl_export_import_export_is_identical() {
     assert!(out.status.success());
     let one = std::fs::read_to_string(&first).unwrap();
     let two = std::fs::read_to_string(&second).unwrap();
-    let cases = one.lines().filter(|l| l.starts_with("{\"kind\":\"case\"")).count();
+    let cases = one.lines().filter(|l| l.starts_with("{\"kind\":\"case\",")).count();
     assert!(cases >= 330, "only {cases} cases exported");
-    assert!(one.lines().any(|l| l.starts_with("{\"kind\":\"organisation\"")));
+    assert!(one.lines().any(|l| l.starts_with("{\"kind\":\"organisation\",")));
     assert_eq!(one.lines().count(), two.lines().count());
     for (x, y) in one.lines().zip(two.lines()) {
         assert_eq!(x, y);
