@@ -12,21 +12,57 @@ fn user_add_and_token_create() {
     let data = dir.join("n");
     let d = data.to_str().unwrap();
     let out = run_with_stdin(
-        &["user", "add", "--data", d, "--email", "Sari@Example.org", "--name", "Sari", "--role", "curator", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "--data",
+            d,
+            "--email",
+            "Sari@Example.org",
+            "--name",
+            "Sari",
+            "--role",
+            "curator",
+            "--password-stdin",
+        ],
         "a-long-enough-password\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("sari@example.org"));
 
     let dup = run_with_stdin(
-        &["user", "add", "--data", d, "--email", "sari@example.org", "--name", "Sari", "--role", "curator", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "--data",
+            d,
+            "--email",
+            "sari@example.org",
+            "--name",
+            "Sari",
+            "--role",
+            "curator",
+            "--password-stdin",
+        ],
         "a-long-enough-password\n",
     );
     assert!(!dup.status.success());
     assert!(stderr(&dup).contains("already exists"), "{}", stderr(&dup));
 
     let short = run_with_stdin(
-        &["user", "add", "--data", d, "--email", "x@example.org", "--name", "X", "--role", "reader", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "--data",
+            d,
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "reader",
+            "--password-stdin",
+        ],
         "short\n",
     );
     assert!(!short.status.success());
@@ -56,7 +92,9 @@ fn check_reports_a_healthy_store_and_a_missing_one() {
     let dir = TempDir::new("check");
     let data = dir.join("n");
     let csv = participedia_cases();
-    assert!(run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", csv.to_str().unwrap()]).status.success());
+    assert!(
+        run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", csv.to_str().unwrap()]).status.success()
+    );
     let ok = run(&["check", "--data", data.to_str().unwrap()]);
     assert!(ok.status.success(), "{}", stdout(&ok));
     assert!(stdout(&ok).contains("ok: the store is consistent"));
@@ -86,7 +124,16 @@ fn config_example_is_valid_and_used() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in [&["serve"][..], &["demo"], &["import"], &["export"], &["user", "add"], &["token", "create"], &["check"], &["config", "example"]] {
+    for sub in [
+        &["serve"][..],
+        &["demo"],
+        &["import"],
+        &["export"],
+        &["user", "add"],
+        &["token", "create"],
+        &["check"],
+        &["config", "example"],
+    ] {
         let mut args = sub.to_vec();
         args.push("--help");
         let out = run(&args);

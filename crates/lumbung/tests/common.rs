@@ -14,11 +14,8 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "lumbung-test-{name}-{}-{}",
-            std::process::id(),
-            ulid::Ulid::new()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("lumbung-test-{name}-{}-{}", std::process::id(), ulid::Ulid::new()));
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
     }

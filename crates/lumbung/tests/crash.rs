@@ -18,14 +18,24 @@ fn sigkill_during_import_loses_nothing_reported_committed() {
     let file = dir.join("cases.jsonl");
     let made = run(&["demo", "--data", source.to_str().unwrap(), "--no-serve", "--generate", "12000"]);
     assert!(made.status.success(), "{}", stderr(&made));
-    let exported = run(&["export", "--data", source.to_str().unwrap(), "--format", "jsonl", "--out", file.to_str().unwrap()]);
+    let exported =
+        run(&["export", "--data", source.to_str().unwrap(), "--format", "jsonl", "--out", file.to_str().unwrap()]);
     assert!(exported.status.success());
     let text = std::fs::read_to_string(&file).unwrap();
     let total_cases = text.lines().filter(|l| l.contains("\"kind\":\"case\"")).count();
     let organisations = text.lines().filter(|l| l.contains("\"kind\":\"organisation\"")).count() as i64;
 
     let mut child = Command::new(bin())
-        .args(["import", "--data", target.to_str().unwrap(), "--format", "jsonl", "--batch", "500", file.to_str().unwrap()])
+        .args([
+            "import",
+            "--data",
+            target.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--batch",
+            "500",
+            file.to_str().unwrap(),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -81,7 +81,9 @@ fn csv_export_has_a_row_per_published_case() {
     let dir = TempDir::new("csvexport");
     let data = dir.join("n");
     let csv = participedia_cases();
-    assert!(run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", csv.to_str().unwrap()]).status.success());
+    assert!(
+        run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", csv.to_str().unwrap()]).status.success()
+    );
     let out = run(&["export", "--data", data.to_str().unwrap(), "--format", "csv"]);
     assert!(out.status.success());
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
@@ -101,7 +103,12 @@ fn invalid_files_are_refused_and_write_nothing() {
     let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
         ("jsonl", "not-json.jsonl", format!("{good}\n{{\"title\": oops}}\n").into_bytes(), "line 2: not JSON"),
         ("jsonl", "array.jsonl", format!("{good}\n[1,2]\n").into_bytes(), "line 2: not a JSON object"),
-        ("jsonl", "latin1.jsonl", [good.as_bytes(), b"\n{\"title\":\"caf\xe9\"}\n"].concat(), "line 2: not valid UTF-8"),
+        (
+            "jsonl",
+            "latin1.jsonl",
+            [good.as_bytes(), b"\n{\"title\":\"caf\xe9\"}\n"].concat(),
+            "line 2: not valid UTF-8",
+        ),
         ("csv", "no-title.csv", b"name,description\nx,y\n".to_vec(), "missing required column 'title'"),
         ("csv", "latin1.csv", b"title,description\nok,fine\ncaf\xe9,x\n".to_vec(), "not valid UTF-8"),
     ];
@@ -118,8 +125,10 @@ fn invalid_files_are_refused_and_write_nothing() {
     }
     // With --strict, one invalid record refuses the file.
     let file = dir.join("strict.jsonl");
-    std::fs::write(&file, format!("{good}\n{{\"kind\":\"case\",\"original_language\":\"en\",\"title\":{{}}}}\n")).unwrap();
-    let out = run(&["import", "--data", data.to_str().unwrap(), "--format", "jsonl", "--strict", file.to_str().unwrap()]);
+    std::fs::write(&file, format!("{good}\n{{\"kind\":\"case\",\"original_language\":\"en\",\"title\":{{}}}}\n"))
+        .unwrap();
+    let out =
+        run(&["import", "--data", data.to_str().unwrap(), "--format", "jsonl", "--strict", file.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
     assert_eq!(check(&data).cases, 0);
@@ -140,7 +149,12 @@ fn unreadable_rows_are_reported_by_line() {
     let out = run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    for expected in ["line 3: not readable: title", "line 4: not readable: country", "line 5: not readable: 5 fields", "line 6: not readable: year_launched"] {
+    for expected in [
+        "line 3: not readable: title",
+        "line 4: not readable: country",
+        "line 5: not readable: 5 fields",
+        "line 6: not readable: year_launched",
+    ] {
         assert!(err.contains(expected), "missing '{expected}' in {err}");
     }
     assert!(stdout(&out).contains("imported 2 cases"), "{}", stdout(&out));
@@ -154,8 +168,21 @@ fn a_custom_column_mapping_fills_other_fields() {
     let file = dir.join("other.csv");
     std::fs::write(&file, "Nama,Ringkasan,Negara,Sektor\nMal Pelayanan Publik,Layanan terpadu,ID,public_administration;digital_government\n").unwrap();
     let out = run(&[
-        "import", "--data", data.to_str().unwrap(), "--format", "csv", "--language", "id",
-        "--map", "title=Nama", "--map", "summary=Ringkasan", "--map", "country=Negara", "--map", "sectors=Sektor",
+        "import",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--language",
+        "id",
+        "--map",
+        "title=Nama",
+        "--map",
+        "summary=Ringkasan",
+        "--map",
+        "country=Negara",
+        "--map",
+        "sectors=Sektor",
         file.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -168,7 +195,16 @@ fn a_custom_column_mapping_fills_other_fields() {
     assert_eq!(c.content.country.as_deref(), Some("ID"));
     assert_eq!(c.content.sectors, vec!["public_administration", "digital_government"]);
     // An unknown target field is refused before anything is read.
-    let bad = run(&["import", "--data", data.to_str().unwrap(), "--format", "csv", "--map", "colour=Nama", file.to_str().unwrap()]);
+    let bad = run(&[
+        "import",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--map",
+        "colour=Nama",
+        file.to_str().unwrap(),
+    ]);
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("'colour' is not a case field"), "{}", stderr(&bad));
 }

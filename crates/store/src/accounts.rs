@@ -18,6 +18,8 @@ pub struct NewAccount {
 }
 
 type AccountRow = (String, String, String, String, Option<String>, i64, i64, String, String);
+/// An account row followed by its password hash.
+type AccountRowWithHash = (String, String, String, String, Option<String>, i64, i64, String, String, Option<String>);
 
 const ACCOUNT_COLUMNS: &str = "id, email, name, role, organisation_id, disabled, version, created_at, updated_at";
 
@@ -96,7 +98,7 @@ impl Store {
 
     /// The account with this e-mail (any case) and its password hash.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>, StoreError> {
-        let row: Option<(String, String, String, String, Option<String>, i64, i64, String, String, Option<String>)> =
+        let row: Option<AccountRowWithHash> =
             sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = ?"))
                 .bind(email)
                 .fetch_optional(&self.read)
@@ -175,8 +177,9 @@ impl Store {
         Ok(account)
     }
 
-    /// Sets an account's password hash and ends its other sessions.
-    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError> {
+    /// Sets an account's password hash and ends its sessions, except
+    /// `keep_session` (the session token the change was made from, if any).
+    pub async fn set_password_hash(&self, id: &str, hash: &str, keep_session: Option<&str>) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?")
             .bind(hash)
@@ -187,7 +190,11 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM sessions WHERE account_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND token_hash != ?")
+            .bind(id)
+            .bind(keep_session.map(hash_token).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Case queries: read, list with filters and cursor pagination, create,
 //! update with optimistic concurrency, import in batches, revisions.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use lumbung_core::{Actor, Case, Status, permissions};
 use serde::Serialize;
@@ -93,6 +93,34 @@ pub struct Revision {
     pub case: Case,
 }
 
+/// version, action, actor_id, comment, created_at.
+type RevisionRow = (i64, String, Option<String>, Option<String>, String);
+/// A revision row followed by the case's JSON.
+type RevisionDataRow = (i64, String, Option<String>, Option<String>, String, String);
+
+/// Case counts by filter, valid at one change-log position.
+#[derive(Debug, Default)]
+pub(crate) struct CountCache {
+    entries: std::sync::Mutex<HashMap<String, (i64, i64)>>,
+}
+
+impl CountCache {
+    const MAX_ENTRIES: usize = 4096;
+
+    fn get(&self, key: &str, seq: i64) -> Option<i64> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).filter(|(at, _)| *at == seq).map(|(_, total)| *total)
+    }
+
+    fn put(&self, key: String, seq: i64, total: i64) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= Self::MAX_ENTRIES {
+            map.retain(|_, (at, _)| *at == seq);
+        }
+        map.insert(key, (seq, total));
+    }
+}
+
 const TERM_FIELDS: [&str; 5] = ["sector", "facet", "sdg", "organisation", "tag"];
 
 impl Store {
@@ -111,16 +139,17 @@ impl Store {
         cursor: Option<&str>,
         limit: i64,
     ) -> Result<CasePage, StoreError> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM cases WHERE 1 = 1");
-        push_filters(&mut count, filter, visibility);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
-
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT id, data FROM cases WHERE 1 = 1");
+        let total = self.count_cases(filter, visibility).await?;
+        // Pick the page's ids first (from indexes only), then load their
+        // records: sorting whole records would move every match's JSON.
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1",
+        );
         push_filters(&mut q, filter, visibility);
         if let Some(c) = cursor {
             q.push(" AND id < ").push_bind(c.to_owned());
         }
-        q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1).push(") ORDER BY id DESC");
         let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&self.read).await?;
         let more = rows.len() as i64 > limit;
         let mut items = Vec::with_capacity(rows.len());
@@ -131,12 +160,21 @@ impl Store {
         Ok(CasePage { items, total, next })
     }
 
-    /// Counts cases per value of one classification field under a filter
-    /// (used by dashboards and facet checks).
+    /// How many cases match a filter. Counts are cached until the change log
+    /// moves on, so that paging through a list does not count it again.
     pub async fn count_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<i64, StoreError> {
+        // Read the log position before counting: a write in between only
+        // makes the cached entry look older than it is, never newer.
+        let seq = self.last_change().await?;
+        let key = format!("{filter:?}|{visibility:?}");
+        if let Some(total) = self.counts.get(&key, seq) {
+            return Ok(total);
+        }
         let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM cases WHERE 1 = 1");
         push_filters(&mut count, filter, visibility);
-        Ok(count.build_query_scalar().fetch_one(&self.read).await?)
+        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
+        self.counts.put(key, seq, total);
+        Ok(total)
     }
 
     /// Stores a new case with its first revision and change-log entry.
@@ -273,7 +311,7 @@ impl Store {
 
     /// The history of a case, oldest first.
     pub async fn case_revisions(&self, id: &str) -> Result<Vec<RevisionSummary>, StoreError> {
-        let rows: Vec<(i64, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        let rows: Vec<RevisionRow> = sqlx::query_as(
             "SELECT version, action, actor_id, comment, created_at FROM case_revisions WHERE case_id = ? ORDER BY version",
         )
         .bind(id)
@@ -293,7 +331,7 @@ impl Store {
 
     /// One revision of a case with the record as it was then.
     pub async fn case_revision(&self, id: &str, version: i64) -> Result<Option<Revision>, StoreError> {
-        let row: Option<(i64, String, Option<String>, Option<String>, String, String)> = sqlx::query_as(
+        let row: Option<RevisionDataRow> = sqlx::query_as(
             "SELECT version, action, actor_id, comment, created_at, data FROM case_revisions
              WHERE case_id = ? AND version = ?",
         )

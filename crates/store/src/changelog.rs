@@ -20,6 +20,9 @@ pub struct Change {
     pub at: String,
 }
 
+/// seq, entity, entity_id, action, version, actor_id, at.
+type ChangeRow = (i64, String, String, String, i64, Option<String>, String);
+
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Sqlite>,
     entity: &str,
@@ -47,7 +50,7 @@ pub(crate) async fn append(
 impl Store {
     /// Change-log entries after `after`, oldest first, at most `limit`.
     pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
-        let rows: Vec<(i64, String, String, String, i64, Option<String>, String)> = sqlx::query_as(
+        let rows: Vec<ChangeRow> = sqlx::query_as(
             "SELECT seq, entity, entity_id, action, version, actor_id, at FROM change_log
              WHERE seq > ? ORDER BY seq LIMIT ?",
         )

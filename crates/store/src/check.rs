@@ -21,6 +21,10 @@ impl CheckReport {
     }
 }
 
+/// A case whose revision chain or change log does not match its version:
+/// id, version, lowest and highest revision, revision count, last logged version.
+type ChainRow = (String, i64, Option<i64>, Option<i64>, i64, Option<i64>);
+
 impl Store {
     /// Verifies the store's integrity and lists every problem found.
     pub async fn check(&self) -> Result<CheckReport, StoreError> {
@@ -67,7 +71,7 @@ impl Store {
         r.cases = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&self.read).await?;
         r.revisions = sqlx::query_scalar("SELECT count(*) FROM case_revisions").fetch_one(&self.read).await?;
 
-        let chains: Vec<(String, i64, Option<i64>, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
+        let chains: Vec<ChainRow> = sqlx::query_as(
             "SELECT c.id, c.version, r.lo, r.hi, coalesce(r.n, 0), l.v
              FROM cases c
              LEFT JOIN (SELECT case_id, min(version) lo, max(version) hi, count(*) n FROM case_revisions GROUP BY case_id) r

@@ -38,6 +38,7 @@ pub struct Store {
     read: SqlitePool,
     write: SqlitePool,
     dir: PathBuf,
+    counts: std::sync::Arc<cases::CountCache>,
 }
 
 impl Store {
@@ -67,7 +68,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Store { read, write, dir: dir.to_path_buf() })
+        Ok(Store { read, write, dir: dir.to_path_buf(), counts: Default::default() })
     }
 
     /// The data folder.
