@@ -195,6 +195,22 @@ pub fn validate_organisation(
     e.into_result()
 }
 
+/// Whether making `parent` the parent of `id` would close a loop (`id` is
+/// already among `parent`'s ancestors). `parent_of` gives each organisation's
+/// current parent.
+pub fn creates_parent_cycle(id: &str, parent: &str, parent_of: &dyn Fn(&str) -> Option<String>) -> bool {
+    let mut current = Some(parent.to_owned());
+    // A chain longer than this is itself a loop that does not pass through `id`.
+    for _ in 0..10_000 {
+        match current {
+            None => return false,
+            Some(p) if p == id => return true,
+            Some(p) => current = parent_of(&p),
+        }
+    }
+    true
+}
+
 /// A plausible e-mail address: one `@`, something either side, no spaces.
 pub fn valid_email(s: &str) -> bool {
     let mut parts = s.split('@');
@@ -263,6 +279,12 @@ fn duplicates<T: PartialEq + std::fmt::Display>(e: &mut ValidationErrors, field:
 
 fn url(e: &mut ValidationErrors, field: &str, value: Option<&str>) {
     if let Some(v) = value {
+        // The URL parser silently drops tabs and line breaks and encodes spaces,
+        // but the text is stored as given: refuse them rather than keep them.
+        if v.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            e.add(field, "invalid", "a URL cannot contain spaces or control characters");
+            return;
+        }
         match url::Url::parse(v) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() && v.len() <= 2_000 => {}
             _ => e.add(field, "invalid", format!("'{}' is not an http(s) URL", truncate(v, 80))),
@@ -337,6 +359,35 @@ mod tests {
         };
         let err = validate_case(&c, &no_orgs).err().unwrap_or_default();
         assert_eq!(err.errors.first().map(|e| e.field.as_str()), Some("title.id"));
+    }
+
+    #[test]
+    fn urls_with_spaces_or_control_characters_are_refused() {
+        for bad in
+            ["https://exa\tmple.org/", "https://example.org/\nx", "https://example.org/a b", "javascript:alert(1)"]
+        {
+            let c = CaseContent {
+                original_language: "en".into(),
+                title: Text::new("en", "x"),
+                website: Some(bad.into()),
+                ..Default::default()
+            };
+            let err = validate_case(&c, &no_orgs).err().unwrap_or_default();
+            assert_eq!(err.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["website"], "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn parent_cycles() {
+        let parents = |o: &str| match o {
+            "b" => Some("a".to_owned()),
+            "c" => Some("b".to_owned()),
+            _ => None,
+        };
+        assert!(creates_parent_cycle("a", "c", &parents));
+        assert!(creates_parent_cycle("a", "a", &parents));
+        assert!(!creates_parent_cycle("c", "a", &parents));
+        assert!(!creates_parent_cycle("d", "c", &parents));
     }
 
     #[test]

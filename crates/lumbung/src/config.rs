@@ -39,7 +39,7 @@ login_max_failures = 5
 login_window_minutes = 15
 "#;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub node: NodeConfig,
@@ -70,12 +70,6 @@ pub struct SecurityConfig {
     pub session_days: u32,
     pub login_max_failures: u32,
     pub login_window_minutes: u32,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config { node: NodeConfig::default(), server: ServerConfig::default(), security: SecurityConfig::default() }
-    }
 }
 
 impl Default for NodeConfig {

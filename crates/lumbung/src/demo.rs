@@ -62,8 +62,10 @@ pub async fn seed(store: &Store) -> Result<usize> {
         return Err(anyhow!("demo content line {line}: {reason}"));
     }
     let hash = hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
-    let mut orgs: Vec<_> =
-        records.iter().filter_map(|r| if let Record::Organisation(o) = r { Some(o.clone()) } else { None }).collect();
+    let mut orgs: Vec<_> = records
+        .iter()
+        .filter_map(|r| if let Record::Organisation(o) = r { Some((**o).clone()) } else { None })
+        .collect();
     orgs.sort_by_key(|o| o.content.parent.is_some());
     for org in &orgs {
         store.create_organisation(org, None).await?;

@@ -25,7 +25,7 @@ use crate::cli::{Format, ImportArgs, load_config};
 /// A record read from a file, with its line number.
 #[derive(Debug)]
 pub enum Record {
-    Organisation(Organisation),
+    Organisation(Box<Organisation>),
     Case(Box<Case>),
 }
 
@@ -195,7 +195,7 @@ async fn write(
         let next = rx.recv().await;
         let done = next.is_none();
         match next {
-            Some((line, Record::Organisation(o))) => pending_orgs.push((line, o)),
+            Some((line, Record::Organisation(o))) => pending_orgs.push((line, *o)),
             Some((line, Record::Case(c))) => {
                 write_organisations(store, &mut pending_orgs, &mut summary).await?;
                 batch.push(*c);
@@ -399,7 +399,7 @@ pub fn scan_jsonl_in(
         let kind = map.get("kind").and_then(|k| k.as_str()).unwrap_or("case").to_owned();
         let record = match kind.as_str() {
             "case" => case_from_json(map, orgs, &mut generator).map(|c| Record::Case(Box::new(c))),
-            "organisation" => organisation_from_json(map, orgs).map(Record::Organisation),
+            "organisation" => organisation_from_json(map, orgs).map(|o| Record::Organisation(Box::new(o))),
             other => Err(format!("unknown kind '{other}' (case or organisation)")),
         };
         let record = record.and_then(|r| {

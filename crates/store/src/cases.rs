@@ -142,9 +142,8 @@ impl Store {
         let total = self.count_cases(filter, visibility).await?;
         // Pick the page's ids first (from indexes only), then load their
         // records: sorting whole records would move every match's JSON.
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1",
-        );
+        let mut q =
+            QueryBuilder::<Sqlite>::new("SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1");
         push_filters(&mut q, filter, visibility);
         if let Some(c) = cursor {
             q.push(" AND id < ").push_bind(c.to_owned());

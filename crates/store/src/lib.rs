@@ -97,6 +97,11 @@ impl Store {
         Ok(n == 0)
     }
 
+    /// Whether `close` was called.
+    pub fn is_closed(&self) -> bool {
+        self.read.is_closed()
+    }
+
     /// Closes both pools, waiting for writes in flight.
     pub async fn close(&self) {
         self.write.close().await;

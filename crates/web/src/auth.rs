@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{AUTHORIZATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -170,7 +170,8 @@ pub async fn login(
         state.limiter().record_failure(&keys);
         return Err(ApiError::Unauthorized);
     };
-    state.limiter().clear(&keys[..1]);
+    // A success clears the e-mail's count, not the client address's.
+    state.limiter().clear(keys.get(..1).unwrap_or_default());
     let token = new_secret("s_");
     let ttl = state.settings().session_ttl;
     let expires = lumbung_core::clock::now() + ttl;
@@ -206,12 +207,19 @@ pub async fn me(user: MaybeUser) -> Result<Json<Account>, ApiError> {
 pub async fn change_password(
     State(state): State<AppState>,
     user: MaybeUser,
+    headers: HeaderMap,
     body: JsonBody,
 ) -> Result<StatusCode, ApiError> {
     let account = user.0.ok_or(ApiError::Unauthorized)?;
     let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
-    check_password_policy(&req.new_password).map_err(|_| {
-        ApiError::field("new_password", "too_short", format!("a password needs at least {MIN_PASSWORD} characters"))
+    check_password_policy(&req.new_password).map_err(|e| match e {
+        ApiError::Invalid(mut errors) => {
+            for error in &mut errors.errors {
+                error.field = "new_password".into();
+            }
+            ApiError::Invalid(errors)
+        }
+        other => other,
     })?;
     let stored = state.store().account_by_email(&account.email).await?.and_then(|(_, h)| h);
     let current = req.current_password;
@@ -224,7 +232,9 @@ pub async fn change_password(
     let Some(hash) = hash else {
         return Err(ApiError::field("current_password", "invalid", "the current password is not right"));
     };
-    state.store().set_password_hash(&account.id, &hash).await?;
+    // The session this request came with (if it came with one) stays signed in.
+    let current_session = if headers.contains_key(AUTHORIZATION) { None } else { session_token(&headers) };
+    state.store().set_password_hash(&account.id, &hash, current_session.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -35,6 +35,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    #[error("this method is not allowed here; the Allow header lists the ones that are")]
+    MethodNotAllowed,
     #[error("the record was changed by someone else; reload it (now at version {current})")]
     Conflict { current: i64 },
     #[error("{0}")]
@@ -65,6 +67,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } | ApiError::Duplicate(_) | ApiError::InvalidTransition(_) => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -82,6 +85,7 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::Conflict { .. } => "version-conflict",
             ApiError::Duplicate(_) => "duplicate",
             ApiError::InvalidTransition(_) => "invalid-transition",

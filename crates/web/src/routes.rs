@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .route("/", get(|| async { Redirect::to("/api/docs") }))
         .fallback(|| async { ApiError::NotFound })
+        // After every route: axum keeps the Allow header on these responses.
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response<axum::body::Body> {
             ApiError::Internal("a handler panicked".into()).into_response()

@@ -164,6 +164,8 @@ pub fn parse_case_query(pairs: &[(String, String)], actor: Option<&Actor>) -> Re
                     .filter(|l| (1..=MAX_LIMIT).contains(l))
                     .ok_or_else(|| ApiError::BadRequest(format!("limit is a number from 1 to {MAX_LIMIT}")))?
             }
+            // An empty cursor is the first page.
+            "cursor" if raw.is_empty() => {}
             "cursor" => {
                 if raw.len() > 64 || !raw.chars().all(|c| c.is_ascii_alphanumeric()) {
                     return Err(ApiError::BadRequest("cursor is not one this server gave".into()));

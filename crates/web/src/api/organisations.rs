@@ -1,5 +1,7 @@
 //! `/api/v1/organisations`: list and read (everyone), create and update (curators, administrators).
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
@@ -109,5 +111,16 @@ pub async fn update_organisation(
         return Err(ApiError::NotFound);
     }
     validate::validate_organisation(&id, &content, &|o| known.contains(o))?;
+    if let Some(parent) = &content.parent {
+        let parents: HashMap<String, Option<String>> =
+            state.store().list_organisations().await?.into_iter().map(|o| (o.id, o.content.parent)).collect();
+        if validate::creates_parent_cycle(&id, parent, &|o| parents.get(o).cloned().flatten()) {
+            return Err(ApiError::field(
+                "parent",
+                "invalid",
+                format!("'{parent}' belongs to '{id}' already; it cannot also be its parent"),
+            ));
+        }
+    }
     Ok(Json(state.store().update_organisation(&id, version, content, Some(&actor.account_id)).await?))
 }

@@ -37,15 +37,8 @@ pub enum Who {
 
 impl Who {
     /// Every caller, in the order permission tables list them.
-    pub const ALL: [Who; 7] = [
-        Who::Anonymous,
-        Who::Reader,
-        Who::Contributor,
-        Who::OtherContributor,
-        Who::Delegate,
-        Who::Curator,
-        Who::Admin,
-    ];
+    pub const ALL: [Who; 7] =
+        [Who::Anonymous, Who::Reader, Who::Contributor, Who::OtherContributor, Who::Delegate, Who::Curator, Who::Admin];
 
     pub fn role(self) -> Option<Role> {
         match self {

@@ -1,0 +1,100 @@
+//! Turning a case into an index document, and the display data stored with it.
+
+use std::collections::HashMap;
+
+use lumbung_core::Case;
+use serde::{Deserialize, Serialize};
+use tantivy::TantivyDocument;
+
+use crate::schema::Fields;
+
+/// What a hit shows without reading the store.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Display {
+    pub title: lumbung_core::Text,
+    pub original_language: String,
+    pub country: Option<String>,
+    pub year_launched: Option<i32>,
+    pub sectors: Vec<String>,
+    pub lifecycle_stage: Option<String>,
+    pub origin: Option<String>,
+    pub completeness: u8,
+    pub published_at: Option<String>,
+}
+
+/// The index document of a published case. `org_types` maps organisation ids
+/// to their type, for the organisation-type facet.
+pub fn build(f: &Fields, case: &Case, org_types: &HashMap<String, String>) -> TantivyDocument {
+    let c = &case.content;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &case.id);
+    for (lang, value) in &c.title.0 {
+        doc.add_text(f.for_lang(lang).title, value);
+    }
+    for (lang, value) in &c.summary.0 {
+        doc.add_text(f.for_lang(lang).summary, value);
+    }
+    for (_, section) in c.sections.iter() {
+        for (lang, value) in &section.0 {
+            doc.add_text(f.for_lang(lang).body, value);
+        }
+    }
+
+    for title in c.title.0.values() {
+        doc.add_text(f.suggest, title);
+    }
+    let mut facet = |name: &str, value: &str| {
+        if let Some(field) = f.facet(name) {
+            doc.add_text(field, value);
+        }
+    };
+    if let Some(v) = &c.country {
+        facet("country", v);
+    }
+    if let Some(v) = &c.level_of_government {
+        facet("level", v);
+    }
+    for v in &c.sectors {
+        facet("sector", v);
+    }
+    for v in &c.innovation_facets {
+        facet("facet", v);
+    }
+    if let Some(v) = &c.lifecycle_stage {
+        facet("stage", v);
+    }
+    for v in &c.sdgs {
+        facet("sdg", &v.to_string());
+    }
+    if let Some(v) = c.year_launched {
+        facet("year", &v.to_string());
+    }
+    let mut types: Vec<&str> = c.organisations.iter().filter_map(|o| org_types.get(o).map(String::as_str)).collect();
+    types.sort_unstable();
+    types.dedup();
+    for t in types {
+        facet("organisation_type", t);
+    }
+    facet("origin", case.origin.as_ref().map_or("local", |o| o.node.as_str()));
+    if let Some(v) = &c.operating_status {
+        facet("operating_status", v);
+    }
+    facet("completeness", if case.completeness >= 100 { "complete" } else { "incomplete" });
+    for o in &c.organisations {
+        doc.add_text(f.organisation, o);
+    }
+    doc.add_i64(f.published, case.published_at.unwrap_or(case.updated_at).unix_timestamp());
+    let display = Display {
+        title: c.title.clone(),
+        original_language: c.original_language.clone(),
+        country: c.country.clone(),
+        year_launched: c.year_launched,
+        sectors: c.sectors.clone(),
+        lifecycle_stage: c.lifecycle_stage.clone(),
+        origin: case.origin.as_ref().map(|o| o.node.clone()),
+        completeness: case.completeness,
+        published_at: case.published_at.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
+    };
+    doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
+    doc
+}

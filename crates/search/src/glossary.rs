@@ -1,0 +1,161 @@
+//! The bilingual glossary of public-administration terms
+//! (`data/glossary.tsv`, written by the team): English ⇄ Indonesian, with
+//! synonyms. Queries are matched against it on analysed (stemmed) words, so
+//! *complaints handled* finds the entry *complaint handling*; each match adds
+//! the entry's other terms, in both languages, as lower-ranked alternatives.
+
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis;
+
+/// The glossary as shipped.
+pub const GLOSSARY_TSV: &str = include_str!("../data/glossary.tsv");
+
+/// One concept: its terms in English and in Indonesian (preferred first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub en: Vec<String>,
+    pub id: Vec<String>,
+}
+
+/// A term to add to a query: its language and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    pub lang: &'static str,
+    pub text: String,
+}
+
+/// A parsed glossary with analysed forms for matching.
+pub struct Glossary {
+    entries: Vec<Entry>,
+    /// (entry index, language, analysed tokens) for every term.
+    forms: Vec<(usize, &'static str, Vec<String>)>,
+}
+
+/// Why the glossary file is not valid.
+#[derive(Debug, thiserror::Error)]
+#[error("glossary line {line}: {reason}")]
+pub struct GlossaryError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl Glossary {
+    /// Parses the TSV format: `english | synonym<TAB>indonesian | sinonim`.
+    pub fn parse(text: &str) -> Result<Glossary, GlossaryError> {
+        let mut entries = Vec::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (en, id) = line
+                .split_once('\t')
+                .ok_or_else(|| GlossaryError { line: i + 1, reason: "no tab between English and Indonesian".into() })?;
+            let split = |s: &str| -> Vec<String> {
+                s.split('|').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect()
+            };
+            let entry = Entry { en: split(en), id: split(id) };
+            if entry.en.is_empty() || entry.id.is_empty() {
+                return Err(GlossaryError { line: i + 1, reason: "a side is empty".into() });
+            }
+            entries.push(entry);
+        }
+        let (mut en, mut id) = (analysis::english(), analysis::indonesian());
+        let mut forms = Vec::new();
+        for (n, entry) in entries.iter().enumerate() {
+            for term in &entry.en {
+                forms.push((n, "en", analysis::tokens(&mut en, term)));
+            }
+            for term in &entry.id {
+                forms.push((n, "id", analysis::tokens(&mut id, term)));
+            }
+        }
+        forms.retain(|(_, _, tokens)| !tokens.is_empty());
+        Ok(Glossary { entries, forms })
+    }
+
+    /// The shipped glossary (parsed once).
+    pub fn shipped() -> &'static Glossary {
+        static SHIPPED: OnceLock<Glossary> = OnceLock::new();
+        SHIPPED.get_or_init(|| {
+            Glossary::parse(GLOSSARY_TSV).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "the shipped glossary does not parse; cross-language expansion is off");
+                Glossary { entries: Vec::new(), forms: Vec::new() }
+            })
+        })
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The alternatives for every glossary term found in `query`, in both
+    /// languages, without the words the query already has.
+    pub fn expand(&self, query: &str) -> Vec<Expansion> {
+        let en_tokens = analysis::tokens(&mut analysis::english(), query);
+        let id_tokens = analysis::tokens(&mut analysis::indonesian(), query);
+        let mut matched: Vec<usize> = Vec::new();
+        for (n, lang, form) in &self.forms {
+            let hay = if *lang == "en" { &en_tokens } else { &id_tokens };
+            if contains_run(hay, form) && !matched.contains(n) {
+                matched.push(*n);
+            }
+        }
+        let mut out: Vec<Expansion> = Vec::new();
+        for n in matched {
+            let Some(entry) = self.entries.get(n) else { continue };
+            for (lang, terms) in [("en", &entry.en), ("id", &entry.id)] {
+                for t in terms {
+                    if !query.to_lowercase().contains(t.as_str()) && !out.iter().any(|e| e.text == *t) {
+                        out.push(Expansion { lang, text: t.clone() });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn contains_run(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The analyser for a glossary language, for building query terms.
+pub fn analyser(lang: &str) -> TextAnalyzer {
+    if lang == "id" { analysis::indonesian() } else { analysis::english() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_glossary_parses_with_enough_entries() {
+        let g = Glossary::parse(GLOSSARY_TSV);
+        assert!(g.is_ok(), "{:?}", g.err());
+        let n = g.map(|g| g.entries().len()).unwrap_or(0);
+        assert!(n >= 300, "only {n} entries");
+    }
+
+    #[test]
+    fn expands_both_ways_on_stemmed_words() {
+        let g =
+            Glossary::parse("complaint handling | grievance redress\tpenanganan pengaduan | pengelolaan pengaduan\n")
+                .ok()
+                .unwrap_or_else(|| Glossary { entries: vec![], forms: vec![] });
+        let to_id = g.expand("Handling complaints quickly");
+        assert!(to_id.contains(&Expansion { lang: "id", text: "penanganan pengaduan".into() }), "{to_id:?}");
+        assert!(to_id.contains(&Expansion { lang: "en", text: "grievance redress".into() }));
+        let to_en = g.expand("menangani pengaduan warga");
+        assert!(to_en.contains(&Expansion { lang: "en", text: "complaint handling".into() }), "{to_en:?}");
+        assert!(g.expand("bridges").is_empty());
+    }
+
+    #[test]
+    fn bad_lines_are_reported() {
+        assert!(matches!(Glossary::parse("# ok\nno tab here\n"), Err(GlossaryError { line: 2, .. })));
+    }
+}

@@ -1,0 +1,146 @@
+//! Bahasa Indonesia stemming as a tantivy token filter, over sastrawi
+//! (Nazief-Adriani with Enhanced Confix Stripping and a root-word
+//! dictionary), so that *pelayanan*, *melayani* and *layanan* meet at *layan*.
+//!
+//! Stemming a word costs dictionary look-ups and backtracking, and a corpus
+//! repeats the same few thousand words: each thread keeps a bounded cache.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use sastrawi::{Dictionary, Stemmer};
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
+
+thread_local! {
+    static STEMMER: RefCell<Option<(Stemmer<'static>, HashMap<String, String>)>> = const { RefCell::new(None) };
+}
+
+const CACHE_LIMIT: usize = 100_000;
+
+/// The root of an Indonesian word (lower case in, lower case out).
+pub fn stem(word: &str) -> String {
+    STEMMER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let (stemmer, cache) = slot.get_or_insert_with(|| {
+            let dict: &'static Dictionary = DICTIONARY.get_or_init(Dictionary::new);
+            (Stemmer::new(dict), HashMap::new())
+        });
+        if let Some(root) = cache.get(word) {
+            return root.clone();
+        }
+        let root = stemmer.stem_word(word).into_owned();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.to_owned(), root.clone());
+        root
+    })
+}
+
+/// Token filter: replaces each (lower-cased) token by its Indonesian root.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IndonesianStemmer;
+
+impl TokenFilter for IndonesianStemmer {
+    type Tokenizer<T: Tokenizer> = IndonesianStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        IndonesianStemmerFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct IndonesianStemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for IndonesianStemmerFilter<T> {
+    type TokenStream<'a> = IndonesianStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        IndonesianStemmerStream { tail: self.inner.token_stream(text) }
+    }
+}
+
+pub struct IndonesianStemmerStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for IndonesianStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        // Numbers, codes and very short words are left as they are.
+        if token.text.chars().count() > 3 && token.text.chars().all(char::is_alphabetic) {
+            let root = stem(&token.text);
+            if !root.is_empty() {
+                token.text = root;
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    /// Word families that must meet at one root.
+    const FAMILIES: &[(&str, &[&str])] = &[
+        ("layan", &["pelayanan", "melayani", "layanan", "dilayani", "terlayani", "pelayan", "layanannya"]),
+        ("adu", &["pengaduan", "mengadu", "diadukan", "aduan", "pengaduannya"]),
+        ("kelola", &["pengelolaan", "mengelola", "dikelola", "pengelola", "kelolaan"]),
+        ("anggar", &["anggaran", "penganggaran", "dianggarkan"]),
+        ("bangun", &["pembangunan", "membangun", "dibangun", "bangunan", "membangunkan"]),
+        ("didik", &["pendidikan", "mendidik", "dididik", "pendidik", "terdidik"]),
+        ("sehat", &["kesehatan", "menyehatkan", "sehatlah"]),
+        ("tani", &["pertanian", "petani", "bertani"]),
+        ("kembang", &["pengembangan", "mengembangkan", "dikembangkan", "perkembangan", "berkembang"]),
+        ("lapor", &["pelaporan", "melaporkan", "dilaporkan", "laporan", "pelapor"]),
+        ("bantu", &["bantuan", "membantu", "dibantu", "pembantu", "bantulah"]),
+        ("ubah", &["perubahan", "mengubah", "diubah", "berubah", "ubahlah"]),
+        ("guna", &["penggunaan", "menggunakan", "digunakan", "pengguna", "kegunaan"]),
+        ("daftar", &["pendaftaran", "mendaftar", "didaftarkan", "terdaftar", "daftarkan"]),
+        ("sedia", &["penyediaan", "menyediakan", "disediakan", "tersedia", "persediaan"]),
+        ("putus", &["keputusan", "memutuskan", "diputuskan", "putusan"]),
+        ("mudah", &["kemudahan", "memudahkan", "dimudahkan", "termudah"]),
+        ("libat", &["pelibatan", "melibatkan", "dilibatkan", "keterlibatan", "terlibat"]),
+        ("awas", &["pengawasan", "mengawasi", "diawasi", "pengawas"]),
+        ("baru", &["pembaruan", "memperbarui", "diperbarui", "terbaru"]),
+        ("tingkat", &["peningkatan", "meningkatkan", "ditingkatkan", "meningkat", "tingkatkan"]),
+        ("ikut", &["pengikut", "mengikuti", "diikuti", "ikutan"]),
+        ("percaya", &["kepercayaan", "mempercayai", "dipercaya", "terpercaya"]),
+        ("tanggung", &["menanggung", "ditanggung", "tanggungan"]),
+        ("sama", &["bersama", "kesamaan", "menyamakan", "disamakan", "samakah"]),
+        ("kerja", &["pekerjaan", "bekerja", "dikerjakan", "pekerja", "mengerjakan", "kerjanya", "kerjapun"]),
+    ];
+
+    #[test]
+    fn word_families_meet() {
+        for (root, words) in FAMILIES {
+            for w in *words {
+                assert_eq!(stem(w), *root, "{w} should stem to {root}");
+            }
+        }
+    }
+
+    #[test]
+    fn roots_and_foreign_words_stay() {
+        for w in ["desa", "kota", "data", "online", "budget"] {
+            assert_eq!(stem(w), w);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Lumbung's search: a tantivy index of published cases, fed by the store's
+//! change log, with per-language analysis (English Snowball, Indonesian
+//! Nazief-Adriani/ECS), glossary expansion across languages, typo tolerance,
+//! facets with counts, highlighted snippets, related cases and suggestions.
+//!
+//! The index holds published cases only, so it can never show a reader a case
+//! they may not see. Its position in the change log is saved in each commit's
+//! payload: index and cursor move together, and a crash at any point leaves
+//! an index that catches up on the next start.
+
+pub mod analysis;
+pub mod document;
+pub mod facets;
+pub mod glossary;
+pub mod indonesian;
+pub mod query;
+pub mod schema;
+mod search;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lumbung_core::{Case, Status};
+use lumbung_store::Store;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use search::{Hit, SearchRequest, SearchResponse, Sort, Suggestion};
+
+use crate::schema::Fields;
+
+/// The index folder inside a node's data folder.
+pub const INDEX_DIR: &str = "index";
+/// Memory for the index writer.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("index folder: {0}")]
+    Directory(String),
+    #[error("index files: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("store: {0}")]
+    Store(#[from] lumbung_store::StoreError),
+    #[error("{0}")]
+    Query(#[from] query::QueryError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("background task: {0}")]
+    Task(String),
+}
+
+/// The search index of one node. Cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+/// How a catch-up went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CatchUp {
+    pub changes: usize,
+    pub indexed: usize,
+    pub removed: usize,
+    pub position: i64,
+}
+
+impl SearchIndex {
+    /// Opens (or creates) the index in `dir`. An index with another schema
+    /// (an older version of Lumbung) is replaced by an empty one, which then
+    /// catches up from the start of the change log.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        let fields = Fields::build();
+        let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+        let index = match Index::open_or_create(directory, fields.schema.clone()) {
+            Ok(index) => index,
+            Err(tantivy::TantivyError::SchemaError(reason)) => {
+                tracing::warn!(%reason, "the index has another schema; rebuilding it");
+                for entry in std::fs::read_dir(dir).map_err(|e| SearchError::Directory(e.to_string()))?.flatten() {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+                let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                Index::create(directory, fields.schema.clone(), Default::default())?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        analysis::register(&index)?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), fields }) })
+    }
+
+    /// Opens the index of the node whose store is `store`.
+    pub fn open_for(store: &Store) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open(&store.dir().join(INDEX_DIR))
+    }
+
+    fn fields(&self) -> &Fields {
+        &self.inner.fields
+    }
+
+    /// The change-log position the committed index reflects.
+    pub fn position(&self) -> i64 {
+        self.inner.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok()).unwrap_or(0)
+    }
+
+    /// Number of documents visible to searches.
+    pub fn len(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies every change since the index's position: published cases are
+    /// (re)indexed, anything else is removed. Commits with the new position.
+    pub async fn catch_up(&self, store: &Store) -> Result<CatchUp, SearchError> {
+        let mut total = CatchUp { position: self.position(), ..Default::default() };
+        loop {
+            let changes = store.changes_since(total.position, 5_000).await?;
+            let Some(last) = changes.last() else { break };
+            let position = last.seq;
+            let ids: BTreeSet<String> =
+                changes.iter().filter(|c| c.entity == "case").map(|c| c.entity_id.clone()).collect();
+            let mut cases = Vec::with_capacity(ids.len());
+            let mut gone = Vec::new();
+            for id in ids {
+                match store.get_case(&id).await? {
+                    Some(case) if case.status == Status::Published => cases.push(case),
+                    _ => gone.push(id),
+                }
+            }
+            let org_types = org_types(store).await?;
+            total.changes += changes.len();
+            total.indexed += cases.len();
+            total.removed += gone.len();
+            total.position = position;
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || this.apply(&cases, &gone, &org_types, position))
+                .await
+                .map_err(|e| SearchError::Task(e.to_string()))??;
+        }
+        Ok(total)
+    }
+
+    /// Replaces the index with every published case of the store.
+    /// `progress` is told how many cases were read so far.
+    pub async fn rebuild(&self, store: &Store, progress: &dyn Fn(usize)) -> Result<usize, SearchError> {
+        let position = store.last_change().await?;
+        let org_types = org_types(store).await?;
+        {
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+                let writer = this.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+                writer.delete_all_documents()?;
+                Ok(())
+            })
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))??;
+        }
+        let mut after: Option<String> = None;
+        let (mut read, mut indexed) = (0, 0);
+        loop {
+            let page = store.cases_after(after.as_deref(), 2_000).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            read += page.len();
+            let published: Vec<Case> = page.into_iter().filter(|c| c.status == Status::Published).collect();
+            indexed += published.len();
+            let this = self.clone();
+            let types = org_types.clone();
+            tokio::task::spawn_blocking(move || this.add(&published, &types))
+                .await
+                .map_err(|e| SearchError::Task(e.to_string()))??;
+            progress(read);
+        }
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.commit(position))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))??;
+        Ok(indexed)
+    }
+
+    fn add(&self, cases: &[Case], org_types: &HashMap<String, String>) -> Result<(), SearchError> {
+        let writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+        for case in cases {
+            writer.add_document(document::build(self.fields(), case, org_types))?;
+        }
+        Ok(())
+    }
+
+    fn apply(
+        &self,
+        cases: &[Case],
+        gone: &[String],
+        org_types: &HashMap<String, String>,
+        position: i64,
+    ) -> Result<(), SearchError> {
+        {
+            let writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+            for case in cases {
+                writer.delete_term(Term::from_field_text(self.fields().id, &case.id));
+                writer.add_document(document::build(self.fields(), case, org_types))?;
+            }
+            for id in gone {
+                writer.delete_term(Term::from_field_text(self.fields().id, id));
+            }
+        }
+        self.commit(position)
+    }
+
+    fn commit(&self, position: i64) -> Result<(), SearchError> {
+        let mut writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&position.to_string());
+        prepared.commit()?;
+        drop(writer);
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// Every case id in the index.
+    pub fn ids(&self) -> Result<BTreeSet<String>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let mut ids = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(64)?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                let d: TantivyDocument = store.get(doc)?;
+                if let Some(id) = d.get_first(self.fields().id).and_then(|v| v.as_str()) {
+                    ids.insert(id.to_owned());
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Differences between the store's published cases and the index:
+    /// (published but missing from the index, in the index but not published).
+    pub async fn compare(&self, store: &Store) -> Result<(Vec<String>, Vec<String>), SearchError> {
+        let indexed = self.ids()?;
+        let mut published = BTreeSet::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.cases_after(after.as_deref(), 5_000).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            published.extend(page.into_iter().filter(|c| c.status == Status::Published).map(|c| c.id));
+        }
+        let missing = published.difference(&indexed).cloned().collect();
+        let extra = indexed.difference(&published).cloned().collect();
+        Ok((missing, extra))
+    }
+
+    /// Follows the change log in the background: catches up every `every`,
+    /// so a change is searchable within about that time. Errors are logged
+    /// and retried; the task ends when the store is closed.
+    pub fn follow(&self, store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(every);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                match store.last_change().await {
+                    Ok(last) if last == this.position() => continue,
+                    Ok(_) => {}
+                    Err(e) if store.is_closed() => {
+                        tracing::debug!(error = %e, "store closed; search follower stops");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "search follower cannot read the change log");
+                        continue;
+                    }
+                }
+                match this.catch_up(&store).await {
+                    Ok(done) if done.changes > 0 => {
+                        tracing::debug!(
+                            changes = done.changes,
+                            indexed = done.indexed,
+                            removed = done.removed,
+                            "index caught up"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),
+                }
+            }
+        })
+    }
+}
+
+async fn org_types(store: &Store) -> Result<HashMap<String, String>, SearchError> {
+    Ok(store.list_organisations().await?.into_iter().map(|o| (o.id, o.content.org_type)).collect())
+}

@@ -1,0 +1,448 @@
+//! Running searches: building the tantivy query from the parsed query, the
+//! glossary and the filters; collecting hits, total and facet counts;
+//! snippets in the reader's language; related cases; suggestions.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, MoreLikeThisQuery,
+    Occur as TOccur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::document::Display;
+use crate::facets::{FacetCollector, FacetCounts};
+use crate::glossary::Glossary;
+use crate::query::{self, Clause, Occur};
+use crate::schema::{FACETS, Fields, LANGS};
+use crate::{SearchError, SearchIndex, analysis};
+
+/// Largest page.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest result reachable by paging.
+pub const MAX_OFFSET: usize = 10_000;
+/// Weight of hits that come only from glossary expansion (below direct hits).
+const EXPANSION_BOOST: f32 = 0.25;
+/// Weight of typo-tolerant matches.
+const FUZZY_BOOST: f32 = 0.4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// A search as the API receives it (already checked for allowed names).
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub q: String,
+    /// The reader's language, for snippets and titles.
+    pub lang: String,
+    /// Facet name → accepted values (OR within, AND across).
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Organisation ids (OR).
+    pub organisations: Vec<String>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One hit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    /// The title in the reader's language, else the original language.
+    pub title: String,
+    /// The language of `title`.
+    pub title_language: String,
+    /// Every title, by language.
+    pub titles: lumbung_core::Text,
+    /// An HTML fragment: escaped text with matches in `<mark>`.
+    pub snippet: String,
+    pub score: f32,
+    /// The origin node for harvested cases; null for local ones.
+    pub origin: Option<String>,
+    pub original_language: String,
+    pub country: Option<String>,
+    pub year_launched: Option<i32>,
+    pub sectors: Vec<String>,
+    pub lifecycle_stage: Option<String>,
+    pub completeness: u8,
+    pub published_at: Option<String>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub items: Vec<Hit>,
+    pub total: usize,
+    /// Facet name → [(value, count)], by count then value.
+    pub facets: BTreeMap<&'static str, Vec<(String, u64)>>,
+    pub next: Option<String>,
+}
+
+/// A suggestion while typing.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suggestion {
+    pub id: String,
+    pub title: String,
+}
+
+impl SearchIndex {
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let f = self.fields();
+        let searcher = self.inner.reader.searcher();
+        let clauses = query::parse(&req.q)?;
+        let text = self.text_query(&searcher, &clauses)?;
+        let filter = self.filter_query(req)?;
+        let has_text = text.is_some();
+        let q: Box<dyn Query> = match (text, filter) {
+            (Some(t), Some(flt)) => Box::new(BooleanQuery::new(vec![(TOccur::Must, t), (TOccur::Must, flt)])),
+            (Some(t), None) => t,
+            (None, Some(flt)) => flt,
+            (None, None) => Box::new(AllQuery),
+        };
+        let limit = req.limit.clamp(1, MAX_LIMIT);
+        let offset = req.offset.min(MAX_OFFSET);
+        let by_newest = req.sort == Sort::Newest || !has_text;
+        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, FacetCounts) = if by_newest {
+            let top =
+                TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
+            let (hits, total, counts) = searcher.search(&q, &(top, Count, FacetCollector))?;
+            (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, counts)
+        } else {
+            let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+            searcher.search(&q, &(top, Count, FacetCollector))?
+        };
+        let snippets = self.snippet_generators(&searcher, &q, &req.lang)?;
+        let mut items = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            items.push(self.hit(&doc, score, &req.lang, &snippets));
+        }
+        let next = (offset + items.len() < total.min(MAX_OFFSET + limit) && items.len() == limit)
+            .then(|| (offset + limit).to_string());
+        let facets = FACETS
+            .iter()
+            .map(|(name, _)| {
+                let mut values: Vec<(String, u64)> =
+                    counts.get(name).cloned().unwrap_or_default().into_iter().collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                (*name, values)
+            })
+            .collect();
+        let _ = f;
+        Ok(SearchResponse { items, total, facets, next })
+    }
+
+    /// The text part of a query, or None when the query has no words.
+    fn text_query(&self, searcher: &Searcher, clauses: &[Clause]) -> Result<Option<Box<dyn Query>>, SearchError> {
+        if clauses.is_empty() {
+            return Ok(None);
+        }
+        let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        for clause in clauses {
+            let Some(q) = self.clause_query(searcher, &clause.text, clause.phrase, clause.occur == Occur::Should)
+            else {
+                if clause.occur == Occur::Must {
+                    // A required word that the analysers reduce to nothing
+                    // cannot be matched: the honest answer is no results.
+                    return Ok(Some(Box::new(BooleanQuery::new(vec![]))));
+                }
+                continue;
+            };
+            let occur = match clause.occur {
+                Occur::Should => TOccur::Should,
+                Occur::Must => TOccur::Must,
+                Occur::MustNot => TOccur::MustNot,
+            };
+            parts.push((occur, q));
+        }
+        for expansion in Glossary::shipped().expand(&query::positive_text(clauses)) {
+            let lang = crate::schema::Fields::lang_index(expansion.lang);
+            if let Some(q) = self.phrase_in_lang(lang, &expansion.text, 1.0) {
+                parts.push((TOccur::Should, Box::new(BoostQuery::new(q, EXPANSION_BOOST))));
+            }
+        }
+        if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
+            if parts.is_empty() {
+                return Ok(Some(Box::new(BooleanQuery::new(vec![]))));
+            }
+            parts.push((TOccur::Must, Box::new(AllQuery)));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(parts))))
+    }
+
+    /// One word or phrase across every language's fields, with typo
+    /// tolerance for longer words that the index does not know.
+    fn clause_query(&self, searcher: &Searcher, text: &str, phrase: bool, fuzzy: bool) -> Option<Box<dyn Query>> {
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        let mut known = false;
+        for lang in 0..LANGS.len() {
+            if let Some(q) = self.phrase_in_lang(lang, text, 1.0) {
+                disjuncts.push(q);
+            }
+            if !phrase {
+                for field in self.text_fields(lang) {
+                    for token in self.analyse(field, text) {
+                        let term = Term::from_field_text(field, &token);
+                        if searcher.doc_freq(&term).unwrap_or(0) > 0 {
+                            known = true;
+                        }
+                    }
+                }
+            }
+        }
+        let chars = text.chars().count();
+        if fuzzy && !phrase && !known && chars >= 5 && !text.contains(char::is_whitespace) {
+            let distance = if chars >= 9 { 2 } else { 1 };
+            for lang in 0..LANGS.len() {
+                for field in self.fields().lang(lang).all() {
+                    for token in self.analyse(field, text) {
+                        let q = FuzzyTermQuery::new(Term::from_field_text(field, &token), distance, true);
+                        disjuncts.push(Box::new(BoostQuery::new(Box::new(q), FUZZY_BOOST)));
+                    }
+                }
+            }
+        }
+        if disjuncts.is_empty() { None } else { Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.2))) }
+    }
+
+    /// A word or phrase in one language's title (×3), summary (×2) and body.
+    fn phrase_in_lang(&self, lang: usize, text: &str, boost: f32) -> Option<Box<dyn Query>> {
+        let f = self.fields();
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        for (field, weight) in f.lang(lang).weighted() {
+            let tokens = self.analyse(field, text);
+            let q: Box<dyn Query> = match tokens.len() {
+                0 => continue,
+                1 => Box::new(TermQuery::new(
+                    Term::from_field_text(field, tokens.first()?),
+                    IndexRecordOption::WithFreqs,
+                )),
+                _ => Box::new(PhraseQuery::new(tokens.iter().map(|t| Term::from_field_text(field, t)).collect())),
+            };
+            per_field.push(Box::new(BoostQuery::new(q, weight * boost)));
+        }
+        if per_field.is_empty() { None } else { Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.3))) }
+    }
+
+    fn text_fields(&self, lang: usize) -> [Field; 3] {
+        self.fields().lang(lang).all()
+    }
+
+    fn analyse(&self, field: Field, text: &str) -> Vec<String> {
+        match self.inner.index.tokenizer_for_field(field) {
+            Ok(mut analyser) => analysis::tokens(&mut analyser, text),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Filters as a non-scoring query: OR within a facet, AND across.
+    fn filter_query(&self, req: &SearchRequest) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut musts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field: Field, values: &[String]| {
+            if values.is_empty() {
+                return;
+            }
+            let any: Vec<(TOccur, Box<dyn Query>)> = values
+                .iter()
+                .map(|v| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic));
+                    (TOccur::Should, q)
+                })
+                .collect();
+            musts.push((TOccur::Must, Box::new(BooleanQuery::new(any))));
+        };
+        for (name, values) in &req.filters {
+            let field =
+                self.fields().facet(name).ok_or_else(|| SearchError::BadRequest(format!("'{name}' is not a facet")))?;
+            add(field, values);
+        }
+        add(self.fields().organisation, &req.organisations);
+        if musts.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(musts)), 0.0))))
+    }
+
+    fn snippet_generators(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        lang: &str,
+    ) -> Result<Vec<SnippetGenerator>, SearchError> {
+        let f = self.fields();
+        let first = Fields::lang_index(lang);
+        let mut order = vec![first];
+        order.extend((0..LANGS.len()).filter(|l| *l != first));
+        let mut generators = Vec::new();
+        for l in order {
+            for field in [f.lang(l).summary, f.lang(l).body] {
+                let mut g = SnippetGenerator::create(searcher, q, field)?;
+                g.set_max_num_chars(220);
+                generators.push(g);
+            }
+        }
+        Ok(generators)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, lang: &str, snippets: &[SnippetGenerator]) -> Hit {
+        let f = self.fields();
+        let id = doc.get_first(f.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let display: Option<Display> =
+            doc.get_first(f.display).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str(s).ok());
+        let display = display.unwrap_or_else(|| Display {
+            title: lumbung_core::Text::default(),
+            original_language: String::new(),
+            country: None,
+            year_launched: None,
+            sectors: Vec::new(),
+            lifecycle_stage: None,
+            origin: None,
+            completeness: 0,
+            published_at: None,
+        });
+        let (title, title_language) = match display.title.get(lang) {
+            Some(t) => (t.to_owned(), lang.to_owned()),
+            None => {
+                let o = &display.original_language;
+                match display.title.best(o, "en") {
+                    Some(t) => (
+                        t.to_owned(),
+                        display.title.languages().find(|l| display.title.get(l) == Some(t)).unwrap_or(o).to_owned(),
+                    ),
+                    None => (String::new(), o.clone()),
+                }
+            }
+        };
+        let mut snippet = String::new();
+        for g in snippets {
+            let mut s = g.snippet_from_doc(doc);
+            if !s.highlighted().is_empty() {
+                s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                snippet = s.to_html();
+                break;
+            }
+        }
+        if snippet.is_empty() {
+            // No match in the text (a filter-only search): the summary's start.
+            let summary = doc
+                .get_first(f.for_lang(lang).summary)
+                .or_else(|| doc.get_first(f.for_lang(&display.original_language).summary))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            snippet = escape(&truncate_words(summary, 220));
+        }
+        Hit {
+            id,
+            title,
+            title_language,
+            titles: display.title,
+            snippet,
+            score,
+            origin: display.origin,
+            original_language: display.original_language,
+            country: display.country,
+            year_launched: display.year_launched,
+            sectors: display.sectors,
+            lifecycle_stage: display.lifecycle_stage,
+            completeness: display.completeness,
+            published_at: display.published_at,
+        }
+    }
+
+    /// Cases like this one: more-like-this over its text, plus shared
+    /// classification (sector, country, stage). Never the case itself.
+    pub fn related(&self, id: &str, lang: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let f = self.fields();
+        let searcher = self.inner.reader.searcher();
+        let id_term = Term::from_field_text(f.id, id);
+        let found = searcher.search(
+            &TermQuery::new(id_term.clone(), IndexRecordOption::Basic),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some((_, address)) = found.first() else { return Ok(Vec::new()) };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let mlt = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency(searcher.num_docs() / 5 + 1)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(30)
+            .with_min_word_length(3)
+            .with_document(*address);
+        let mut parts: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Should, Box::new(mlt))];
+        for (name, weight) in [("sector", 0.6), ("country", 0.4), ("stage", 0.2), ("facet", 0.2)] {
+            if let Some(field) = f.facet(name) {
+                for value in doc.get_all(field).filter_map(|v| v.as_str()) {
+                    let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+                    parts.push((TOccur::Should, Box::new(ConstScoreQuery::new(Box::new(q), weight))));
+                }
+            }
+        }
+        parts.push((TOccur::MustNot, Box::new(TermQuery::new(id_term, IndexRecordOption::Basic))));
+        let q = BooleanQuery::new(parts);
+        let hits = searcher.search(&q, &TopDocs::with_limit(limit.clamp(1, 20)).order_by_score())?;
+        let mut out = Vec::new();
+        for (score, address) in hits {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            out.push(self.hit(&doc, score, lang, &[]));
+        }
+        Ok(out)
+    }
+
+    /// Case titles starting with what the user has typed (each word a prefix).
+    pub fn suggest(&self, prefix: &str, lang: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let f = self.fields();
+        let searcher = self.inner.reader.searcher();
+        let words: Vec<String> = analysis::tokens(&mut analysis::folded(), prefix)
+            .into_iter()
+            .filter(|w| w.chars().count() <= 20)
+            .take(6)
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let parts: Vec<(TOccur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(Term::from_field_text(f.suggest, w), IndexRecordOption::Basic));
+                (TOccur::Must, q)
+            })
+            .collect();
+        let hits = searcher.search(
+            &BooleanQuery::new(parts),
+            &TopDocs::with_limit(limit.clamp(1, 20)).order_by_fast_field::<i64>("published", Order::Desc),
+        )?;
+        let mut out = Vec::new();
+        for (_, address) in hits {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hit = self.hit(&doc, 0.0, lang, &[]);
+            out.push(Suggestion { id: hit.id, title: hit.title });
+        }
+        Ok(out)
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", cut.get(..i).unwrap_or(&cut)),
+        None => format!("{cut}…"),
+    }
+}
