@@ -1,25 +1,73 @@
-//! `lumbung check`: verify the store's integrity and report every problem.
+//! `lumbung check` (store integrity, and the search index against the store)
+//! and `lumbung reindex`.
 
 use anyhow::{Result, bail};
+use lumbung_search::SearchIndex;
 use lumbung_store::Store;
 
-use crate::cli::{DataArgs, load_config};
+use crate::cli::{CheckArgs, DataArgs, load_config};
+use crate::import::progress_bar;
 
-pub async fn run(args: DataArgs) -> Result<()> {
-    let config = load_config(&args, None)?;
+async fn open(data: &DataArgs) -> Result<Store> {
+    let config = load_config(data, None)?;
     if !config.server.data.join(lumbung_store::DB_FILE).exists() {
         bail!("no Lumbung store in {}", config.server.data.display());
     }
-    let store = Store::open(&config.server.data).await?;
+    Ok(Store::open(&config.server.data).await?)
+}
+
+pub async fn run(args: CheckArgs) -> Result<()> {
+    let store = open(&args.data).await?;
     let report = store.check().await?;
     println!("{} cases, {} revisions, {} change-log entries", report.cases, report.revisions, report.changes);
-    for p in &report.problems {
+    let mut problems = report.problems;
+    let search = SearchIndex::open_for(&store)?;
+    // Changes the index has not seen yet are not differences: a running
+    // server would apply them within a second.
+    search.catch_up(&store).await?;
+    let (missing, extra) = search.compare(&store).await?;
+    if missing.is_empty() && extra.is_empty() {
+        println!("search index: {} published cases, in step with the store", search.len());
+    } else if args.repair {
+        let n = search.rebuild(&store, &|_| {}).await?;
+        println!(
+            "search index repaired: {} missing and {} extra case(s) before; {n} published cases indexed",
+            missing.len(),
+            extra.len()
+        );
+    } else {
+        for id in missing.iter().take(20) {
+            problems.push(format!("case {id} is published but not in the search index"));
+        }
+        for id in extra.iter().take(20) {
+            problems.push(format!("case {id} is in the search index but not published"));
+        }
+        problems.push(format!(
+            "search index differs from the store ({} missing, {} extra); run `lumbung check --repair`",
+            missing.len(),
+            extra.len()
+        ));
+    }
+    for p in &problems {
         println!("problem: {p}");
     }
-    if report.is_ok() {
+    store.close().await;
+    if problems.is_empty() {
         println!("ok: the store is consistent");
         Ok(())
     } else {
-        bail!("{} problem(s) found", report.problems.len())
+        bail!("{} problem(s) found", problems.len())
     }
+}
+
+pub async fn reindex(args: DataArgs) -> Result<()> {
+    let store = open(&args).await?;
+    let search = SearchIndex::open_for(&store)?;
+    let started = std::time::Instant::now();
+    let bar = progress_bar(store.case_count().await? as u64);
+    let n = search.rebuild(&store, &|read| bar.set_position(read as u64)).await?;
+    bar.finish_and_clear();
+    println!("indexed {n} published cases in {:.1} s", started.elapsed().as_secs_f64());
+    store.close().await;
+    Ok(())
 }

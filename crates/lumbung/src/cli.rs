@@ -33,8 +33,10 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Verify the store's integrity.
-    Check(DataArgs),
+    /// Verify the store's integrity and that the search index matches it.
+    Check(CheckArgs),
+    /// Rebuild the search index from the store.
+    Reindex(DataArgs),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -48,6 +50,15 @@ pub struct DataArgs {
     /// A TOML configuration file [env: LUMBUNG_CONFIG]
     #[arg(long)]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Rebuild the search index if it differs from the store.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +202,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::User(UserCommand::Add(args)) => crate::users::add(args).await,
         Command::Token(TokenCommand::Create(args)) => crate::users::create_token(args).await,
         Command::Check(args) => crate::check::run(args).await,
+        Command::Reindex(args) => crate::check::reindex(args).await,
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             Ok(())

@@ -3,6 +3,9 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
+use std::time::Duration;
+
+use lumbung_search::SearchIndex;
 use lumbung_store::Store;
 use lumbung_web::AppState;
 
@@ -15,7 +18,9 @@ pub async fn run(config: Config) -> Result<()> {
 
 /// Serves an opened store.
 pub async fn serve(config: Config, store: Store) -> Result<()> {
-    let state = AppState::new(store.clone(), config.web_settings());
+    let search = open_search(&store).await?;
+    let follower = search.follow(store.clone(), Duration::from_millis(200));
+    let state = AppState::new(store.clone(), search, config.web_settings());
     let app = lumbung_web::router(state);
     let listener = tokio::net::TcpListener::bind(&config.server.addr)
         .await
@@ -27,8 +32,28 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
         .with_graceful_shutdown(shutdown())
         .await
         .context("server failed")?;
+    follower.abort();
     store.close().await;
     Ok(())
+}
+
+/// Opens the search index and brings it up to date with the store before
+/// the node answers: writes made while no server ran (an import from the
+/// command line) are picked up here.
+pub async fn open_search(store: &Store) -> Result<SearchIndex> {
+    let search = SearchIndex::open_for(store).context("cannot open the search index")?;
+    let behind = store.last_change().await? - search.position();
+    if behind > 20_000 || (search.position() == 0 && behind > 0) {
+        println!("building the search index ({behind} changes behind)…");
+        let bar = crate::import::progress_bar(store.case_count().await? as u64);
+        let n = search.rebuild(store, &|read| bar.set_position(read as u64)).await?;
+        bar.finish_and_clear();
+        println!("indexed {n} published cases");
+    } else if behind > 0 {
+        let done = search.catch_up(store).await?;
+        tracing::info!(changes = done.changes, indexed = done.indexed, "search index caught up");
+    }
+    Ok(search)
 }
 
 async fn shutdown() {

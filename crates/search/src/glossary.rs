@@ -119,8 +119,10 @@ impl Glossary {
     }
 }
 
+/// Whether every word of a glossary term is in the query, in any order
+/// (*handling complaints* matches *complaint handling*).
 fn contains_run(hay: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && needle.iter().all(|n| hay.contains(n))
 }
 
 /// The analyser for a glossary language, for building query terms.

@@ -31,13 +31,46 @@ pub fn stem(word: &str) -> String {
         if let Some(root) = cache.get(word) {
             return root.clone();
         }
-        let root = stemmer.stem_word(word).into_owned();
+        let root = fix(stemmer, word, stemmer.stem_word(word).into_owned());
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
         cache.insert(word.to_owned(), root.clone());
         root
     })
+}
+
+/// Words sastrawi's dictionary-driven rules get wrong that matter in public
+/// administration, with their right roots.
+const EXCEPTIONS: &[(&str, &str)] = &[
+    ("pengawasan", "awas"),
+    ("perubahan", "ubah"),
+    ("berubah", "ubah"),
+    ("perubahannya", "ubah"),
+    ("pengawasannya", "awas"),
+];
+
+/// Corrections on top of sastrawi: the exception list, and the
+/// *meng-/peng-* + *k* elision (*mengelola*, *pengelolaan* → *kelola*) that
+/// this version misses when a word comes back unchanged.
+fn fix(stemmer: &Stemmer<'static>, word: &str, root: String) -> String {
+    if let Some((_, right)) = EXCEPTIONS.iter().find(|(w, _)| *w == word) {
+        return (*right).to_owned();
+    }
+    if root == word {
+        for prefix in ["meng", "peng"] {
+            if let Some(rest) = word.strip_prefix(prefix) {
+                if rest.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    let candidate = format!("k{rest}");
+                    let again = stemmer.stem_word(&candidate).into_owned();
+                    if DICTIONARY.get().is_some_and(|d| d.find(&again)) {
+                        return again;
+                    }
+                }
+            }
+        }
+    }
+    root
 }
 
 /// Token filter: replaces each (lower-cased) token by its Indonesian root.
@@ -126,6 +159,7 @@ mod tests {
         ("tanggung", &["menanggung", "ditanggung", "tanggungan"]),
         ("sama", &["bersama", "kesamaan", "menyamakan", "disamakan", "samakah"]),
         ("kerja", &["pekerjaan", "bekerja", "dikerjakan", "pekerja", "mengerjakan", "kerjanya", "kerjapun"]),
+        ("tangan", &["penanganan", "menangani", "ditangani"]),
     ];
 
     #[test]

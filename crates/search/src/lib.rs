@@ -15,7 +15,7 @@ pub mod glossary;
 pub mod indonesian;
 pub mod query;
 pub mod schema;
-mod search;
+pub mod search;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

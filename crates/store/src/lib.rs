@@ -97,6 +97,11 @@ impl Store {
         Ok(n == 0)
     }
 
+    /// How many cases the store holds, in every status.
+    pub async fn case_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&self.read).await?)
+    }
+
     /// Whether `close` was called.
     pub fn is_closed(&self) -> bool {
         self.read.is_closed()

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use lumbung_search::SearchIndex;
 use lumbung_store::Store;
 
 use crate::auth::LoginLimiter;
@@ -44,18 +45,23 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
+    search: SearchIndex,
     settings: WebSettings,
     limiter: LoginLimiter,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: WebSettings) -> AppState {
+    pub fn new(store: Store, search: SearchIndex, settings: WebSettings) -> AppState {
         let limiter = LoginLimiter::new(settings.login_max_failures, settings.login_window);
-        AppState { inner: Arc::new(Inner { store, settings, limiter }) }
+        AppState { inner: Arc::new(Inner { store, search, settings, limiter }) }
     }
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    pub fn search(&self) -> &SearchIndex {
+        &self.inner.search
     }
 
     pub fn settings(&self) -> &WebSettings {

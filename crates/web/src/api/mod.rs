@@ -4,4 +4,5 @@ pub mod accounts;
 pub mod cases;
 pub mod health;
 pub mod organisations;
+pub mod search;
 pub mod vocabularies;

@@ -187,7 +187,8 @@ impl TestApp {
             store.create_token(&account.id, &token, "test").await.expect("create token");
             accounts.insert(who, TestAccount { id: account.id, email, token });
         }
-        let router = lumbung_web::router(AppState::new(store.clone(), settings));
+        let search = lumbung_search::SearchIndex::open_for(&store).expect("search index");
+        let router = lumbung_web::router(AppState::new(store.clone(), search, settings));
         TestApp { store, router, accounts, organisations, _dir: dir }
     }
 
