@@ -373,16 +373,22 @@ impl SearchIndex {
         let doc: TantivyDocument = searcher.doc(*address)?;
         let mlt = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
-            .with_max_doc_frequency(searcher.num_docs() / 5 + 1)
+            .with_max_doc_frequency((searcher.num_docs() / 4).max(10))
             .with_min_term_frequency(1)
             .with_max_query_terms(30)
             .with_min_word_length(3)
             .with_document(*address);
         let mut parts: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Should, Box::new(mlt))];
-        for (name, weight) in [("sector", 0.6), ("country", 0.4), ("stage", 0.2), ("facet", 0.2)] {
-            if let Some(field) = f.facet(name) {
-                for value in doc.get_all(field).filter_map(|v| v.as_str()) {
-                    let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        // Facet fields are columnar, not stored: classification comes from the display data.
+        let display: Option<Display> =
+            doc.get_first(f.display).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str(s).ok());
+        if let Some(d) = display {
+            let mut shared: Vec<(&str, String, f32)> = d.sectors.into_iter().map(|v| ("sector", v, 0.6)).collect();
+            shared.extend(d.country.map(|v| ("country", v, 0.4)));
+            shared.extend(d.lifecycle_stage.map(|v| ("stage", v, 0.2)));
+            for (name, value, weight) in shared {
+                if let Some(field) = f.facet(name) {
+                    let q = TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic);
                     parts.push((TOccur::Should, Box::new(ConstScoreQuery::new(Box::new(q), weight))));
                 }
             }

@@ -118,6 +118,8 @@ impl TestResponse {
 /// The real application over a real store in a temporary folder.
 pub struct TestApp {
     pub store: Store,
+    /// The node's search index (brought up to date with [`TestApp::sync_search`]).
+    pub search: lumbung_search::SearchIndex,
     router: Router,
     accounts: BTreeMap<Who, TestAccount>,
     /// Organisations created at start: `kemenpan-rb` (ID) and `lan-ri` (ID).
@@ -188,8 +190,8 @@ impl TestApp {
             accounts.insert(who, TestAccount { id: account.id, email, token });
         }
         let search = lumbung_search::SearchIndex::open_for(&store).expect("search index");
-        let router = lumbung_web::router(AppState::new(store.clone(), search, settings));
-        TestApp { store, router, accounts, organisations, _dir: dir }
+        let router = lumbung_web::router(AppState::new(store.clone(), search.clone(), settings));
+        TestApp { store, search, router, accounts, organisations, _dir: dir }
     }
 
     /// The account of a signed-in caller.
@@ -338,6 +340,12 @@ impl TestApp {
     /// How many cases the store holds, whatever their status.
     pub async fn case_count(&self) -> i64 {
         self.store.count_cases(&CaseFilter::default(), &Visibility::All).await.expect("count cases")
+    }
+
+    /// Applies every change so far to the search index (what the server's
+    /// follower does in the background).
+    pub async fn sync_search(&self) {
+        self.search.catch_up(&self.store).await.expect("search catch-up");
     }
 
     /// The newest change-log sequence number.
