@@ -21,10 +21,11 @@ pub async fn run(args: CheckArgs) -> Result<()> {
     let report = store.check().await?;
     println!("{} cases, {} revisions, {} change-log entries", report.cases, report.revisions, report.changes);
     let mut problems = report.problems;
-    let search = SearchIndex::open_for(&store)?;
+    let search = SearchIndex::open_for(&store)
+        .map_err(|e| anyhow::anyhow!("{e} (is a server using this node? stop it first)"))?;
     // Changes the index has not seen yet are not differences: a running
     // server would apply them within a second.
-    search.catch_up(&store).await?;
+    search.sync(&store, &|_| {}).await?;
     let (missing, extra) = search.compare(&store).await?;
     if missing.is_empty() && extra.is_empty() {
         println!("search index: {} published cases, in step with the store", search.len());

@@ -41,17 +41,13 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
 /// the node answers: writes made while no server ran (an import from the
 /// command line) are picked up here.
 pub async fn open_search(store: &Store) -> Result<SearchIndex> {
-    let search = SearchIndex::open_for(store).context("cannot open the search index")?;
-    let behind = store.last_change().await? - search.position();
-    if behind > 20_000 || (search.position() == 0 && behind > 0) {
-        println!("building the search index ({behind} changes behind)…");
-        let bar = crate::import::progress_bar(store.case_count().await? as u64);
-        let n = search.rebuild(store, &|read| bar.set_position(read as u64)).await?;
-        bar.finish_and_clear();
-        println!("indexed {n} published cases");
-    } else if behind > 0 {
-        let done = search.catch_up(store).await?;
-        tracing::info!(changes = done.changes, indexed = done.indexed, "search index caught up");
+    let search =
+        SearchIndex::open_for(store).context("cannot open the search index (is another lumbung process using it?)")?;
+    let bar = crate::import::progress_bar(store.case_count().await? as u64);
+    let behind = search.sync(store, &|read| bar.set_position(read as u64)).await?;
+    bar.finish_and_clear();
+    if behind > 0 {
+        println!("search index brought up to date ({behind} changes); {} published cases indexed", search.len());
     }
     Ok(search)
 }

@@ -77,11 +77,21 @@ impl Glossary {
         Ok(Glossary { entries, forms })
     }
 
-    /// The shipped glossary (parsed once).
+    /// The shipped glossary (parsed once), plus the English and Indonesian
+    /// names of countries and sectors from the vocabularies.
     pub fn shipped() -> &'static Glossary {
         static SHIPPED: OnceLock<Glossary> = OnceLock::new();
         SHIPPED.get_or_init(|| {
-            Glossary::parse(GLOSSARY_TSV).unwrap_or_else(|e| {
+            let mut text = GLOSSARY_TSV.to_owned();
+            for terms in [lumbung_core::vocab::COUNTRIES, lumbung_core::vocab::SECTORS] {
+                for t in terms {
+                    let (en, id) = (t.en.to_lowercase(), t.id.to_lowercase());
+                    if en != id {
+                        text.push_str(&format!("\n{en}\t{id}"));
+                    }
+                }
+            }
+            Glossary::parse(&text).unwrap_or_else(|e| {
                 tracing::error!(error = %e, "the shipped glossary does not parse; cross-language expansion is off");
                 Glossary { entries: Vec::new(), forms: Vec::new() }
             })

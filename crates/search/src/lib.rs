@@ -34,6 +34,8 @@ use crate::schema::Fields;
 
 /// The index folder inside a node's data folder.
 pub const INDEX_DIR: &str = "index";
+/// Beyond this many changes behind, rebuilding is faster than catching up.
+const REBUILD_WHEN_BEHIND: i64 = 20_000;
 /// Memory for the index writer.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
@@ -157,6 +159,18 @@ impl SearchIndex {
         Ok(total)
     }
 
+    /// Brings the index up to date with the store: a rebuild when it is far
+    /// behind (or new), else a catch-up. Returns the number of changes it was behind.
+    pub async fn sync(&self, store: &Store, progress: &dyn Fn(usize)) -> Result<i64, SearchError> {
+        let behind = store.last_change().await? - self.position();
+        if behind > REBUILD_WHEN_BEHIND || (self.position() == 0 && behind > 0) {
+            self.rebuild(store, progress).await?;
+        } else if behind > 0 {
+            self.catch_up(store).await?;
+        }
+        Ok(behind)
+    }
+
     /// Replaces the index with every published case of the store.
     /// `progress` is told how many cases were read so far.
     pub async fn rebuild(&self, store: &Store, progress: &dyn Fn(usize)) -> Result<usize, SearchError> {
@@ -187,6 +201,7 @@ impl SearchIndex {
                 .await
                 .map_err(|e| SearchError::Task(e.to_string()))??;
             progress(read);
+            tracing::debug!(read, indexed, "search rebuild progress");
         }
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.commit(position))
