@@ -50,6 +50,12 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// A hash of a random password, for equal-time refusals.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_secret("")).unwrap_or_default())
+}
+
 /// Checks a new password against the policy.
 pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
     if password.chars().count() < MIN_PASSWORD {
@@ -162,7 +168,13 @@ pub async fn login(
     let password = req.password;
     let verified = tokio::task::spawn_blocking(move || match found {
         Some((account, Some(hash))) if !account.disabled && verify_password(&password, &hash) => Some(account),
-        _ => None,
+        Some((_, Some(_))) => None,
+        // No account (or no password): spend the same work on a dummy hash,
+        // so response times do not tell which e-mails have accounts.
+        _ => {
+            let _ = verify_password(&password, dummy_hash());
+            None
+        }
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;

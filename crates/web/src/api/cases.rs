@@ -137,6 +137,9 @@ pub fn parse_case_query(pairs: &[(String, String)], actor: Option<&Actor>) -> Re
                     Some((a, b)) => (year(key, a)?, year(key, b)?),
                     None => (year(key, raw)?, year(key, raw)?),
                 };
+                if from > to {
+                    return Err(ApiError::BadRequest(format!("year range {from}-{to} runs backwards")));
+                }
                 f.year_from = Some(from);
                 f.year_to = Some(to);
             }
