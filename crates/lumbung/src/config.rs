@@ -24,6 +24,8 @@ level = "national"
 base_url = "http://127.0.0.1:8080"
 # Interface and content languages, first is the default.
 languages = ["en", "id"]
+# The administrator's address, published by OAI-PMH Identify.  [LUMBUNG_ADMIN_EMAIL]
+admin_email = "admin@lumbung.example"
 
 [server]
 # Address to listen on.  [LUMBUNG_ADDR, --addr]
@@ -37,6 +39,10 @@ session_days = 14
 # Failed sign-ins allowed per e-mail and per client address within the window.
 login_max_failures = 5
 login_window_minutes = 15
+
+[oai]
+# Records per OAI-PMH list page (ListRecords, ListIdentifiers).  [LUMBUNG_OAI_PAGE_SIZE]
+page_size = 100
 "#;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,6 +51,19 @@ pub struct Config {
     pub node: NodeConfig,
     pub server: ServerConfig,
     pub security: SecurityConfig,
+    pub oai: OaiConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OaiConfig {
+    pub page_size: u32,
+}
+
+impl Default for OaiConfig {
+    fn default() -> Self {
+        OaiConfig { page_size: 100 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +74,7 @@ pub struct NodeConfig {
     pub level: String,
     pub base_url: String,
     pub languages: Vec<String>,
+    pub admin_email: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +100,7 @@ impl Default for NodeConfig {
             level: "national".into(),
             base_url: "http://127.0.0.1:8080".into(),
             languages: vec!["en".into(), "id".into()],
+            admin_email: "admin@lumbung.example".into(),
         }
     }
 }
@@ -133,6 +154,13 @@ impl Config {
         if let Some(v) = env("LUMBUNG_BASE_URL") {
             config.node.base_url = v;
         }
+        if let Some(v) = env("LUMBUNG_ADMIN_EMAIL") {
+            config.node.admin_email = v;
+        }
+        if let Some(v) = env("LUMBUNG_OAI_PAGE_SIZE") {
+            config.oai.page_size =
+                v.parse().map_err(|_| anyhow::anyhow!("LUMBUNG_OAI_PAGE_SIZE must be a whole number, not '{v}'"))?;
+        }
         if let Some(v) = env("LUMBUNG_ADDR") {
             config.server.addr = v;
         }
@@ -175,6 +203,12 @@ impl Config {
         if !(self.node.base_url.starts_with("http://") || self.node.base_url.starts_with("https://")) {
             bail!("node.base_url '{}' must start with http:// or https://", self.node.base_url);
         }
+        if !(1..=1000).contains(&self.oai.page_size) {
+            bail!("oai.page_size must be from 1 to 1000");
+        }
+        if !lumbung_core::validate::valid_email(&self.node.admin_email) {
+            bail!("node.admin_email '{}' is not an e-mail address", self.node.admin_email);
+        }
         if self.security.login_max_failures == 0 || self.security.session_days == 0 {
             bail!("security.session_days and security.login_max_failures must be at least 1");
         }
@@ -190,6 +224,9 @@ impl Config {
             session_ttl: Duration::from_secs(u64::from(self.security.session_days) * 24 * 3600),
             login_max_failures: self.security.login_max_failures,
             login_window: Duration::from_secs(u64::from(self.security.login_window_minutes) * 60),
+            base_url: self.node.base_url.trim_end_matches('/').to_owned(),
+            admin_email: self.node.admin_email.clone(),
+            oai_page_size: i64::from(self.oai.page_size),
         }
     }
 }

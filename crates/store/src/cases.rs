@@ -131,6 +131,15 @@ impl Store {
         data.map(|d| Ok(serde_json::from_str(&d)?)).transpose()
     }
 
+    /// The harvested copy of a case with this global (origin) identifier.
+    pub async fn case_by_origin_identifier(&self, identifier: &str) -> Result<Option<Case>, StoreError> {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE origin_identifier = ?")
+            .bind(identifier)
+            .fetch_optional(&self.read)
+            .await?;
+        data.map(|d| Ok(serde_json::from_str(&d)?)).transpose()
+    }
+
     /// A page of cases, newest first, after `cursor` (the last id of the previous page).
     pub async fn list_cases(
         &self,
@@ -228,7 +237,7 @@ impl Store {
         let updated = sqlx::query(
             "UPDATE cases SET status = ?, country = ?, level_of_government = ?, lifecycle_stage = ?,
                 year_launched = ?, operating_status = ?, completeness = ?, source_url = ?, origin_identifier = ?,
-                version = ?, updated_at = ?, published_at = ?, data = ?
+                version = ?, updated_at = ?, published_at = ?, data = ?, changed_s = ?
              WHERE id = ? AND version = ?",
         )
         .bind(case.status.as_str())
@@ -244,6 +253,7 @@ impl Store {
         .bind(time_fmt::fmt(case.updated_at))
         .bind(case.published_at.map(time_fmt::fmt))
         .bind(&json)
+        .bind(case.updated_at.unix_timestamp())
         .bind(&case.id)
         .bind(before)
         .execute(&mut *tx)
@@ -416,8 +426,8 @@ async fn insert_case(tx: &mut Transaction<'_, Sqlite>, case: &Case) -> Result<St
     sqlx::query(
         "INSERT INTO cases (id, status, country, level_of_government, lifecycle_stage, year_launched,
             operating_status, completeness, created_by, source_url, origin_identifier, version,
-            created_at, updated_at, published_at, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            created_at, updated_at, published_at, data, changed_s)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&case.id)
     .bind(case.status.as_str())
@@ -435,6 +445,7 @@ async fn insert_case(tx: &mut Transaction<'_, Sqlite>, case: &Case) -> Result<St
     .bind(time_fmt::fmt(case.updated_at))
     .bind(case.published_at.map(time_fmt::fmt))
     .bind(&json)
+    .bind(case.updated_at.unix_timestamp())
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::on_unique(e, "a case with this id or origin identifier already exists"))?;

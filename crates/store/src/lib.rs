@@ -12,6 +12,7 @@ mod cases;
 mod changelog;
 mod check;
 mod error;
+mod oai;
 mod organisations;
 mod time_fmt;
 
@@ -26,6 +27,7 @@ pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, Revis
 pub use changelog::Change;
 pub use check::CheckReport;
 pub use error::StoreError;
+pub use oai::{OaiSelection, OaiSet};
 
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "lumbung.db";

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod federation;
 pub mod openapi;
 pub mod routes;
 pub mod state;

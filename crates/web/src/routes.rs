@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{accounts, cases, health, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{auth, openapi};
+use crate::{auth, federation, openapi};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())
+        .merge(federation::router())
         .route("/", get(|| async { Redirect::to("/api/docs") }))
         .fallback(|| async { ApiError::NotFound })
         // After every route: axum keeps the Allow header on these responses.

@@ -22,6 +22,12 @@ pub struct WebSettings {
     /// Failed sign-ins allowed per e-mail and per client address within `login_window`.
     pub login_max_failures: u32,
     pub login_window: Duration,
+    /// Public base URL, without a trailing slash (links in feeds, sitemaps, OAI-PMH).
+    pub base_url: String,
+    /// The administrator's address, published by OAI-PMH Identify.
+    pub admin_email: String,
+    /// Records per OAI-PMH list page.
+    pub oai_page_size: i64,
 }
 
 impl Default for WebSettings {
@@ -33,6 +39,9 @@ impl Default for WebSettings {
             session_ttl: Duration::from_secs(14 * 24 * 3600),
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
+            base_url: "http://127.0.0.1:8080".into(),
+            admin_email: "admin@lumbung.example".into(),
+            oai_page_size: 100,
         }
     }
 }
