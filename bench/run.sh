@@ -31,15 +31,18 @@ $BIN export --data "$WORK/g" --format jsonl --out "$WORK/cases.jsonl" 2>/dev/nul
 printf '%-46s %8s MB\n' "JSON Lines file" $(( $(stat -c %s "$WORK/cases.jsonl") / 1048576 ))
 measure "JSON Lines import of $(grep -c '"kind":"case"' "$WORK/cases.jsonl") cases" \
   $BIN import --data "$WORK/i" --format jsonl "$WORK/cases.jsonl"
-measure "check of the imported node" $BIN check --data "$WORK/i"
+measure "reindex (search index of every published case)" $BIN reindex --data "$WORK/i"
+printf '%-46s %8s MB\n' "search index size" $(( $(du -sb "$WORK/i/index" | cut -f1) / 1048576 ))
+measure "check of the imported node (store + index)" $BIN check --data "$WORK/i"
 printf '%-46s %8s MB\n' "database size" $(( $(du -sb "$WORK/i" | cut -f1) / 1048576 ))
 
 echo "== HTTP under wrk (2 threads, 64 connections, 20 s each)"
 $BIN serve --data "$WORK/i" --addr "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.5; done
 ID=$(curl -sf "http://127.0.0.1:$PORT/api/v1/cases?limit=1&country=ID" | sed -E 's/.*"id":"([0-9A-Z]{26})".*/\1/')
-for target in "/api/v1/cases/$ID" "/api/v1/cases?limit=20" "/api/v1/cases?country=ID&sector=health&limit=20"; do
+for target in "/api/v1/cases/$ID" "/api/v1/cases?limit=20" "/api/v1/cases?country=ID&sector=health&limit=20" \
+              "/api/v1/search?q=pelayanan+publik&lang=id" "/api/v1/search?q=citizens+budget&country=ID,PH"; do
   wrk -t2 -c64 -d20s --latency "http://127.0.0.1:$PORT$target" > "$WORK/wrk"
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk"); p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk")
