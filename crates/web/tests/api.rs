@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 19] = [
+const ROUTES: [(&str, &[&str]); 22] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -319,6 +319,9 @@ const ROUTES: [(&str, &[&str]); 19] = [
     ("/api/v1/me", &["get"]),
     ("/api/v1/me/password", &["put"]),
     ("/api/v1/vocabularies", &["get"]),
+    ("/api/v1/search", &["get"]),
+    ("/api/v1/suggest", &["get"]),
+    ("/api/v1/cases/{id}/related", &["get"]),
 ];
 
 #[tokio::test]

@@ -160,6 +160,11 @@ fn matrix() -> Vec<Row> {
         row(M::PUT, "/api/v1/me/password", "/api/v1/me/password", S::Password, [401, 204, 204, 204, 204, 204, 204]),
         // everything public
         row(M::GET, "/api/v1/vocabularies", "/api/v1/vocabularies", S::Nothing, ALL_200),
+        // search: published cases only, for everyone; a draft's relations are not found
+        row(M::GET, "/api/v1/search", "/api/v1/search?q=fixture", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/suggest", "/api/v1/suggest?q=fix", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/cases/{id}/related", "/api/v1/cases/{published}/related", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/cases/{id}/related", "/api/v1/cases/{draft}/related", S::Nothing, ALL_404),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
         row(M::GET, "/api/openapi.json", "/api/openapi.json", S::Nothing, ALL_200),
