@@ -37,6 +37,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Rebuild the search index from the store.
     Reindex(DataArgs),
+    /// Harvest an OAI-PMH repository (a configured peer, or any base URL once).
+    Harvest(HarvestArgs),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -50,6 +52,24 @@ pub struct DataArgs {
     /// A TOML configuration file [env: LUMBUNG_CONFIG]
     #[arg(long)]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HarvestArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A peer from the configuration.
+    #[arg(long, conflicts_with = "url", required_unless_present = "url")]
+    pub peer: Option<String>,
+    /// Any OAI-PMH base URL, harvested once without configuring it.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Only this set (e.g. country:ID).
+    #[arg(long)]
+    pub set: Option<String>,
+    /// Everything, not only what changed since the last harvest.
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +223,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Token(TokenCommand::Create(args)) => crate::users::create_token(args).await,
         Command::Check(args) => crate::check::run(args).await,
         Command::Reindex(args) => crate::check::reindex(args).await,
+        Command::Harvest(args) => crate::harvest::run(args).await,
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             Ok(())

@@ -43,6 +43,14 @@ login_window_minutes = 15
 [oai]
 # Records per OAI-PMH list page (ListRecords, ListIdentifiers).  [LUMBUNG_OAI_PAGE_SIZE]
 page_size = 100
+
+# Peers this node harvests while it serves (repeat the table for each), e.g.
+# the regional network's cases, so readers here find them marked as external.
+# [[peers]]
+# id = "asean.network"
+# url = "https://asean.example.org/oai"   # the peer's OAI-PMH base URL
+# set = "country:ID"                      # optional
+# every_minutes = 60
 "#;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -52,6 +60,23 @@ pub struct Config {
     pub server: ServerConfig,
     pub security: SecurityConfig,
     pub oai: OaiConfig,
+    pub peers: Vec<PeerConfig>,
+}
+
+/// A peer this node harvests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerConfig {
+    pub id: String,
+    pub url: String,
+    #[serde(default)]
+    pub set: Option<String>,
+    #[serde(default = "default_every")]
+    pub every_minutes: u32,
+}
+
+fn default_every() -> u32 {
+    60
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,6 +227,14 @@ impl Config {
         }
         if !(self.node.base_url.starts_with("http://") || self.node.base_url.starts_with("https://")) {
             bail!("node.base_url '{}' must start with http:// or https://", self.node.base_url);
+        }
+        for p in &self.peers {
+            if !(p.url.starts_with("http://") || p.url.starts_with("https://")) {
+                bail!("peer '{}': url must start with http:// or https://", p.id);
+            }
+            if p.every_minutes == 0 {
+                bail!("peer '{}': every_minutes must be at least 1", p.id);
+            }
         }
         if !(1..=1000).contains(&self.oai.page_size) {
             bail!("oai.page_size must be from 1 to 1000");

@@ -12,6 +12,7 @@ mod cases;
 mod changelog;
 mod check;
 mod error;
+mod harvest;
 mod oai;
 mod organisations;
 mod time_fmt;
@@ -27,6 +28,7 @@ pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, Revis
 pub use changelog::Change;
 pub use check::CheckReport;
 pub use error::StoreError;
+pub use harvest::HarvestSource;
 pub use oai::{OaiSelection, OaiSet};
 
 /// The database file's name inside the data folder.

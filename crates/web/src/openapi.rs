@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, cases, health, organisations, search, vocabularies};
+use crate::api::{accounts, cases, harvest, health, organisations, search, vocabularies};
 use crate::auth;
 use crate::state::AppState;
 
@@ -24,7 +24,7 @@ use crate::state::AppState;
         accounts::list_accounts, accounts::get_account, accounts::create_account, accounts::update_account,
         auth::login, auth::logout, auth::me, auth::change_password, auth::create_token,
         vocabularies::vocabularies, health::healthz, health::readyz,
-        search::search, search::suggest, search::related,
+        search::search, search::suggest, search::related, harvest::list,
     ),
     modifiers(&Security),
     tags(
@@ -35,6 +35,7 @@ use crate::state::AppState;
         (name = "auth", description = "Sessions and API tokens"),
         (name = "vocabularies", description = "Controlled vocabularies"),
         (name = "search", description = "Full-text search, facets, suggestions and related cases"),
+        (name = "federation", description = "Harvesting from other nodes"),
         (name = "health", description = "Health checks"),
     )
 )]

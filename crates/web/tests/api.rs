@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 22] = [
+const ROUTES: [(&str, &[&str]); 23] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -322,6 +322,7 @@ const ROUTES: [(&str, &[&str]); 22] = [
     ("/api/v1/search", &["get"]),
     ("/api/v1/suggest", &["get"]),
     ("/api/v1/cases/{id}/related", &["get"]),
+    ("/api/v1/harvest-sources", &["get"]),
 ];
 
 #[tokio::test]

@@ -160,6 +160,14 @@ fn matrix() -> Vec<Row> {
         row(M::PUT, "/api/v1/me/password", "/api/v1/me/password", S::Password, [401, 204, 204, 204, 204, 204, 204]),
         // everything public
         row(M::GET, "/api/v1/vocabularies", "/api/v1/vocabularies", S::Nothing, ALL_200),
+        // harvest state: administrators only
+        row(
+            M::GET,
+            "/api/v1/harvest-sources",
+            "/api/v1/harvest-sources",
+            S::Nothing,
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
         // search: published cases only, for everyone; a draft's relations are not found
         row(M::GET, "/api/v1/search", "/api/v1/search?q=fixture", S::Nothing, ALL_200),
         row(M::GET, "/api/v1/suggest", "/api/v1/suggest?q=fix", S::Nothing, ALL_200),

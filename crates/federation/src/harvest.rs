@@ -1,0 +1,483 @@
+//! The OAI-PMH harvester: pulls a peer's `ListRecords` in the `lumbung`
+//! format, follows resumption tokens, and upserts each record by its origin
+//! identifier through the store's normal write path.
+//!
+//! Everything a peer sends is untrusted. Responses are size-limited and
+//! parsed by a strict XML reader; each record is validated like any other
+//! input and refused (counted, logged) when invalid; resumption loops and
+//! endless lists are cut off; a failing peer changes nothing already stored.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use lumbung_core::{Case, CaseContent, Contact, Link, Origin, Sections, Status, Text, validate};
+use lumbung_store::{HarvestSource, Store, StoreError};
+
+use crate::dom::{self, El};
+use crate::formats::LUMBUNG_NS;
+
+const OAI_NS: &str = "http://www.openarchives.org/OAI/2.0/";
+/// Largest response accepted.
+pub const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Most pages one harvest follows.
+pub const MAX_PAGES: usize = 100_000;
+/// How far before the last response date an incremental harvest starts.
+pub const OVERLAP_SECONDS: i64 = 120;
+
+/// What to harvest.
+#[derive(Debug, Clone)]
+pub struct HarvestJob {
+    /// The name the state is kept under: a peer id, or the base URL.
+    pub source: String,
+    /// The peer's OAI-PMH base URL.
+    pub base_url: String,
+    pub set: Option<String>,
+    /// Ignore the last response date and harvest everything.
+    pub full: bool,
+    /// This node's id: records that originate here are not copied back.
+    pub own_node: String,
+}
+
+/// What one harvest did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HarvestReport {
+    pub pages: usize,
+    pub records: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub withdrawn: usize,
+    /// (identifier, reason) of records refused.
+    pub rejected: Vec<(String, String)>,
+    pub response_date: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HarvestError {
+    #[error("cannot reach {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    #[error("the peer's answer is not a valid OAI-PMH response: {0}")]
+    Protocol(String),
+    #[error("the peer reported an error: {code}: {message}")]
+    Peer { code: String, message: String },
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// One parsed `ListRecords` page.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub response_date: Option<String>,
+    pub records: Vec<Record>,
+    pub token: Option<String>,
+    /// `noRecordsMatch`: an empty list, not a failure.
+    pub empty: bool,
+}
+
+/// One harvested record.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub identifier: String,
+    pub datestamp: String,
+    pub deleted: bool,
+    /// The parsed case, or why it could not be read.
+    pub case: Result<CaseContent, String>,
+}
+
+/// Parses a `ListRecords` response.
+pub fn parse_page(bytes: &[u8]) -> Result<Page, HarvestError> {
+    let root = dom::parse(bytes).map_err(HarvestError::Protocol)?;
+    if root.name != "OAI-PMH" || root.attr("xmlns") != Some(OAI_NS) {
+        return Err(HarvestError::Protocol("the root is not an OAI-PMH element in the OAI-PMH namespace".into()));
+    }
+    let mut page = Page { response_date: root.text_of("responseDate"), ..Default::default() };
+    if let Some(error) = root.child("error") {
+        let code = error.attr("code").unwrap_or("unknown").to_owned();
+        if code == "noRecordsMatch" {
+            page.empty = true;
+            return Ok(page);
+        }
+        return Err(HarvestError::Peer { code, message: error.text.trim().chars().take(300).collect() });
+    }
+    let list = root.child("ListRecords").ok_or_else(|| HarvestError::Protocol("no ListRecords element".into()))?;
+    for record in list.all("record") {
+        let Some(header) = record.child("header") else { continue };
+        let identifier = header.text_of("identifier").unwrap_or_default();
+        if identifier.is_empty() || identifier.len() > 300 {
+            continue;
+        }
+        let deleted = header.attr("status") == Some("deleted");
+        let case = if deleted {
+            Err("deleted".to_owned())
+        } else {
+            match record.child("metadata").and_then(|m| m.child("case")) {
+                Some(c) if c.attr("xmlns") == Some(LUMBUNG_NS) => case_from_xml(c),
+                Some(_) => Err("the metadata is not in the lumbung namespace".to_owned()),
+                None => Err("the record has no lumbung metadata".to_owned()),
+            }
+        };
+        page.records.push(Record {
+            identifier,
+            datestamp: header.text_of("datestamp").unwrap_or_default(),
+            deleted,
+            case,
+        });
+    }
+    page.token = list.text_of("resumptionToken");
+    Ok(page)
+}
+
+fn texts(el: &El, name: &str) -> Text {
+    let mut t = Text::default();
+    for c in el.all(name) {
+        let lang = c.attr("lang").unwrap_or("en").to_ascii_lowercase();
+        t.0.insert(lang, c.text.trim().to_owned());
+    }
+    t
+}
+
+/// Reads the native record into case content (validation comes after).
+pub fn case_from_xml(el: &El) -> Result<CaseContent, String> {
+    let list = |name: &str| -> Vec<String> { el.all(name).map(|c| c.text.trim().to_owned()).collect() };
+    let date = |name: &str, s: Option<String>| -> Result<Option<time::Date>, String> {
+        match s {
+            None => Ok(None),
+            Some(v) => time::Date::parse(&v, time::macros::format_description!("[year]-[month]-[day]"))
+                .map(Some)
+                .map_err(|_| format!("{name}: '{}' is not a date", v.chars().take(40).collect::<String>())),
+        }
+    };
+    let mut sections = Sections::default();
+    for s in el.all("section") {
+        let lang = s.attr("lang").unwrap_or("en").to_ascii_lowercase();
+        let text = s.text.trim().to_owned();
+        let target = match s.attr("name") {
+            Some("problem") => &mut sections.problem,
+            Some("novelty") => &mut sections.novelty,
+            Some("how_it_works") => &mut sections.how_it_works,
+            Some("results") => &mut sections.results,
+            Some("evidence") => &mut sections.evidence,
+            Some("challenges") => &mut sections.challenges,
+            Some("conditions_for_success") => &mut sections.conditions_for_success,
+            Some("replication_potential") => &mut sections.replication_potential,
+            Some("resources") => &mut sections.resources,
+            Some("lessons_learned") => &mut sections.lessons_learned,
+            other => return Err(format!("unknown section {other:?}")),
+        };
+        target.0.insert(lang, text);
+    }
+    let operating = el.child("operatingStatus");
+    let content = CaseContent {
+        title: texts(el, "title"),
+        summary: texts(el, "summary"),
+        original_language: el.text_of("originalLanguage").unwrap_or_default(),
+        country: el.text_of("country"),
+        region: el.text_of("region"),
+        city: el.text_of("city"),
+        level_of_government: el.text_of("levelOfGovernment"),
+        // Organisation ids are the origin node's; keep their names as partners.
+        organisations: Vec::new(),
+        partners: el
+            .all("organisation")
+            .map(|o| o.text.trim().to_owned())
+            .chain(list("partner"))
+            .filter(|p| !p.is_empty())
+            .collect(),
+        sectors: list("sector"),
+        innovation_facets: list("innovationFacet"),
+        lifecycle_stage: el.text_of("lifecycleStage"),
+        sdgs: list("sdg")
+            .iter()
+            .map(|s| s.parse::<u32>().map_err(|_| format!("sdg: '{s}'")))
+            .collect::<Result<_, _>>()?,
+        tags: list("tag"),
+        digital: el.text_of("digital").map(|d| d == "true" || d == "1"),
+        year_launched: el
+            .text_of("yearLaunched")
+            .map(|y| y.parse::<i32>().map_err(|_| format!("yearLaunched: '{y}'")))
+            .transpose()?,
+        website: el.text_of("website"),
+        sections,
+        links: el
+            .all("link")
+            .map(|l| Link {
+                url: l.attr("url").unwrap_or_default().to_owned(),
+                title: Some(l.text.trim().to_owned()).filter(|t| !t.is_empty()),
+            })
+            .collect(),
+        contact: el.child("contact").map(|c| Contact {
+            name: c.text_of("name"),
+            email: c.text_of("email"),
+            organisation: c.text_of("organisation"),
+        }),
+        operating_status: operating.map(|o| o.text.trim().to_owned()).filter(|s| !s.is_empty()),
+        operating_status_date: date(
+            "operatingStatus/@date",
+            operating.and_then(|o| o.attr("date").map(str::to_owned)),
+        )?,
+        last_confirmed: date("lastConfirmed", el.text_of("lastConfirmed"))?,
+        source_url: el.text_of("sourceUrl"),
+    };
+    Ok(content.normalised())
+}
+
+/// The node an OAI identifier names (`oai:<node>:…`).
+pub fn node_of(identifier: &str) -> Option<&str> {
+    let rest = identifier.strip_prefix("oai:")?;
+    let (node, _) = rest.split_once(':')?;
+    (!node.is_empty() && node.len() <= 64).then_some(node)
+}
+
+/// A blocking HTTP GET with a size limit, for `spawn_blocking`.
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, HarvestError> {
+    let fail = |reason: String| HarvestError::Fetch { url: url.to_owned(), reason };
+    let mut res = agent.get(url).call().map_err(|e| fail(e.to_string()))?;
+    res.body_mut().with_config().limit(MAX_RESPONSE_BYTES).read_to_vec().map_err(|e| fail(e.to_string()))
+}
+
+/// An HTTP client with the harvester's timeouts.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(10)))
+        .timeout_global(Some(Duration::from_secs(120)))
+        .user_agent(concat!("Lumbung/", env!("CARGO_PKG_VERSION"), " (OAI-PMH harvester)"))
+        .build()
+        .into()
+}
+
+fn url_with(base: &str, args: &[(&str, &str)]) -> String {
+    let query: Vec<String> = args.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    format!("{base}?{}", query.join("&"))
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Runs one harvest of a source: incremental from its last response date
+/// (minus an overlap) unless `full`, saving the source's state at the end.
+pub async fn harvest(store: &Store, agent: &ureq::Agent, job: &HarvestJob) -> Result<HarvestReport, HarvestError> {
+    let mut state = store.harvest_source(&job.source).await?.unwrap_or_else(|| HarvestSource {
+        source: job.source.clone(),
+        base_url: job.base_url.clone(),
+        ..Default::default()
+    });
+    state.base_url = job.base_url.clone();
+    state.last_attempt_at = Some(crate::xml::utc(lumbung_core::clock::now().unix_timestamp()));
+    let from = if job.full { None } else { state.last_response_date.as_deref().and_then(minus_overlap) };
+    let result = run(store, agent, job, from.as_deref()).await;
+    match &result {
+        Ok(report) => {
+            state.last_success_at = state.last_attempt_at.clone();
+            state.last_error = None;
+            if let Some(d) = &report.response_date {
+                state.last_response_date = Some(d.clone());
+            }
+            state.records_seen += report.records as i64;
+            state.created += report.created as i64;
+            state.updated += report.updated as i64;
+            state.withdrawn += report.withdrawn as i64;
+            state.rejected += report.rejected.len() as i64;
+        }
+        Err(e) => state.last_error = Some(e.to_string()),
+    }
+    store.save_harvest_source(&state).await?;
+    result
+}
+
+fn minus_overlap(date: &str) -> Option<String> {
+    let t = time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(crate::xml::utc(t.unix_timestamp() - OVERLAP_SECONDS))
+}
+
+async fn run(
+    store: &Store,
+    agent: &ureq::Agent,
+    job: &HarvestJob,
+    from: Option<&str>,
+) -> Result<HarvestReport, HarvestError> {
+    let mut report = HarvestReport::default();
+    let mut args: Vec<(&str, &str)> = vec![("verb", "ListRecords"), ("metadataPrefix", "lumbung")];
+    if let Some(f) = from {
+        args.push(("from", f));
+    }
+    if let Some(s) = &job.set {
+        args.push(("set", s));
+    }
+    let mut url = url_with(&job.base_url, &args);
+    let mut seen_tokens: HashSet<String> = HashSet::new();
+    loop {
+        let (a, u) = (agent.clone(), url.clone());
+        let bytes = tokio::task::spawn_blocking(move || fetch(&a, &u))
+            .await
+            .map_err(|e| HarvestError::Protocol(e.to_string()))??;
+        let page = tokio::task::spawn_blocking(move || parse_page(&bytes))
+            .await
+            .map_err(|e| HarvestError::Protocol(e.to_string()))??;
+        report.pages += 1;
+        if report.response_date.is_none() {
+            report.response_date = page.response_date.clone();
+        }
+        for record in page.records {
+            report.records += 1;
+            apply(store, job, record, &mut report).await?;
+        }
+        match page.token {
+            Some(token) if !token.is_empty() => {
+                if !seen_tokens.insert(token.clone()) {
+                    return Err(HarvestError::Protocol("the peer sent the same resumption token twice".into()));
+                }
+                if report.pages >= MAX_PAGES {
+                    return Err(HarvestError::Protocol(format!("more than {MAX_PAGES} pages; stopped")));
+                }
+                url = url_with(&job.base_url, &[("verb", "ListRecords"), ("resumptionToken", &token)]);
+            }
+            _ => break,
+        }
+    }
+    Ok(report)
+}
+
+/// Upserts one record by its origin identifier.
+async fn apply(
+    store: &Store,
+    job: &HarvestJob,
+    record: Record,
+    report: &mut HarvestReport,
+) -> Result<(), HarvestError> {
+    let Some(node) = node_of(&record.identifier) else {
+        report.rejected.push((record.identifier, "not an oai:<node>:… identifier".into()));
+        return Ok(());
+    };
+    if node == job.own_node {
+        // Our own case, served back by the peer: nothing to copy.
+        return Ok(());
+    }
+    let existing = store.case_by_origin_identifier(&record.identifier).await?;
+    let now = lumbung_core::clock::now();
+    if record.deleted {
+        if let Some(copy) = existing.filter(|c| c.status == Status::Published) {
+            store
+                .update_case::<StoreError, _>(&copy.id, None, "withdraw", None, Some("withdrawn at the origin"), |c| {
+                    c.status = Status::Archived;
+                    Ok(())
+                })
+                .await?;
+            report.withdrawn += 1;
+        }
+        return Ok(());
+    }
+    let content = match record.case {
+        Ok(c) => c,
+        Err(reason) => {
+            report.rejected.push((record.identifier, reason));
+            return Ok(());
+        }
+    };
+    if let Err(errors) = validate::validate_case(&content, &|_| false) {
+        tracing::warn!(identifier = %record.identifier, %errors, "harvested record refused");
+        report.rejected.push((record.identifier, errors.to_string()));
+        return Ok(());
+    }
+    let origin = Origin {
+        node: node.to_owned(),
+        identifier: record.identifier.clone(),
+        url: Some(job.base_url.clone()),
+        harvested_at: Some(now),
+    };
+    match existing {
+        Some(copy) => {
+            if copy.content == content && copy.status == Status::Published {
+                report.unchanged += 1;
+                return Ok(());
+            }
+            store
+                .update_case::<StoreError, _>(&copy.id, None, "harvest", None, None, |c| {
+                    c.content = content;
+                    c.origin = Some(origin);
+                    c.status = Status::Published;
+                    Ok(())
+                })
+                .await?;
+            report.updated += 1;
+        }
+        None => {
+            let mut case = Case {
+                id: ulid::Ulid::new().to_string(),
+                content,
+                status: Status::Published,
+                completeness: 0,
+                missing: Vec::new(),
+                created_by: None,
+                origin: Some(origin),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                published_at: Some(now),
+            };
+            case.refresh_derived();
+            match store.create_case(&case, None).await {
+                Ok(()) => report.created += 1,
+                Err(StoreError::Duplicate(reason)) => report.rejected.push((record.identifier, reason)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2026-11-26T10:00:00Z</responseDate><ListRecords>
+<record><header><identifier>oai:asean:case/01KDVDNAZ89HAMTGG000000001</identifier><datestamp>2026-11-26T09:00:00Z</datestamp></header>
+<metadata><case xmlns="urn:lumbung:schema:case:1" id="01KDVDNAZ89HAMTGG000000001" version="2"><title xml:lang="en">Village &lt;b&gt;fund&lt;/b&gt; boards</title><title xml:lang="id">Papan dana desa</title><originalLanguage>id</originalLanguage><country>ID</country><organisation id="x">Kemendes</organisation><sector>rural_development</sector><sdg>16</sdg><section name="problem" xml:lang="id">Warga tidak tahu.</section><completeness>40</completeness><created>2026-01-01T00:00:00Z</created><updated>2026-01-01T00:00:00Z</updated></case></metadata></record>
+<record><header status="deleted"><identifier>oai:asean:case/01KDVDNAZ89HAMTGG000000002</identifier><datestamp>2026-11-26T09:00:00Z</datestamp></header></record>
+<record><header><identifier>oai:asean:case/3</identifier><datestamp>x</datestamp></header><metadata><case xmlns="urn:other"/></metadata></record>
+<resumptionToken completeListSize="10" cursor="0">abc</resumptionToken></ListRecords></OAI-PMH>"#;
+
+    #[test]
+    fn parses_records_deletions_and_tokens() {
+        let page = parse_page(PAGE.as_bytes()).unwrap_or_default();
+        assert_eq!(page.records.len(), 3);
+        assert_eq!(page.token.as_deref(), Some("abc"));
+        assert_eq!(page.response_date.as_deref(), Some("2026-11-26T10:00:00Z"));
+        let first = page.records[0].case.clone().unwrap_or_default();
+        assert_eq!(first.title.get("en"), Some("Village <b>fund</b> boards"), "text stays text, never markup");
+        assert_eq!(first.partners, vec!["Kemendes"]);
+        assert_eq!(first.sections.problem.get("id"), Some("Warga tidak tahu."));
+        assert!(page.records[1].deleted);
+        assert!(page.records[2].case.is_err());
+    }
+
+    #[test]
+    fn refuses_foreign_or_broken_answers() {
+        for bad in [
+            "<html><body>not oai</body></html>",
+            "<OAI-PMH xmlns=\"urn:wrong\"><ListRecords/></OAI-PMH>",
+            "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><Identify/></OAI-PMH>",
+            "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><error code=\"badArgument\">no</error></OAI-PMH>",
+        ] {
+            assert!(parse_page(bad.as_bytes()).is_err(), "{bad}");
+        }
+        let empty =
+            "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><error code=\"noRecordsMatch\"/></OAI-PMH>";
+        assert!(parse_page(empty.as_bytes()).is_ok_and(|p| p.empty));
+    }
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(node_of("oai:id.kemenpan:case/01X"), Some("id.kemenpan"));
+        assert_eq!(node_of("urn:x"), None);
+        assert_eq!(encode("a b:c/d"), "a%20b%3Ac%2Fd");
+    }
+}

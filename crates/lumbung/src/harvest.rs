@@ -1,0 +1,111 @@
+//! `lumbung harvest`, and the scheduled harvesting of configured peers while
+//! the node serves.
+
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+use lumbung_federation::harvest::{self, HarvestJob, HarvestReport};
+use lumbung_store::Store;
+
+use crate::cli::{HarvestArgs, load_config};
+use crate::config::{Config, PeerConfig};
+
+pub async fn run(args: HarvestArgs) -> Result<()> {
+    let config = load_config(&args.data, None)?;
+    let job = match (&args.peer, &args.url) {
+        (Some(id), _) => {
+            let peer = config
+                .peers
+                .iter()
+                .find(|p| &p.id == id)
+                .ok_or_else(|| anyhow!("no peer '{id}' in the configuration"))?;
+            HarvestJob {
+                source: peer.id.clone(),
+                base_url: peer.url.clone(),
+                set: args.set.clone().or_else(|| peer.set.clone()),
+                full: args.full,
+                own_node: config.node.id.clone(),
+            }
+        }
+        (None, Some(url)) => {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("--url must be an http(s) OAI-PMH base URL");
+            }
+            HarvestJob {
+                source: url.clone(),
+                base_url: url.clone(),
+                set: args.set.clone(),
+                full: args.full,
+                own_node: config.node.id.clone(),
+            }
+        }
+        (None, None) => bail!("give --peer or --url"),
+    };
+    let store = Store::open(&config.server.data).await?;
+    let started = std::time::Instant::now();
+    let report = harvest::harvest(&store, &harvest::agent(), &job).await;
+    store.close().await;
+    let report = report?;
+    print_report(&job, &report, started.elapsed());
+    Ok(())
+}
+
+fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
+    for (id, reason) in r.rejected.iter().take(20) {
+        eprintln!("refused {id}: {reason}");
+    }
+    let secs = took.as_secs_f64().max(0.001);
+    println!(
+        "harvested {} records in {} pages from {} in {:.1} s ({:.0} records/s): {} new, {} updated, {} unchanged, {} withdrawn, {} refused",
+        r.records,
+        r.pages,
+        job.base_url,
+        secs,
+        r.records as f64 / secs,
+        r.created,
+        r.updated,
+        r.unchanged,
+        r.withdrawn,
+        r.rejected.len()
+    );
+}
+
+/// Harvests each configured peer on its schedule, retrying failures with
+/// growing back-off (up to the peer's interval). Runs until aborted.
+pub fn schedule(config: &Config, store: Store) -> Vec<tokio::task::JoinHandle<()>> {
+    config.peers.iter().map(|peer| spawn_peer(peer.clone(), config.node.id.clone(), store.clone())).collect()
+}
+
+fn spawn_peer(peer: PeerConfig, own_node: String, store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let every = Duration::from_secs(u64::from(peer.every_minutes) * 60);
+        let agent = harvest::agent();
+        let mut backoff = Duration::from_secs(30);
+        loop {
+            let job = HarvestJob {
+                source: peer.id.clone(),
+                base_url: peer.url.clone(),
+                set: peer.set.clone(),
+                full: false,
+                own_node: own_node.clone(),
+            };
+            let wait = match harvest::harvest(&store, &agent, &job).await {
+                Ok(r) => {
+                    tracing::info!(peer = %peer.id, records = r.records, created = r.created, updated = r.updated, withdrawn = r.withdrawn, "harvested");
+                    backoff = Duration::from_secs(30);
+                    every
+                }
+                Err(e) => {
+                    tracing::warn!(peer = %peer.id, error = %e, retry_in = ?backoff, "harvest failed");
+                    let wait = backoff.min(every);
+                    backoff = (backoff * 2).min(every);
+                    wait
+                }
+            };
+            if store.is_closed() {
+                return;
+            }
+            tokio::time::sleep(wait).await;
+        }
+    })
+}
