@@ -1,0 +1,224 @@
+//! Two real nodes on loopback: one harvests the other over OAI-PMH, follows
+//! its updates and deletions; and a hostile peer harms nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A minimal HTTP/1.1 client for loopback requests.
+fn http(method: &str, port: u16, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let body = body.unwrap_or("");
+    let ct = if body.is_empty() { String::new() } else { "Content-Type: application/json\r\n".to_owned() };
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}{ct}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    // Chunked bodies: good enough for JSON assertions on small answers.
+    (status, body)
+}
+
+fn json(body: &str) -> serde_json::Value {
+    let start = body.find(['{', '[']).unwrap_or(0);
+    let end = body.rfind(['}', ']']).map_or(body.len(), |e| e + 1);
+    serde_json::from_str(&body[start..end]).unwrap_or(serde_json::Value::Null)
+}
+
+fn serve(data: &str, port: u16, node: &str) -> Server {
+    let child = Command::new(bin())
+        .args(["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
+        .env("LUMBUNG_NODE_ID", node)
+        .env("LUMBUNG_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("LUMBUNG_OAI_PAGE_SIZE", "7")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && http("GET", port, "/readyz", None, None).0 == 200
+        {
+            return Server(child);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("node {node} did not start");
+}
+
+fn harvest(data: &str, url: &str, node: &str) -> String {
+    let out = Command::new(bin())
+        .args(["harvest", "--data", data, "--url", url])
+        .env("LUMBUNG_NODE_ID", node)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_node_harvests_another_and_follows_changes_and_deletions() {
+    let dir = TempDir::new("two-nodes");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    assert!(run(&["demo", "--data", a, "--no-serve"]).status.success());
+    let port = free_port();
+    let _server = serve(a, port, "asean.network");
+    let oai = format!("http://127.0.0.1:{port}/oai");
+
+    let first = harvest(b, &oai, "id.kemenpan");
+    assert!(first.contains("harvested 34 records") && first.contains("34 new"), "{first}");
+    let again = harvest(b, &oai, "id.kemenpan");
+    assert!(again.contains("0 new") && again.contains("34 unchanged"), "{again}");
+
+    // The copies are published on B, name their origin, and are searchable.
+    let copies = with_store(std::path::Path::new(b), async |s| {
+        s.list_cases(&Default::default(), &lumbung_store::Visibility::Published, None, 100).await.unwrap().items
+    });
+    assert_eq!(copies.len(), 34);
+    assert!(copies.iter().all(|c| c.origin.as_ref().is_some_and(|o| o.node == "asean.network")));
+    let check = run(&["check", "--data", b]);
+    assert!(stdout(&check).contains("search index: 34 published cases"), "{}", stdout(&check));
+
+    // Change one case and withdraw another at the origin.
+    let token = stdout(&run(&["token", "create", "--data", a, "--email", "curator@lumbung.example"]))
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned();
+    let (_, list) = http("GET", port, "/api/v1/cases?limit=2", None, None);
+    let list = json(&list);
+    let (changed, withdrawn) = (list["items"][0].clone(), list["items"][1]["id"].as_str().unwrap().to_owned());
+    let id = changed["id"].as_str().unwrap();
+    let mut body = changed.clone();
+    body["title"]["en"] = serde_json::json!("Renamed at the origin");
+    let (status, answer) = http("PUT", port, &format!("/api/v1/cases/{id}"), Some(&token), Some(&body.to_string()));
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = http("POST", port, &format!("/api/v1/cases/{withdrawn}/archive"), Some(&token), None);
+    assert_eq!(status, 200);
+
+    let third = harvest(b, &oai, "id.kemenpan");
+    assert!(third.contains("1 updated") && third.contains("1 withdrawn"), "{third}");
+    let renamed = with_store(std::path::Path::new(b), async |s| {
+        s.case_by_origin_identifier(&format!("oai:asean.network:case/{id}")).await.unwrap().unwrap()
+    });
+    assert_eq!(renamed.content.title.get("en"), Some("Renamed at the origin"));
+    let gone = with_store(std::path::Path::new(b), async |s| {
+        s.case_by_origin_identifier(&format!("oai:asean.network:case/{withdrawn}")).await.unwrap().unwrap()
+    });
+    assert_eq!(gone.status, lumbung_core::Status::Archived);
+    assert!(run(&["check", "--data", b]).status.success());
+}
+
+/// Serves canned answers, one per request, then closes.
+fn hostile_peer(answers: Vec<String>) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        for answer in answers {
+            let Ok((mut s, _)) = listener.accept() else { return };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (port, handle)
+}
+
+const OAI_OPEN: &str = "<?xml version=\"1.0\"?><OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><responseDate>2026-11-26T10:00:00Z</responseDate>";
+
+fn record(id: &str, title: &str, country: &str) -> String {
+    format!(
+        "<record><header><identifier>oai:evil:case/{id}</identifier><datestamp>2026-11-26T09:00:00Z</datestamp></header>\
+         <metadata><case xmlns=\"urn:lumbung:schema:case:1\" id=\"{id}\" version=\"1\"><title xml:lang=\"en\">{title}</title>\
+         <originalLanguage>en</originalLanguage><country>{country}</country><completeness>10</completeness>\
+         <created>2026-01-01T00:00:00Z</created><updated>2026-01-01T00:00:00Z</updated></case></metadata></record>"
+    )
+}
+
+#[test]
+fn a_hostile_peer_harms_nothing() {
+    let dir = TempDir::new("hostile");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    assert!(run(&["import", "--data", d, "--format", "csv", participedia_cases().to_str().unwrap()]).status.success());
+    let before = check(&data);
+
+    // Not XML, the wrong namespace, and an endless resumption loop.
+    let looping = format!(
+        "{OAI_OPEN}<ListRecords>{}<resumptionToken>again</resumptionToken></ListRecords></OAI-PMH>",
+        record("01KDVDNAZ89HAMTGG0000000AA", "Loop", "ID")
+    );
+    for (answers, expected) in [
+        (vec!["<html>teapot</html>".to_owned()], "not a valid OAI-PMH response"),
+        (vec!["<OAI-PMH xmlns=\"urn:evil\"/>".to_owned()], "not a valid OAI-PMH response"),
+        (vec![looping.clone(), looping.clone()], "same resumption token twice"),
+        (vec![format!("{OAI_OPEN}<error code=\"badArgument\">nope</error></OAI-PMH>")], "badArgument"),
+    ] {
+        let (port, handle) = hostile_peer(answers);
+        let out = Command::new(bin())
+            .args(["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")])
+            .output()
+            .unwrap();
+        let _ = handle.join();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains(expected), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // A page with script in a title (kept as text), an invalid country
+    // (refused), and a huge title (refused): the valid record is stored.
+    let page = format!(
+        "{OAI_OPEN}<ListRecords>{}{}{}</ListRecords></OAI-PMH>",
+        record("01KDVDNAZ89HAMTGG0000000AB", "&lt;script&gt;alert(1)&lt;/script&gt; village boards", "ID"),
+        record("01KDVDNAZ89HAMTGG0000000AC", "Bad country", "ZZ"),
+        record("01KDVDNAZ89HAMTGG0000000AD", &"x".repeat(5000), "ID"),
+    );
+    let (port, handle) = hostile_peer(vec![page]);
+    let out = Command::new(bin())
+        .args(["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")])
+        .output()
+        .unwrap();
+    let _ = handle.join();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 new") && text.contains("2 refused"), "{text}");
+    let after = check(&data);
+    assert!(after.is_ok(), "{:?}", after.problems);
+    // The valid record here, and the valid record of the looping peer's first
+    // page (pages are applied as they arrive; the loop is cut at the repeat).
+    assert_eq!(after.cases, before.cases + 2);
+    let stored = with_store(&data, async |s| {
+        s.case_by_origin_identifier("oai:evil:case/01KDVDNAZ89HAMTGG0000000AB").await.unwrap().unwrap()
+    });
+    assert_eq!(stored.content.title.get("en"), Some("<script>alert(1)</script> village boards"));
+}
