@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use lumbung_core::{Case, CaseContent, Contact, Link, Origin, Sections, Status, Text, validate};
-use lumbung_store::{HarvestSource, Store, StoreError};
+use lumbung_store::{HarvestSource, ImportMode, Store, StoreError};
 
 use crate::dom::{self, El};
 use crate::formats::LUMBUNG_NS;
@@ -326,9 +326,21 @@ async fn run(
         if report.response_date.is_none() {
             report.response_date = page.response_date.clone();
         }
+        let mut new_copies = Vec::new();
         for record in page.records {
             report.records += 1;
-            apply(store, job, record, &mut report).await?;
+            if let Some(case) = apply(store, job, record, &mut report).await? {
+                new_copies.push(case);
+            }
+        }
+        // New copies of one page are written in one transaction.
+        if !new_copies.is_empty() {
+            let outcome = store.import_cases(&new_copies, ImportMode::Harvest, None).await?;
+            report.created += outcome.inserted;
+            for (i, reason) in outcome.skipped {
+                let id = new_copies.get(i).and_then(|c| c.origin.as_ref()).map(|o| o.identifier.clone());
+                report.rejected.push((id.unwrap_or_default(), reason));
+            }
         }
         match page.token {
             Some(token) if !token.is_empty() => {
@@ -346,20 +358,21 @@ async fn run(
     Ok(report)
 }
 
-/// Upserts one record by its origin identifier.
+/// Applies one record: withdraws or updates an existing copy in place, or
+/// returns a new copy for the page's batch.
 async fn apply(
     store: &Store,
     job: &HarvestJob,
     record: Record,
     report: &mut HarvestReport,
-) -> Result<(), HarvestError> {
+) -> Result<Option<Case>, HarvestError> {
     let Some(node) = node_of(&record.identifier) else {
         report.rejected.push((record.identifier, "not an oai:<node>:… identifier".into()));
-        return Ok(());
+        return Ok(None);
     };
     if node == job.own_node {
         // Our own case, served back by the peer: nothing to copy.
-        return Ok(());
+        return Ok(None);
     }
     let existing = store.case_by_origin_identifier(&record.identifier).await?;
     let now = lumbung_core::clock::now();
@@ -373,19 +386,19 @@ async fn apply(
                 .await?;
             report.withdrawn += 1;
         }
-        return Ok(());
+        return Ok(None);
     }
     let content = match record.case {
         Ok(c) => c,
         Err(reason) => {
             report.rejected.push((record.identifier, reason));
-            return Ok(());
+            return Ok(None);
         }
     };
     if let Err(errors) = validate::validate_case(&content, &|_| false) {
         tracing::warn!(identifier = %record.identifier, %errors, "harvested record refused");
         report.rejected.push((record.identifier, errors.to_string()));
-        return Ok(());
+        return Ok(None);
     }
     let origin = Origin {
         node: node.to_owned(),
@@ -397,7 +410,7 @@ async fn apply(
         Some(copy) => {
             if copy.content == content && copy.status == Status::Published {
                 report.unchanged += 1;
-                return Ok(());
+                return Ok(None);
             }
             store
                 .update_case::<StoreError, _>(&copy.id, None, "harvest", None, None, |c| {
@@ -424,14 +437,10 @@ async fn apply(
                 published_at: Some(now),
             };
             case.refresh_derived();
-            match store.create_case(&case, None).await {
-                Ok(()) => report.created += 1,
-                Err(StoreError::Duplicate(reason)) => report.rejected.push((record.identifier, reason)),
-                Err(e) => return Err(e.into()),
-            }
+            return Ok(Some(case));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -65,6 +65,8 @@ pub enum ImportMode {
     ById,
     /// Also skip a record whose source URL is already stored (CSV re-imports).
     BySourceUrl,
+    /// Harvested copies: also skip one whose origin identifier is stored.
+    Harvest,
 }
 
 /// What one import batch did.
@@ -287,6 +289,16 @@ impl Store {
                 outcome.skipped.push((i, format!("a case with id {} is already stored", case.id)));
                 continue;
             }
+            if let (ImportMode::Harvest, Some(origin)) = (mode, case.origin.as_ref()) {
+                let existing: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE origin_identifier = ?")
+                    .bind(&origin.identifier)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if existing.is_some() {
+                    outcome.skipped.push((i, format!("a copy of {} is already stored", origin.identifier)));
+                    continue;
+                }
+            }
             if mode == ImportMode::BySourceUrl {
                 if let Some(url) = case.content.source_url.as_deref() {
                     let existing: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE source_url = ?")
@@ -300,8 +312,9 @@ impl Store {
                 }
             }
             let json = insert_case(&mut tx, case).await?;
-            write_revision_json(&mut tx, case, &json, "import", actor, None).await?;
-            changelog::append(&mut tx, "case", &case.id, "import", case.version, actor, case.updated_at).await?;
+            let action = if mode == ImportMode::Harvest { "harvest" } else { "import" };
+            write_revision_json(&mut tx, case, &json, action, actor, None).await?;
+            changelog::append(&mut tx, "case", &case.id, action, case.version, actor, case.updated_at).await?;
             outcome.inserted += 1;
         }
         tx.commit().await?;
