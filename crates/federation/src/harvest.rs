@@ -327,9 +327,12 @@ async fn run(
             report.response_date = page.response_date.clone();
         }
         let mut new_copies = Vec::new();
+        let identifiers: Vec<String> = page.records.iter().map(|r| r.identifier.clone()).collect();
+        let mut existing = store.cases_by_origin_identifiers(&identifiers).await?;
         for record in page.records {
             report.records += 1;
-            if let Some(case) = apply(store, job, record, &mut report).await? {
+            let copy = existing.remove(&record.identifier);
+            if let Some(case) = apply(store, job, record, copy, &mut report).await? {
                 new_copies.push(case);
             }
         }
@@ -364,6 +367,7 @@ async fn apply(
     store: &Store,
     job: &HarvestJob,
     record: Record,
+    existing: Option<Case>,
     report: &mut HarvestReport,
 ) -> Result<Option<Case>, HarvestError> {
     let Some(node) = node_of(&record.identifier) else {
@@ -374,7 +378,6 @@ async fn apply(
         // Our own case, served back by the peer: nothing to copy.
         return Ok(None);
     }
-    let existing = store.case_by_origin_identifier(&record.identifier).await?;
     let now = lumbung_core::clock::now();
     if record.deleted {
         if let Some(copy) = existing.filter(|c| c.status == Status::Published) {

@@ -114,6 +114,18 @@ impl Provider {
                 return Ok(Err(vec![err("badArgument", format!("the argument '{}' is repeated", clip(k)))]));
             }
         }
+        // Arguments whose syntax is illegal are badArgument (and are not echoed).
+        for (k, v) in &map {
+            let ok = match *k {
+                "metadataPrefix" => valid_spec_part(v),
+                "set" => !v.is_empty() && v.split(':').all(valid_spec_part),
+                "resumptionToken" => !v.is_empty(),
+                _ => true,
+            };
+            if !ok {
+                return Ok(Err(vec![err("badArgument", format!("the value of '{k}' has an illegal syntax"))]));
+            }
+        }
         let allowed: &[&str] = match verb {
             "Identify" => &[],
             "ListMetadataFormats" => &["identifier"],

@@ -19,6 +19,7 @@ use common::*;
 use serde_json::{Value, json};
 
 const NODE_ID: &str = "id.test";
+const PAGE_SIZE: &str = "25";
 
 /// The server process, killed when the test ends, passes or fails.
 struct Server {
@@ -41,7 +42,7 @@ impl Server {
         let child = Command::new(bin())
             .args(["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "warn")
-            .env("LUMBUNG_OAI_PAGE_SIZE", "25")
+            .env("LUMBUNG_OAI_PAGE_SIZE", PAGE_SIZE)
             .env("LUMBUNG_NODE_ID", NODE_ID)
             .env("LUMBUNG_BASE_URL", format!("http://127.0.0.1:{port}"))
             .stdin(Stdio::null())
@@ -202,6 +203,7 @@ fn third_party_clients_accept_oai_pmh_atom_and_sitemap() {
             .env("LUMBUNG_CONFORMANCE_TOKEN", &token)
             .env("LUMBUNG_BASE_URL", &base)
             .env("LUMBUNG_NODE_ID", NODE_ID)
+            .env("LUMBUNG_OAI_PAGE_SIZE", PAGE_SIZE)
             .stdin(Stdio::null())
             .output()
             .unwrap();

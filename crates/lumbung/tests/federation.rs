@@ -52,21 +52,23 @@ fn json(body: &str) -> serde_json::Value {
 }
 
 fn serve(data: &str, port: u16, node: &str) -> Server {
-    let child = Command::new(bin())
-        .args(["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
-        .env("LUMBUNG_NODE_ID", node)
-        .env("LUMBUNG_BASE_URL", format!("http://127.0.0.1:{port}"))
-        .env("LUMBUNG_OAI_PAGE_SIZE", "7")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let server = Server(
+        Command::new(bin())
+            .args(["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
+            .env("LUMBUNG_NODE_ID", node)
+            .env("LUMBUNG_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("LUMBUNG_OAI_PAGE_SIZE", "7")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(60) {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
             && http("GET", port, "/readyz", None, None).0 == 200
         {
-            return Server(child);
+            return server;
         }
         std::thread::sleep(Duration::from_millis(100));
     }

@@ -83,7 +83,9 @@ pub fn build(f: &Fields, case: &Case, org_types: &HashMap<String, String>) -> Ta
     for o in &c.organisations {
         doc.add_text(f.organisation, o);
     }
-    doc.add_i64(f.published, case.published_at.unwrap_or(case.updated_at).unix_timestamp());
+    // Milliseconds: many cases are often published within one second.
+    let published = case.published_at.unwrap_or(case.updated_at);
+    doc.add_i64(f.published, i64::try_from(published.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX));
     let display = Display {
         title: c.title.clone(),
         original_language: c.original_language.clone(),

@@ -34,6 +34,9 @@ use crate::schema::Fields;
 
 /// The index folder inside a node's data folder.
 pub const INDEX_DIR: &str = "index";
+/// The document layout's version; see `open`.
+const FORMAT: &str = "2";
+const FORMAT_FILE: &str = "lumbung-index-format";
 /// Beyond this many changes behind, rebuilding is faster than catching up.
 const REBUILD_WHEN_BEHIND: i64 = 20_000;
 /// Memory for the index writer.
@@ -85,6 +88,15 @@ impl SearchIndex {
     /// catches up from the start of the change log.
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        // An index written by another version of the document layout is
+        // dropped and rebuilt (from position 0) rather than read wrongly.
+        let marker = dir.join(FORMAT_FILE);
+        if std::fs::read_to_string(&marker).ok().as_deref() != Some(FORMAT) {
+            for entry in std::fs::read_dir(dir).map_err(|e| SearchError::Directory(e.to_string()))?.flatten() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+            std::fs::write(&marker, FORMAT)?;
+        }
         let fields = Fields::build();
         let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
         let index = match Index::open_or_create(directory, fields.schema.clone()) {
@@ -94,6 +106,7 @@ impl SearchIndex {
                 for entry in std::fs::read_dir(dir).map_err(|e| SearchError::Directory(e.to_string()))?.flatten() {
                     let _ = std::fs::remove_file(entry.path());
                 }
+                std::fs::write(&marker, FORMAT)?;
                 let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
                 Index::create(directory, fields.schema.clone(), Default::default())?
             }

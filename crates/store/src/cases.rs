@@ -142,6 +142,27 @@ impl Store {
         data.map(|d| Ok(serde_json::from_str(&d)?)).transpose()
     }
 
+    /// The harvested copies among these origin identifiers, by identifier.
+    pub async fn cases_by_origin_identifiers(
+        &self,
+        identifiers: &[String],
+    ) -> Result<HashMap<String, Case>, StoreError> {
+        let mut found = HashMap::new();
+        for chunk in identifiers.chunks(500) {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT data FROM cases WHERE origin_identifier IN (");
+            push_list(&mut q, chunk);
+            q.push(")");
+            let rows: Vec<String> = q.build_query_scalar().fetch_all(&self.read).await?;
+            for data in rows {
+                let case: Case = serde_json::from_str(&data)?;
+                if let Some(o) = &case.origin {
+                    found.insert(o.identifier.clone(), case);
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// A page of cases, newest first, after `cursor` (the last id of the previous page).
     pub async fn list_cases(
         &self,

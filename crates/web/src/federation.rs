@@ -187,7 +187,9 @@ async fn sitemap_part(State(state): State<AppState>, Path(n): Path<String>) -> R
 
 async fn robots(State(state): State<AppState>) -> Response {
     let base = state.settings().base_url.trim_end_matches('/').to_owned();
-    let text = format!("User-agent: *\nDisallow: /api/\nAllow: /api/docs\nSitemap: {base}/sitemap.xml\n");
+    let text = format!(
+        "User-agent: *\nDisallow: /api/v1/search\nDisallow: /api/v1/suggest\nDisallow: /feeds/search.atom\nDisallow: /oai\nSitemap: {base}/sitemap.xml\n"
+    );
     ([(CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
