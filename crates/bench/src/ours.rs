@@ -207,7 +207,7 @@ pub fn run_probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<
 }
 
 /// The probe command: open the index, warm up, measure, print tab-separated lines.
-pub fn probe(index_dir: &PathBuf, queries_file: &PathBuf, limit: usize) -> Result<()> {
+pub fn probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<()> {
     let queries: Vec<String> = std::fs::read_to_string(queries_file)?.lines().map(str::to_owned).collect();
     let rss_start = proc_status_kb("VmRSS");
     let t = Instant::now();

@@ -59,6 +59,8 @@ pub struct Context<'a> {
     pub base_url: &'a str,
     /// Organisation id → name (English, else any).
     pub organisations: &'a HashMap<String, String>,
+    /// Nomination notes to include: (upstream node, note).
+    pub nominations: &'a [(String, Option<String>)],
 }
 
 fn texts(out: &mut String, name: &str, t: &Text) {
@@ -222,6 +224,9 @@ pub fn lumbung(case: &Case, ctx: &Context<'_>) -> String {
             attrs.push(("url", u.as_str()));
         }
         element(&mut out, "origin", &attrs, "");
+    }
+    for (to, note) in ctx.nominations {
+        element(&mut out, "nomination", &[("to", to)], note.as_deref().unwrap_or(""));
     }
     out.push_str("</case>");
     out

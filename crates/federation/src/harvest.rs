@@ -34,8 +34,33 @@ pub struct HarvestJob {
     pub set: Option<String>,
     /// Ignore the last response date and harvest everything.
     pub full: bool,
-    /// This node's id: records that originate here are not copied back.
+    /// This node's id: records that originate here are not copied back;
+    /// they tell where this node's cases are published.
     pub own_node: String,
+    /// The harvested node's id (a configured peer's id), for presence and nominations.
+    pub peer_node: String,
+    /// Harvesting a `nominated:<own id>` set: new copies wait in the curators'
+    /// queue (submitted) instead of being published.
+    pub queue: bool,
+    /// In queue mode, send an accepted copy back for review when it changes at the origin.
+    pub rereview: bool,
+}
+
+impl HarvestJob {
+    /// A job for a source, queueing when the set is this node's nomination set.
+    pub fn new(source: &str, base_url: &str, set: Option<String>, own_node: &str, peer_node: &str) -> HarvestJob {
+        let queue = set.as_deref() == Some(&format!("nominated:{own_node}"));
+        HarvestJob {
+            source: source.to_owned(),
+            base_url: base_url.to_owned(),
+            set,
+            full: false,
+            own_node: own_node.to_owned(),
+            peer_node: peer_node.to_owned(),
+            queue,
+            rereview: false,
+        }
+    }
 }
 
 /// What one harvest did.
@@ -47,6 +72,8 @@ pub struct HarvestReport {
     pub updated: usize,
     pub unchanged: usize,
     pub withdrawn: usize,
+    /// This node's own cases seen published (or withdrawn) at the peer.
+    pub presence: usize,
     /// (identifier, reason) of records refused.
     pub rejected: Vec<(String, String)>,
     pub response_date: Option<String>,
@@ -82,6 +109,8 @@ pub struct Record {
     pub deleted: bool,
     /// The parsed case, or why it could not be read.
     pub case: Result<CaseContent, String>,
+    /// Nomination notes in the record: (to node, note).
+    pub nominations: Vec<(String, String)>,
 }
 
 /// Parses a `ListRecords` response.
@@ -116,11 +145,21 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, HarvestError> {
                 None => Err("the record has no lumbung metadata".to_owned()),
             }
         };
+        let nominations = record
+            .child("metadata")
+            .and_then(|m| m.child("case"))
+            .map(|c| {
+                c.all("nomination")
+                    .map(|n| (n.attr("to").unwrap_or_default().to_owned(), n.text.trim().chars().take(5_000).collect()))
+                    .collect()
+            })
+            .unwrap_or_default();
         page.records.push(Record {
             identifier,
             datestamp: header.text_of("datestamp").unwrap_or_default(),
             deleted,
             case,
+            nominations,
         });
     }
     page.token = list.text_of("resumptionToken");
@@ -326,23 +365,36 @@ async fn run(
         if report.response_date.is_none() {
             report.response_date = page.response_date.clone();
         }
-        let mut new_copies = Vec::new();
+        let mut new_copies: Vec<Case> = Vec::new();
+        let mut notes: Vec<Option<String>> = Vec::new();
         let identifiers: Vec<String> = page.records.iter().map(|r| r.identifier.clone()).collect();
         let mut existing = store.cases_by_origin_identifiers(&identifiers).await?;
         for record in page.records {
             report.records += 1;
             let copy = existing.remove(&record.identifier);
+            let note = record.nominations.iter().find(|(to, _)| *to == job.own_node).map(|(_, n)| n.clone());
             if let Some(case) = apply(store, job, record, copy, &mut report).await? {
                 new_copies.push(case);
+                notes.push(note);
             }
         }
         // New copies of one page are written in one transaction.
         if !new_copies.is_empty() {
             let outcome = store.import_cases(&new_copies, ImportMode::Harvest, None).await?;
             report.created += outcome.inserted;
+            let skipped: Vec<usize> = outcome.skipped.iter().map(|(i, _)| *i).collect();
             for (i, reason) in outcome.skipped {
                 let id = new_copies.get(i).and_then(|c| c.origin.as_ref()).map(|o| o.identifier.clone());
                 report.rejected.push((id.unwrap_or_default(), reason));
+            }
+            if job.queue {
+                // Each queued copy is an incoming nomination, with its note.
+                for (i, (copy, note)) in new_copies.iter().zip(notes).enumerate() {
+                    if !skipped.contains(&i) {
+                        let from = copy.origin.as_ref().map_or(job.peer_node.as_str(), |o| o.node.as_str());
+                        let _ = store.nominate("incoming", &copy.id, from, note.as_deref(), None).await;
+                    }
+                }
             }
         }
         match page.token {
@@ -375,12 +427,18 @@ async fn apply(
         return Ok(None);
     };
     if node == job.own_node {
-        // Our own case, served back by the peer: nothing to copy.
+        // Our own case, served back by the peer: it is published (or
+        // withdrawn) there. Nothing to copy; note where it stands.
+        if let Some(id) = record.identifier.rsplit_once("case/").map(|(_, id)| id) {
+            if store.set_presence(id, &job.peer_node, !record.deleted).await? {
+                report.presence += 1;
+            }
+        }
         return Ok(None);
     }
     let now = lumbung_core::clock::now();
     if record.deleted {
-        if let Some(copy) = existing.filter(|c| c.status == Status::Published) {
+        if let Some(copy) = existing.filter(|c| c.status != Status::Archived) {
             store
                 .update_case::<StoreError, _>(&copy.id, None, "withdraw", None, Some("withdrawn at the origin"), |c| {
                     c.status = Status::Archived;
@@ -411,7 +469,14 @@ async fn apply(
     };
     match existing {
         Some(copy) => {
-            if copy.content == content && copy.status == Status::Published {
+            let status = if !job.queue {
+                Status::Published
+            } else if copy.status == Status::Published && job.rereview && copy.content != content {
+                Status::Submitted
+            } else {
+                copy.status
+            };
+            if copy.content == content && copy.status == status {
                 report.unchanged += 1;
                 return Ok(None);
             }
@@ -419,17 +484,18 @@ async fn apply(
                 .update_case::<StoreError, _>(&copy.id, None, "harvest", None, None, |c| {
                     c.content = content;
                     c.origin = Some(origin);
-                    c.status = Status::Published;
+                    c.status = status;
                     Ok(())
                 })
                 .await?;
             report.updated += 1;
         }
         None => {
+            let status = if job.queue { Status::Submitted } else { Status::Published };
             let mut case = Case {
                 id: ulid::Ulid::new().to_string(),
                 content,
-                status: Status::Published,
+                status,
                 completeness: 0,
                 missing: Vec::new(),
                 created_by: None,
@@ -437,7 +503,7 @@ async fn apply(
                 version: 1,
                 created_at: now,
                 updated_at: now,
-                published_at: Some(now),
+                published_at: (status == Status::Published).then_some(now),
             };
             case.refresh_derived();
             return Ok(Some(case));

@@ -30,6 +30,8 @@ pub struct Provider {
     pub admin_email: String,
     /// Records per page of a list.
     pub page_size: i64,
+    /// Upstream nodes this node nominates to (`nominated:<id>` sets).
+    pub upstreams: Vec<String>,
 }
 
 /// An OAI-PMH error condition.
@@ -205,6 +207,11 @@ impl Provider {
             }
         }
         set(&format!("origin:{}", self.node_id), &format!("Origin: {} (this node)", self.node_name));
+        for up in &self.upstreams {
+            if valid_spec_part(up) {
+                set(&format!("nominated:{up}"), &format!("Nominated to {up}"));
+            }
+        }
         for node in store.origin_nodes().await? {
             if node != self.node_id && valid_spec_part(&node) {
                 set(&format!("origin:{node}"), &format!("Origin: {node}"));
@@ -244,7 +251,7 @@ impl Provider {
         let organisations = org_names(store).await?;
         let mut out = String::from("<GetRecord>");
         let changed = case.updated_at.unix_timestamp();
-        self.record(&mut out, &case, changed, format, true, &organisations);
+        self.record(&mut out, &case, changed, format, &organisations, &[]);
         out.push_str("</GetRecord>");
         Ok(Ok(out))
     }
@@ -289,11 +296,19 @@ impl Provider {
             return Ok(Err(vec![err("noRecordsMatch", "no records match these arguments")]));
         }
         let organisations = if records { org_names(store).await? } else { HashMap::new() };
+        let nominated_to = match &selection.set {
+            Some(OaiSet::Nominated(up)) => Some(up.clone()),
+            _ => None,
+        };
         let verb = if records { "ListRecords" } else { "ListIdentifiers" };
         let mut out = format!("<{verb}>");
         for (changed, case) in &page {
             if records {
-                self.record(&mut out, case, *changed, format, true, &organisations);
+                let notes = match &nominated_to {
+                    Some(up) => store.outgoing_notes(&case.id).await?.into_iter().filter(|(n, _)| n == up).collect(),
+                    None => Vec::new(),
+                };
+                self.record(&mut out, case, *changed, format, &organisations, &notes);
             } else {
                 self.header(&mut out, case, *changed);
             }
@@ -351,6 +366,7 @@ impl Provider {
                     "country" if vocab::contains(vocab::COUNTRIES, value) => OaiSet::Country(value.to_owned()),
                     "sector" if vocab::contains(vocab::SECTORS, value) => OaiSet::Sector(value.to_owned()),
                     "level" if vocab::contains(vocab::LEVELS_OF_GOVERNMENT, value) => OaiSet::Level(value.to_owned()),
+                    "nominated" if valid_spec_part(value) => OaiSet::Nominated(value.to_owned()),
                     "origin" if valid_spec_part(value) => {
                         OaiSet::Origin { node: value.to_owned(), own: value == self.node_id }
                     }
@@ -396,13 +412,13 @@ impl Provider {
         case: &Case,
         changed: i64,
         format: Format,
-        with_metadata: bool,
         organisations: &HashMap<String, String>,
+        nominations: &[(String, Option<String>)],
     ) {
         out.push_str("<record>");
         self.header(out, case, changed);
-        if with_metadata && case.status == Status::Published {
-            let ctx = Context { node_name: &self.node_name, base_url: &self.base_url, organisations };
+        if case.status == Status::Published {
+            let ctx = Context { node_name: &self.node_name, base_url: &self.base_url, organisations, nominations };
             out.push_str("<metadata>");
             out.push_str(&match format {
                 Format::OaiDc => crate::formats::oai_dc(case, &ctx),

@@ -26,6 +26,9 @@ base_url = "http://127.0.0.1:8080"
 languages = ["en", "id"]
 # The administrator's address, published by OAI-PMH Identify.  [LUMBUNG_ADMIN_EMAIL]
 admin_email = "admin@lumbung.example"
+# Upstream nodes curators here may nominate cases to (each gets an OAI-PMH set
+# nominated:<id> that the upstream harvests).  [LUMBUNG_UPSTREAMS, comma-separated]
+upstreams = []
 
 [server]
 # Address to listen on.  [LUMBUNG_ADDR, --addr]
@@ -44,6 +47,11 @@ login_window_minutes = 15
 # Records per OAI-PMH list page (ListRecords, ListIdentifiers).  [LUMBUNG_OAI_PAGE_SIZE]
 page_size = 100
 
+[federation]
+# When a copy accepted here changes at its origin, send it back to the
+# curators' queue (true) or keep it published with the change (false).
+rereview_changed_copies = false
+
 # Peers this node harvests while it serves (repeat the table for each), e.g.
 # the regional network's cases, so readers here find them marked as external.
 # [[peers]]
@@ -51,6 +59,7 @@ page_size = 100
 # url = "https://asean.example.org/oai"   # the peer's OAI-PMH base URL
 # set = "country:ID"                      # optional
 # every_minutes = 60
+# scheduled = true                        # false: only by `lumbung harvest --peer`
 "#;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -60,7 +69,14 @@ pub struct Config {
     pub server: ServerConfig,
     pub security: SecurityConfig,
     pub oai: OaiConfig,
+    pub federation: FederationConfig,
     pub peers: Vec<PeerConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    pub rereview_changed_copies: bool,
 }
 
 /// A peer this node harvests.
@@ -73,6 +89,13 @@ pub struct PeerConfig {
     pub set: Option<String>,
     #[serde(default = "default_every")]
     pub every_minutes: u32,
+    /// Harvest on a schedule while serving (false: only `lumbung harvest --peer`).
+    #[serde(default = "default_true")]
+    pub scheduled: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_every() -> u32 {
@@ -100,6 +123,7 @@ pub struct NodeConfig {
     pub base_url: String,
     pub languages: Vec<String>,
     pub admin_email: String,
+    pub upstreams: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,6 +150,7 @@ impl Default for NodeConfig {
             base_url: "http://127.0.0.1:8080".into(),
             languages: vec!["en".into(), "id".into()],
             admin_email: "admin@lumbung.example".into(),
+            upstreams: Vec::new(),
         }
     }
 }
@@ -178,6 +203,9 @@ impl Config {
         }
         if let Some(v) = env("LUMBUNG_BASE_URL") {
             config.node.base_url = v;
+        }
+        if let Some(v) = env("LUMBUNG_UPSTREAMS") {
+            config.node.upstreams = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         }
         if let Some(v) = env("LUMBUNG_ADMIN_EMAIL") {
             config.node.admin_email = v;
@@ -260,6 +288,7 @@ impl Config {
             base_url: self.node.base_url.trim_end_matches('/').to_owned(),
             admin_email: self.node.admin_email.clone(),
             oai_page_size: i64::from(self.oai.page_size),
+            upstreams: self.node.upstreams.clone(),
         }
     }
 }

@@ -19,25 +19,25 @@ pub async fn run(args: HarvestArgs) -> Result<()> {
                 .iter()
                 .find(|p| &p.id == id)
                 .ok_or_else(|| anyhow!("no peer '{id}' in the configuration"))?;
-            HarvestJob {
-                source: peer.id.clone(),
-                base_url: peer.url.clone(),
-                set: args.set.clone().or_else(|| peer.set.clone()),
-                full: args.full,
-                own_node: config.node.id.clone(),
-            }
+            let mut job = HarvestJob::new(
+                &peer.id,
+                &peer.url,
+                args.set.clone().or_else(|| peer.set.clone()),
+                &config.node.id,
+                &peer.id,
+            );
+            job.full = args.full;
+            job.rereview = config.federation.rereview_changed_copies;
+            job
         }
         (None, Some(url)) => {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bail!("--url must be an http(s) OAI-PMH base URL");
             }
-            HarvestJob {
-                source: url.clone(),
-                base_url: url.clone(),
-                set: args.set.clone(),
-                full: args.full,
-                own_node: config.node.id.clone(),
-            }
+            let mut job = HarvestJob::new(url, url, args.set.clone(), &config.node.id, url);
+            job.full = args.full;
+            job.rereview = config.federation.rereview_changed_copies;
+            job
         }
         (None, None) => bail!("give --peer or --url"),
     };
@@ -56,7 +56,7 @@ fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
     }
     let secs = took.as_secs_f64().max(0.001);
     println!(
-        "harvested {} records in {} pages from {} in {:.1} s ({:.0} records/s): {} new, {} updated, {} unchanged, {} withdrawn, {} refused",
+        "harvested {} records in {} pages from {} in {:.1} s ({:.0} records/s): {} new, {} updated, {} unchanged, {} withdrawn, {} of ours seen there, {} refused",
         r.records,
         r.pages,
         job.base_url,
@@ -66,6 +66,7 @@ fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
         r.updated,
         r.unchanged,
         r.withdrawn,
+        r.presence,
         r.rejected.len()
     );
 }
@@ -73,22 +74,24 @@ fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
 /// Harvests each configured peer on its schedule, retrying failures with
 /// growing back-off (up to the peer's interval). Runs until aborted.
 pub fn schedule(config: &Config, store: Store) -> Vec<tokio::task::JoinHandle<()>> {
-    config.peers.iter().map(|peer| spawn_peer(peer.clone(), config.node.id.clone(), store.clone())).collect()
+    config
+        .peers
+        .iter()
+        .filter(|peer| peer.scheduled)
+        .map(|peer| {
+            spawn_peer(peer.clone(), config.node.id.clone(), config.federation.rereview_changed_copies, store.clone())
+        })
+        .collect()
 }
 
-fn spawn_peer(peer: PeerConfig, own_node: String, store: Store) -> tokio::task::JoinHandle<()> {
+fn spawn_peer(peer: PeerConfig, own_node: String, rereview: bool, store: Store) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let every = Duration::from_secs(u64::from(peer.every_minutes) * 60);
         let agent = harvest::agent();
         let mut backoff = Duration::from_secs(30);
         loop {
-            let job = HarvestJob {
-                source: peer.id.clone(),
-                base_url: peer.url.clone(),
-                set: peer.set.clone(),
-                full: false,
-                own_node: own_node.clone(),
-            };
+            let mut job = HarvestJob::new(&peer.id, &peer.url, peer.set.clone(), &own_node, &peer.id);
+            job.rereview = rereview;
             let wait = match harvest::harvest(&store, &agent, &job).await {
                 Ok(r) => {
                     tracing::info!(peer = %peer.id, records = r.records, created = r.created, updated = r.updated, withdrawn = r.withdrawn, "harvested");

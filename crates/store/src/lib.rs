@@ -13,6 +13,7 @@ mod changelog;
 mod check;
 mod error;
 mod harvest;
+mod nominations;
 mod oai;
 mod organisations;
 mod time_fmt;
@@ -29,6 +30,7 @@ pub use changelog::Change;
 pub use check::CheckReport;
 pub use error::StoreError;
 pub use harvest::HarvestSource;
+pub use nominations::{Nomination, Presence};
 pub use oai::{OaiSelection, OaiSet};
 
 /// The database file's name inside the data folder.

@@ -17,6 +17,8 @@ pub enum OaiSet {
         node: String,
         own: bool,
     },
+    /// Cases nominated to this upstream node (nominated or accepted).
+    Nominated(String),
 }
 
 /// Selective-harvesting arguments: datestamps in seconds since the epoch,
@@ -51,6 +53,14 @@ fn push_selection(q: &mut QueryBuilder<'_, Sqlite>, s: &OaiSelection) {
         }
         Some(OaiSet::Origin { own: true, .. }) => {
             q.push(" AND origin_identifier IS NULL");
+        }
+        Some(OaiSet::Nominated(upstream)) => {
+            q.push(
+                " AND id IN (SELECT case_id FROM nominations WHERE direction = 'outgoing' \
+                 AND state IN ('nominated', 'accepted') AND node = ",
+            )
+            .push_bind(upstream.clone())
+            .push(")");
         }
         Some(OaiSet::Origin { node, own: false }) => {
             q.push(" AND origin_identifier LIKE ").push_bind(format!("oai:{}:%", node.replace(['%', '_'], "")));

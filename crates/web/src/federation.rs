@@ -39,6 +39,7 @@ fn provider(state: &AppState) -> Provider {
         base_url: s.base_url.trim_end_matches('/').to_owned(),
         admin_email: s.admin_email.clone(),
         page_size: s.oai_page_size.max(1),
+        upstreams: s.upstreams.clone(),
     }
 }
 

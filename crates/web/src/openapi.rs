@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, cases, harvest, health, organisations, search, vocabularies};
+use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
 use crate::auth;
 use crate::state::AppState;
 
@@ -25,6 +25,7 @@ use crate::state::AppState;
         auth::login, auth::logout, auth::me, auth::change_password, auth::create_token,
         vocabularies::vocabularies, health::healthz, health::readyz,
         search::search, search::suggest, search::related, harvest::list,
+        nominations::nominate, nominations::federation, nominations::list, nominations::accept, nominations::decline,
     ),
     modifiers(&Security),
     tags(
@@ -35,7 +36,7 @@ use crate::state::AppState;
         (name = "auth", description = "Sessions and API tokens"),
         (name = "vocabularies", description = "Controlled vocabularies"),
         (name = "search", description = "Full-text search, facets, suggestions and related cases"),
-        (name = "federation", description = "Harvesting from other nodes"),
+        (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
     )
 )]

@@ -11,7 +11,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{accounts, cases, harvest, health, organisations, search, vocabularies};
+use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, federation, openapi};
@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .merge(vocabularies::router())
         .merge(search::router())
         .merge(harvest::router())
+        .merge(nominations::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

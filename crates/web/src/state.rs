@@ -28,6 +28,8 @@ pub struct WebSettings {
     pub admin_email: String,
     /// Records per OAI-PMH list page.
     pub oai_page_size: i64,
+    /// Upstream nodes curators may nominate cases to.
+    pub upstreams: Vec<String>,
 }
 
 impl Default for WebSettings {
@@ -42,6 +44,7 @@ impl Default for WebSettings {
             base_url: "http://127.0.0.1:8080".into(),
             admin_email: "admin@lumbung.example".into(),
             oai_page_size: 100,
+            upstreams: Vec::new(),
         }
     }
 }

@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 23] = [
+const ROUTES: [(&str, &[&str]); 28] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -323,6 +323,11 @@ const ROUTES: [(&str, &[&str]); 23] = [
     ("/api/v1/suggest", &["get"]),
     ("/api/v1/cases/{id}/related", &["get"]),
     ("/api/v1/harvest-sources", &["get"]),
+    ("/api/v1/cases/{id}/nominate", &["post"]),
+    ("/api/v1/cases/{id}/federation", &["get"]),
+    ("/api/v1/nominations", &["get"]),
+    ("/api/v1/nominations/{id}/accept", &["post"]),
+    ("/api/v1/nominations/{id}/decline", &["post"]),
 ];
 
 #[tokio::test]

@@ -160,6 +160,31 @@ fn matrix() -> Vec<Row> {
         row(M::PUT, "/api/v1/me/password", "/api/v1/me/password", S::Password, [401, 204, 204, 204, 204, 204, 204]),
         // everything public
         row(M::GET, "/api/v1/vocabularies", "/api/v1/vocabularies", S::Nothing, ALL_200),
+        // nominations between nodes (no upstream is configured here, so editors get 422)
+        row(
+            M::POST,
+            "/api/v1/cases/{id}/nominate",
+            "/api/v1/cases/{published}/nominate",
+            S::Comment,
+            [401, 403, 403, 403, 422, 422, 422],
+        ),
+        row(M::GET, "/api/v1/cases/{id}/federation", "/api/v1/cases/{published}/federation", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/cases/{id}/federation", "/api/v1/cases/{draft}/federation", S::Nothing, PRIVATE_READ),
+        row(M::GET, "/api/v1/nominations", "/api/v1/nominations", S::Nothing, EDITORS_ONLY),
+        row(
+            M::POST,
+            "/api/v1/nominations/{id}/accept",
+            "/api/v1/nominations/01NOPE/accept",
+            S::Nothing,
+            [401, 403, 403, 403, 403, 404, 404],
+        ),
+        row(
+            M::POST,
+            "/api/v1/nominations/{id}/decline",
+            "/api/v1/nominations/01NOPE/decline",
+            S::Comment,
+            [401, 403, 403, 403, 403, 422, 422],
+        ),
         // harvest state: administrators only
         row(
             M::GET,
