@@ -21,8 +21,10 @@ const OAI_NS: &str = "http://www.openarchives.org/OAI/2.0/";
 pub const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// Most pages one harvest follows.
 pub const MAX_PAGES: usize = 100_000;
-/// How far before the last response date an incremental harvest starts.
-pub const OVERLAP_SECONDS: i64 = 120;
+/// How far before the last response date an incremental harvest starts: datestamps
+/// follow the provider's commit order, so a few seconds cover same-second commits
+/// and small clock steps.
+pub const OVERLAP_SECONDS: i64 = 5;
 
 /// What to harvest.
 #[derive(Debug, Clone)]
