@@ -276,11 +276,19 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, HarvestError> {
     res.body_mut().with_config().limit(MAX_RESPONSE_BYTES).read_to_vec().map_err(|e| fail(e.to_string()))
 }
 
+/// Default limit on one request to a peer, connection to last byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// An HTTP client with the harvester's timeouts.
 pub fn agent() -> ureq::Agent {
+    agent_with_timeout(DEFAULT_TIMEOUT)
+}
+
+/// An HTTP client whose requests give up after `timeout` (a slow or silent peer).
+pub fn agent_with_timeout(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(10)))
-        .timeout_global(Some(Duration::from_secs(120)))
+        .timeout_connect(Some(Duration::from_secs(10).min(timeout)))
+        .timeout_global(Some(timeout))
         .user_agent(concat!("Lumbung/", env!("CARGO_PKG_VERSION"), " (OAI-PMH harvester)"))
         .build()
         .into()

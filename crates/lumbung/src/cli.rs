@@ -70,6 +70,9 @@ pub struct HarvestArgs {
     /// Everything, not only what changed since the last harvest.
     #[arg(long)]
     pub full: bool,
+    /// Give up on a request to the peer after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

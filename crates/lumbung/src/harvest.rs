@@ -43,7 +43,8 @@ pub async fn run(args: HarvestArgs) -> Result<()> {
     };
     let store = Store::open(&config.server.data).await?;
     let started = std::time::Instant::now();
-    let report = harvest::harvest(&store, &harvest::agent(), &job).await;
+    let agent = harvest::agent_with_timeout(Duration::from_secs(args.timeout.max(1)));
+    let report = harvest::harvest(&store, &agent, &job).await;
     store.close().await;
     let report = report?;
     print_report(&job, &report, started.elapsed());

@@ -197,6 +197,27 @@ fn a_hostile_peer_harms_nothing() {
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains(expected), "{}", String::from_utf8_lossy(&out.stderr));
     }
+    // A peer that accepts the connection and never answers: the harvest gives
+    // up after its timeout, records the error, and changes nothing.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || {
+        let conn = silent.accept();
+        std::thread::sleep(Duration::from_secs(4));
+        drop(conn);
+    });
+    let started = Instant::now();
+    let out = Command::new(bin())
+        .args(["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{silent_port}/oai"), "--timeout", "2"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(started.elapsed() < Duration::from_secs(4), "the timeout was not applied");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach"), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = holder.join();
+    let state = with_store(&data, async |s| s.harvest_sources().await.unwrap());
+    assert!(state.iter().any(|s| s.base_url.contains(&silent_port.to_string()) && s.last_error.is_some()));
+
     // A page with script in a title (kept as text), an invalid country
     // (refused), and a huge title (refused): the valid record is stored.
     let page = format!(
