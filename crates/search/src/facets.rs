@@ -1,10 +1,16 @@
-//! Facet counting: a collector that counts the values of every facet field
-//! over the matched documents, from the fast (columnar) fields.
+//! Facet counting over the matched documents.
+//!
+//! Reading eleven columnar fields for every match is what made faceted
+//! searches slow, so each segment's facet values are laid out once, on first
+//! use, as one flat table: for every document, the ids of its values across
+//! all facets. Counting is then a few array increments per match. Documents
+//! never change inside a segment, so a table lives as long as its segment.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::schema::FACETS;
@@ -12,24 +18,94 @@ use crate::schema::FACETS;
 /// Counts per facet name, per value.
 pub type FacetCounts = BTreeMap<&'static str, BTreeMap<String, u64>>;
 
-pub struct FacetCollector;
-
-pub struct FacetSegmentCollector {
-    columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+/// One segment's facet values, flattened.
+pub struct FacetTable {
+    /// `values[offsets[d]..offsets[d + 1]]` are document `d`'s value ids.
+    offsets: Vec<u32>,
+    values: Vec<u32>,
+    /// Value id → (facet name, value).
+    names: Vec<(&'static str, String)>,
 }
 
-impl Collector for FacetCollector {
+impl FacetTable {
+    fn build(reader: &SegmentReader) -> tantivy::Result<FacetTable> {
+        let mut columns = Vec::with_capacity(FACETS.len());
+        let mut names: Vec<(&'static str, String)> = Vec::new();
+        for (name, field) in FACETS {
+            let column = reader.fast_fields().str(field)?;
+            let base = names.len() as u32;
+            if let Some(c) = &column {
+                let mut value = String::new();
+                for ord in 0..c.num_terms() as u64 {
+                    value.clear();
+                    c.ord_to_str(ord, &mut value)?;
+                    names.push((name, value.clone()));
+                }
+            }
+            columns.push((base, column));
+        }
+        let max_doc = reader.max_doc();
+        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
+        let mut values = Vec::with_capacity(max_doc as usize * 12);
+        offsets.push(0);
+        for doc in 0..max_doc {
+            for (base, column) in &columns {
+                if let Some(c) = column {
+                    values.extend(c.term_ords(doc).map(|ord| base + ord as u32));
+                }
+            }
+            offsets.push(values.len() as u32);
+        }
+        Ok(FacetTable { offsets, values, names })
+    }
+
+    fn values_of(&self, doc: DocId) -> &[u32] {
+        let start = self.offsets.get(doc as usize).copied().unwrap_or(0) as usize;
+        let end = self.offsets.get(doc as usize + 1).copied().unwrap_or(0) as usize;
+        self.values.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// Facet tables by segment, shared by every search of an index.
+#[derive(Default)]
+pub struct FacetCache {
+    tables: Mutex<HashMap<SegmentId, Arc<FacetTable>>>,
+}
+
+impl FacetCache {
+    fn table(&self, reader: &SegmentReader) -> tantivy::Result<Arc<FacetTable>> {
+        let id = reader.segment_id();
+        if let Some(t) = self.tables.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
+            return Ok(Arc::clone(t));
+        }
+        let table = Arc::new(FacetTable::build(reader)?);
+        self.tables.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Arc::clone(&table));
+        Ok(table)
+    }
+
+    /// Drops the tables of segments no longer searched (merged away).
+    pub fn retain(&self, live: &[SegmentId]) {
+        self.tables.lock().unwrap_or_else(|p| p.into_inner()).retain(|id, _| live.contains(id));
+    }
+}
+
+pub struct FacetCollector<'a> {
+    pub cache: &'a FacetCache,
+}
+
+pub struct FacetSegmentCollector {
+    table: Arc<FacetTable>,
+    counts: Vec<u32>,
+}
+
+impl Collector for FacetCollector<'_> {
     type Fruit = FacetCounts;
     type Child = FacetSegmentCollector;
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let mut columns = Vec::with_capacity(FACETS.len());
-        for (name, field) in FACETS {
-            let column = reader.fast_fields().str(field)?;
-            let size = column.as_ref().map_or(0, |c| c.num_terms());
-            columns.push((name, column, vec![0u64; size]));
-        }
-        Ok(FacetSegmentCollector { columns })
+        let table = self.cache.table(reader)?;
+        let counts = vec![0u32; table.names.len()];
+        Ok(FacetSegmentCollector { table, counts })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -54,26 +130,22 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (_, column, counts) in &mut self.columns {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(n) = counts.get_mut(ord as usize) {
-                        *n += 1;
-                    }
-                }
+        for v in self.table.values_of(doc) {
+            if let Some(n) = self.counts.get_mut(*v as usize) {
+                *n += 1;
             }
         }
     }
 
     fn harvest(self) -> FacetCounts {
         let mut out = FacetCounts::new();
-        for (name, column, counts) in self.columns {
-            let entry = out.entry(name).or_default();
-            let Some(column) = column else { continue };
-            let mut value = String::new();
-            for (ord, n) in counts.into_iter().enumerate() {
-                if n > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    entry.insert(value.clone(), n);
+        for (name, _) in FACETS {
+            out.entry(name).or_default();
+        }
+        for (v, n) in self.counts.into_iter().enumerate() {
+            if n > 0 {
+                if let Some((name, value)) = self.table.names.get(v) {
+                    out.entry(name).or_default().insert(value.clone(), u64::from(n));
                 }
             }
         }

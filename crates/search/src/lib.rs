@@ -71,6 +71,7 @@ struct Inner {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    facets: facets::FacetCache,
 }
 
 /// How a catch-up went.
@@ -115,7 +116,9 @@ impl SearchIndex {
         analysis::register(&index)?;
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), fields }) })
+        Ok(SearchIndex {
+            inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), fields, facets: Default::default() }),
+        })
     }
 
     /// Opens the index of the node whose store is `store`.
@@ -258,6 +261,8 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.inner.reader.reload()?;
+        let live: Vec<_> = self.inner.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
+        self.inner.facets.retain(&live);
         Ok(())
     }
 

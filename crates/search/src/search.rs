@@ -27,6 +27,8 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Weight of hits that come only from glossary expansion (below direct hits).
 const EXPANSION_BOOST: f32 = 0.25;
+/// Most glossary alternatives added to one query (each is a phrase over nine fields).
+const MAX_EXPANSIONS: usize = 12;
 /// Weight of typo-tolerant matches.
 const FUZZY_BOOST: f32 = 0.4;
 
@@ -114,11 +116,12 @@ impl SearchIndex {
         let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, FacetCounts) = if by_newest {
             let top =
                 TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
-            let (hits, total, counts) = searcher.search(&q, &(top, Count, FacetCollector))?;
+            let (hits, total, counts) =
+                searcher.search(&q, &(top, Count, FacetCollector { cache: &self.inner.facets }))?;
             (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, counts)
         } else {
             let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-            searcher.search(&q, &(top, Count, FacetCollector))?
+            searcher.search(&q, &(top, Count, FacetCollector { cache: &self.inner.facets }))?
         };
         let snippets = self.snippet_generators(&searcher, &q, &req.lang)?;
         let mut items = Vec::with_capacity(addresses.len());
@@ -164,7 +167,7 @@ impl SearchIndex {
             };
             parts.push((occur, q));
         }
-        for expansion in Glossary::shipped().expand(&query::positive_text(clauses)) {
+        for expansion in Glossary::shipped().expand(&query::positive_text(clauses)).into_iter().take(MAX_EXPANSIONS) {
             let lang = crate::schema::Fields::lang_index(expansion.lang);
             if let Some(q) = self.phrase_in_lang(lang, &expansion.text, 1.0) {
                 parts.push((TOccur::Should, Box::new(BoostQuery::new(q, EXPANSION_BOOST))));
