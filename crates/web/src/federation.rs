@@ -87,6 +87,7 @@ async fn feed(
     req.limit = req.limit.min(50);
     let index = state.search().clone();
     let lang = req.lang.clone();
+    let _slot = state.search_slot().await;
     let res = tokio::task::spawn_blocking(move || index.search(&req))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?

@@ -58,6 +58,8 @@ pub struct AppState {
 struct Inner {
     store: Store,
     search: SearchIndex,
+    /// Searches running at once: more only queue up memory and latency on a small machine.
+    search_slots: tokio::sync::Semaphore,
     settings: WebSettings,
     limiter: LoginLimiter,
 }
@@ -65,7 +67,9 @@ struct Inner {
 impl AppState {
     pub fn new(store: Store, search: SearchIndex, settings: WebSettings) -> AppState {
         let limiter = LoginLimiter::new(settings.login_max_failures, settings.login_window);
-        AppState { inner: Arc::new(Inner { store, search, settings, limiter }) }
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let search_slots = tokio::sync::Semaphore::new(cores * 2);
+        AppState { inner: Arc::new(Inner { store, search, search_slots, settings, limiter }) }
     }
 
     pub fn store(&self) -> &Store {
@@ -74,6 +78,11 @@ impl AppState {
 
     pub fn search(&self) -> &SearchIndex {
         &self.inner.search
+    }
+
+    /// A permit to run one search (waits while the machine is busy with others).
+    pub async fn search_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.inner.search_slots.acquire().await.ok()
     }
 
     pub fn settings(&self) -> &WebSettings {

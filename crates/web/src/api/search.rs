@@ -221,6 +221,7 @@ async fn run_blocking<T: Send + 'static>(
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<SearchPage>, ApiError> {
     let req = parse_search(&query_pairs(raw.as_deref()))?;
     let index = state.search().clone();
+    let _slot = state.search_slot().await;
     let res = run_blocking(move || index.search(&req)).await?;
     Ok(Json(SearchPage {
         items: res.items.into_iter().map(SearchHit::from).collect(),
