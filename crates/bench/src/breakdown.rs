@@ -3,7 +3,8 @@
 //! glossary, the schema and the analysers; the builder itself is private) and
 //! times it with tantivy directly: matching alone (Count), plus ranking the
 //! first page (TopDocs), plus the facet collector. The full `search()` adds
-//! query building, snippets and loading the 20 documents.
+//! query building, snippets and loading the 20 documents. Matching is also
+//! timed without the glossary's expansions, to show what they cost.
 //!
 //! The rebuilt query's count is checked against `search()`'s total per
 //! query, so the breakdown is known to measure the same match set.
@@ -12,7 +13,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use lumbung_search::facets::FacetCollector;
+use lumbung_search::facets::{FacetCache, FacetCollector};
 use lumbung_search::glossary::Glossary;
 use lumbung_search::query::{self, Occur};
 use lumbung_search::schema::{Fields, LANGS};
@@ -25,9 +26,15 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, Searcher, Term};
 
+/// `search.rs`'s limit on glossary alternatives per query (private there).
+const MAX_EXPANSIONS: usize = 12;
+
 /// Timings of one query, each after a warm-up pass.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Split {
+    /// Matching without the glossary's cross-language expansions, and its count.
+    pub count_plain: Duration,
+    pub total_plain: u64,
     pub count: Duration,
     pub top: Duration,
     pub top_facets: Duration,
@@ -93,7 +100,7 @@ impl Builder {
         if disjuncts.is_empty() { None } else { Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.2))) }
     }
 
-    fn text_query(&self, searcher: &Searcher, q: &str) -> Result<Box<dyn Query>> {
+    fn text_query(&self, searcher: &Searcher, q: &str, expand: bool) -> Result<Box<dyn Query>> {
         let clauses = query::parse(q)?;
         let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
         for c in &clauses {
@@ -105,7 +112,13 @@ impl Builder {
             };
             parts.push((occur, sub));
         }
-        for e in Glossary::shipped().expand(&query::positive_text(&clauses)) {
+        // At most MAX_EXPANSIONS (12) alternatives, as search.rs adds.
+        let expansions = if expand {
+            Glossary::shipped().expand(&query::positive_text(&clauses)).into_iter().take(MAX_EXPANSIONS).collect()
+        } else {
+            Vec::new()
+        };
+        for e in expansions {
             if let Some(sub) = self.phrase_in_lang(schema::Fields::lang_index(e.lang), &e.text) {
                 parts.push((TOccur::Should, Box::new(BoostQuery::new(sub, 0.25))));
             }
@@ -124,8 +137,20 @@ pub fn run(index_dir: &Path, queries: &[String]) -> Result<Vec<Split>> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let b = Builder { index, fields: Fields::build() };
-    let built: Vec<Box<dyn Query>> = queries.iter().map(|q| b.text_query(&searcher, q)).collect::<Result<_>>()?;
+    let built: Vec<Box<dyn Query>> = queries.iter().map(|q| b.text_query(&searcher, q, true)).collect::<Result<_>>()?;
+    let plain: Vec<Box<dyn Query>> =
+        queries.iter().map(|q| b.text_query(&searcher, q, false)).collect::<Result<_>>()?;
     let mut out = vec![Split::default(); queries.len()];
+    for pass in 0..2 {
+        for (q, s) in plain.iter().zip(out.iter_mut()) {
+            let t = Instant::now();
+            let total = searcher.search(q, &Count)?;
+            if pass == 1 {
+                s.count_plain = t.elapsed();
+                s.total_plain = total as u64;
+            }
+        }
+    }
     let top = || TopDocs::with_limit(20).order_by_score();
     for pass in 0..2 {
         for (q, s) in built.iter().zip(out.iter_mut()) {
@@ -146,10 +171,12 @@ pub fn run(index_dir: &Path, queries: &[String]) -> Result<Vec<Split>> {
             }
         }
     }
+    // The search crate's facet tables, built on first use (in the warm-up pass).
+    let facet_cache = FacetCache::default();
     for pass in 0..2 {
         for (q, s) in built.iter().zip(out.iter_mut()) {
             let t = Instant::now();
-            searcher.search(q, &(top(), Count, FacetCollector))?;
+            searcher.search(q, &(top(), Count, FacetCollector { cache: &facet_cache }))?;
             if pass == 1 {
                 s.top_facets = t.elapsed();
             }

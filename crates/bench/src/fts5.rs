@@ -79,6 +79,14 @@ JOIN cases c ON c.rowid = m.rowid
 ORDER BY m.score";
 
 /// The total and the 11 facets' counts over the whole match set.
+///
+/// The multi-valued facets join the side table in one of two ways, chosen
+/// in the statement by the size of the match set (`few`/`many` yield one row
+/// or none, and `CROSS JOIN` fixes the loop order): under 10% of the cases,
+/// look up each match's terms (0.2 ms for 38 matches at 100,000 cases, where
+/// a scan costs 16 ms); above it, scan the side table in (facet, value)
+/// order and probe the matches (2.4× faster than lookups for 97,000 matches).
+/// Left to itself, SQLite's planner always picks the scan.
 const FACETS: &str = "
 WITH m AS MATERIALIZED (
     SELECT c.rowid AS r, c.country, c.level, c.stage, c.year, c.operating_status, c.completeness, c.origin
@@ -93,7 +101,14 @@ UNION ALL SELECT 'year', CAST(year AS TEXT), count(*) FROM m WHERE year IS NOT N
 UNION ALL SELECT 'operating_status', operating_status, count(*) FROM m WHERE operating_status IS NOT NULL GROUP BY operating_status
 UNION ALL SELECT 'completeness', completeness, count(*) FROM m GROUP BY completeness
 UNION ALL SELECT 'origin', origin, count(*) FROM m GROUP BY origin
-UNION ALL SELECT t.facet, t.value, count(*) FROM m CROSS JOIN case_terms t ON t.case_rowid = m.r GROUP BY t.facet, t.value";
+UNION ALL SELECT t.facet, t.value, count(*)
+    FROM (SELECT 1 WHERE (SELECT count(*) FROM m) * 10 < (SELECT max(rowid) FROM cases)) AS few
+    CROSS JOIN m CROSS JOIN case_terms t ON t.case_rowid = m.r
+    GROUP BY t.facet, t.value
+UNION ALL SELECT t.facet, t.value, count(*)
+    FROM (SELECT 1 WHERE (SELECT count(*) FROM m) * 10 >= (SELECT max(rowid) FROM cases)) AS many
+    CROSS JOIN case_terms t INDEXED BY case_terms_value CROSS JOIN m ON t.case_rowid = m.r
+    GROUP BY t.facet, t.value";
 
 fn options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()

@@ -317,7 +317,7 @@ async fn bench(args: Bench) -> Result<()> {
     println!("{report}");
     if let Some(out) = &args.out {
         std::fs::write(out.join("report.md"), &report)?;
-        std::fs::write(out.join("queries.tsv"), per_query_tsv(&queries, &results))?;
+        std::fs::write(out.join("queries.tsv"), per_query_tsv(&queries, &results, &probe.breakdown))?;
         if !explain.is_empty() {
             std::fs::write(out.join("postgres-explain.txt"), &explain)?;
         }

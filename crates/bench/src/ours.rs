@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -134,6 +134,10 @@ pub struct Probe {
     pub rss_open_kb: u64,
     pub rss_queried_kb: u64,
     pub hwm_kb: u64,
+    /// VmRSS after the queries split into anonymous memory and mapped files
+    /// (the index's pages, shared with the page cache).
+    pub rss_anon_kb: u64,
+    pub rss_file_kb: u64,
     pub open_time: Duration,
     /// Per query: tantivy alone, matching / + first page / + facets.
     pub breakdown: Vec<Split>,
@@ -166,6 +170,8 @@ pub fn run_probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<
         rss_open_kb: 0,
         rss_queried_kb: 0,
         hwm_kb: 0,
+        rss_anon_kb: 0,
+        rss_file_kb: 0,
         open_time: Duration::ZERO,
         breakdown: Vec::new(),
         segment_docs: Vec::new(),
@@ -197,7 +203,11 @@ pub fn run_probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<
                 top: Duration::from_nanos(num(2)?),
                 top_facets: Duration::from_nanos(num(3)?),
                 total: num(4)?,
+                count_plain: Duration::from_nanos(num(5)?),
+                total_plain: num(6)?,
             }),
+            Some("rss_anon_kb") => p.rss_anon_kb = num(1)?,
+            Some("rss_file_kb") => p.rss_file_kb = num(1)?,
             Some("seg") => p.segment_docs.push(num(1)? as u32),
             Some("one") => p.page_of_one.push(Duration::from_nanos(num(1)?)),
             _ => {}
@@ -216,11 +226,14 @@ pub fn probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<()> 
     let rss_open = proc_status_kb("VmRSS");
     let m = measure(&index, &queries, limit)?;
     let rss_queried = proc_status_kb("VmRSS");
+    let (rss_anon, rss_file) = (proc_status_kb("RssAnon"), proc_status_kb("RssFile"));
     let mut out = std::io::stdout().lock();
     writeln!(out, "rss_start_kb\t{rss_start}")?;
     writeln!(out, "rss_open_kb\t{rss_open}")?;
     writeln!(out, "rss_queried_kb\t{rss_queried}")?;
     writeln!(out, "hwm_kb\t{}", proc_status_kb("VmHWM"))?;
+    writeln!(out, "rss_anon_kb\t{rss_anon}")?;
+    writeln!(out, "rss_file_kb\t{rss_file}")?;
     writeln!(out, "open_ns\t{}", open_time.as_nanos())?;
     for (l, o) in m.latencies.iter().zip(&m.outcomes) {
         writeln!(out, "q\t{}\t{}\t{}\t{}\t{}", l.as_nanos(), o.total, o.hits, o.completeness_sum, o.facet_values)?;
@@ -232,7 +245,16 @@ pub fn probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<()> 
         writeln!(out, "seg\t{docs}")?;
     }
     for b in breakdown::run(index_dir, &queries)? {
-        writeln!(out, "b\t{}\t{}\t{}\t{}", b.count.as_nanos(), b.top.as_nanos(), b.top_facets.as_nanos(), b.total)?;
+        writeln!(
+            out,
+            "b\t{}\t{}\t{}\t{}\t{}\t{}",
+            b.count.as_nanos(),
+            b.top.as_nanos(),
+            b.top_facets.as_nanos(),
+            b.total,
+            b.count_plain.as_nanos(),
+            b.total_plain
+        )?;
     }
     Ok(())
 }

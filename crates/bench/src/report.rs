@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::breakdown::Split;
 use crate::stats::{Latency, mb, ms};
 use crate::{Bench, EngineResult, ours};
 
@@ -127,6 +128,13 @@ pub fn report(r: &ReportInput) -> String {
     );
     let _ = writeln!(
         s,
+        "- Of those {} MB: {} MB anonymous (heap), {} MB mapped index files (shared with the page cache).",
+        p.rss_queried_kb / 1024,
+        p.rss_anon_kb / 1024,
+        p.rss_file_kb / 1024
+    );
+    let _ = writeln!(
+        s,
         "- On the index as the rebuild left it (the reader keeps the {} segments of the commit until the next \
          commit), measured in the building process: p50 {} ms, p99 {} ms, mean {} ms.\n",
         b.segments_at_commit,
@@ -212,18 +220,31 @@ pub fn report(r: &ReportInput) -> String {
 }
 
 /// One line per query: the words, then each engine's latency (µs) and total.
-pub fn per_query_tsv(queries: &[String], results: &[EngineResult]) -> String {
+pub fn per_query_tsv(queries: &[String], results: &[EngineResult], split: &[Split]) -> String {
     let mut s = String::from("query");
     for e in results {
         let _ = write!(s, "\t{} µs\t{} total", e.name, e.name);
     }
-    s.push('\n');
+    s.push_str(
+        "\tLumbung count µs\tLumbung +top µs\tLumbung +facets µs\tLumbung count without glossary µs\tLumbung total without glossary\n",
+    );
     for (i, q) in queries.iter().enumerate() {
         s.push_str(q);
         for e in results {
             let l = e.measured.latencies.get(i).map_or(0, |d| d.as_micros());
             let t = e.measured.outcomes.get(i).map_or(0, |o| o.total);
             let _ = write!(s, "\t{l}\t{t}");
+        }
+        if let Some(b) = split.get(i) {
+            let _ = write!(
+                s,
+                "\t{}\t{}\t{}\t{}\t{}",
+                b.count.as_micros(),
+                b.top.as_micros(),
+                b.top_facets.as_micros(),
+                b.count_plain.as_micros(),
+                b.total_plain
+            );
         }
         s.push('\n');
     }
@@ -249,6 +270,12 @@ fn breakdown_section(s: &mut String, r: &ReportInput) {
             writeln!(s, "| {name} | {} | {} | {} | {} |", ms(l.p50), ms(l.p99), ms(l.mean), per_match_us(&lat, totals));
     };
     if !p.breakdown.is_empty() {
+        let plain: Vec<u64> = p.breakdown.iter().map(|b| b.total_plain).collect();
+        row(
+            "Lumbung: matching only, without glossary expansion",
+            p.breakdown.iter().map(|b| b.count_plain).collect(),
+            &plain,
+        );
         row("Lumbung: matching only (tantivy Count)", p.breakdown.iter().map(|b| b.count).collect(), &totals);
         row("Lumbung: + rank the first 20 (TopDocs)", p.breakdown.iter().map(|b| b.top).collect(), &totals);
         row("Lumbung: + count 11 facets (FacetCollector)", p.breakdown.iter().map(|b| b.top_facets).collect(), &totals);
