@@ -156,16 +156,30 @@ pub async fn login(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let req: LoginRequest = body.parse(&["email", "password"])?;
-    let email = req.email.trim().to_lowercase();
+    let client = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let (account, cookie) = sign_in(&state, &req.email, req.password, client).await?;
+    let mut res = Json(account).into_response();
+    res.headers_mut().insert(SET_COOKIE, cookie);
+    Ok(res)
+}
+
+/// Checks an e-mail and password (with the failure limit) and opens a session:
+/// the account and the session cookie to set. Shared by the API and the sign-in page.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    client: Option<std::net::IpAddr>,
+) -> Result<(Account, HeaderValue), ApiError> {
+    let email = email.trim().to_lowercase();
     let mut keys = vec![format!("email:{email}")];
-    if let Some(Extension(ConnectInfo(addr))) = connect {
-        keys.push(format!("ip:{}", addr.ip()));
+    if let Some(ip) = client {
+        keys.push(format!("ip:{ip}"));
     }
     if let Some(retry_after) = state.limiter().blocked(&keys) {
         return Err(ApiError::TooManyRequests { retry_after });
     }
     let found = state.store().account_by_email(&email).await?;
-    let password = req.password;
     let verified = tokio::task::spawn_blocking(move || match found {
         Some((account, Some(hash))) if !account.disabled && verify_password(&password, &hash) => Some(account),
         Some((_, Some(_))) => None,
@@ -188,20 +202,23 @@ pub async fn login(
     let ttl = state.settings().session_ttl;
     let expires = lumbung_core::clock::now() + ttl;
     state.store().create_session(&account.id, &token, expires).await?;
-    let cookie = session_cookie(&token, ttl.as_secs(), state.settings().secure_cookies);
-    let mut res = Json(account).into_response();
-    res.headers_mut().insert(SET_COOKIE, cookie);
-    Ok(res)
+    Ok((account, session_cookie(&token, ttl.as_secs(), state.settings().secure_cookies)))
+}
+
+/// Ends the request's session; the cookie that clears it.
+pub async fn sign_out(state: &AppState, headers: &HeaderMap) -> Result<HeaderValue, ApiError> {
+    if let Some(token) = session_token(headers) {
+        state.store().delete_session(&token).await?;
+    }
+    Ok(session_cookie("", 0, state.settings().secure_cookies))
 }
 
 /// Sign out: ends the session and clears the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = session_token(&headers) {
-        state.store().delete_session(&token).await?;
-    }
+    let cookie = sign_out(&state, &headers).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(SET_COOKIE, session_cookie("", 0, state.settings().secure_cookies));
+    res.headers_mut().insert(SET_COOKIE, cookie);
     Ok(res)
 }
 
@@ -224,7 +241,22 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     let account = user.0.ok_or(ApiError::Unauthorized)?;
     let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
-    check_password_policy(&req.new_password).map_err(|e| match e {
+    // The session this request came with (if it came with one) stays signed in.
+    let current_session = if headers.contains_key(AUTHORIZATION) { None } else { session_token(&headers) };
+    set_password(&state, &account, req.current_password, req.new_password, current_session.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password and the policy, then stores the new one and
+/// ends the account's other sessions (all but `keep_session`).
+pub async fn set_password(
+    state: &AppState,
+    account: &Account,
+    current: String,
+    new: String,
+    keep_session: Option<&str>,
+) -> Result<(), ApiError> {
+    check_password_policy(&new).map_err(|e| match e {
         ApiError::Invalid(mut errors) => {
             for error in &mut errors.errors {
                 error.field = "new_password".into();
@@ -234,8 +266,6 @@ pub async fn change_password(
         other => other,
     })?;
     let stored = state.store().account_by_email(&account.email).await?.and_then(|(_, h)| h);
-    let current = req.current_password;
-    let new = req.new_password;
     let hash = tokio::task::spawn_blocking(move || {
         if stored.is_some_and(|h| verify_password(&current, &h)) { hash_password(&new).map(Some) } else { Ok(None) }
     })
@@ -244,10 +274,8 @@ pub async fn change_password(
     let Some(hash) = hash else {
         return Err(ApiError::field("current_password", "invalid", "the current password is not right"));
     };
-    // The session this request came with (if it came with one) stays signed in.
-    let current_session = if headers.contains_key(AUTHORIZATION) { None } else { session_token(&headers) };
-    state.store().set_password_hash(&account.id, &hash, current_session.as_deref()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    state.store().set_password_hash(&account.id, &hash, keep_session).await?;
+    Ok(())
 }
 
 /// Creates an API token for the signed-in account. The token is shown once.

@@ -5,8 +5,8 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{CONTENT_TYPE, LOCATION};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lumbung_federation::{Provider, atom, formats, sitemap};
@@ -28,7 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/sitemap.xml", get(sitemap_root))
         .route("/sitemaps/cases-{n}", get(sitemap_part))
         .route("/robots.txt", get(robots))
-        .route("/cases/{id}", get(case_page))
 }
 
 fn provider(state: &AppState) -> Provider {
@@ -190,16 +189,7 @@ async fn sitemap_part(State(state): State<AppState>, Path(n): Path<String>) -> R
 async fn robots(State(state): State<AppState>) -> Response {
     let base = state.settings().base_url.trim_end_matches('/').to_owned();
     let text = format!(
-        "User-agent: *\nDisallow: /api/v1/search\nDisallow: /api/v1/suggest\nDisallow: /feeds/search.atom\nDisallow: /oai\nSitemap: {base}/sitemap.xml\n"
+        "User-agent: *\nDisallow: /api/v1/search\nDisallow: /search\nDisallow: /lang/\nDisallow: /signin\nDisallow: /submit\nDisallow: /curate\nDisallow: /admin\nDisallow: /account\nDisallow: /my/\nDisallow: /api/v1/suggest\nDisallow: /feeds/search.atom\nDisallow: /oai\nSitemap: {base}/sitemap.xml\n"
     );
     ([(CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
-}
-
-/// The case page. Until the HTML pages land, it sends readers to the case's
-/// JSON record (published cases only; the API applies the same rules).
-async fn case_page(Path(id): Path<String>) -> Response {
-    if id.len() != 26 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return ApiError::NotFound.into_response();
-    }
-    (StatusCode::FOUND, [(LOCATION, format!("/api/v1/cases/{id}"))]).into_response()
 }

@@ -1,5 +1,6 @@
-//! Lumbung's HTTP layer: the JSON API under `/api/v1` with its OpenAPI
-//! document, browser sessions and API tokens, health checks.
+//! Lumbung's HTTP layer: the web interface (server-rendered, bilingual pages),
+//! the JSON API under `/api/v1` with its OpenAPI document, browser sessions
+//! and API tokens, health checks.
 //!
 //! Each feature module exposes `router()`; `routes::router` merges them.
 
@@ -8,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod federation;
+pub mod html;
 pub mod openapi;
 pub mod routes;
 pub mod state;

@@ -5,16 +5,16 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Response, header};
-use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
+use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{auth, federation, openapi};
+use crate::{auth, federation, html, openapi};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -33,14 +33,15 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(openapi::router())
         .merge(federation::router())
-        .route("/", get(|| async { Redirect::to("/api/docs") }))
-        .fallback(|| async { ApiError::NotFound })
+        .merge(html::router())
+        .fallback(html::not_found)
         // After every route: axum keeps the Allow header on these responses.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response<axum::body::Body> {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -52,7 +53,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
+                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
         ))
         .with_state(state)
 }

@@ -1,0 +1,1 @@
+## Submission form and curator queue

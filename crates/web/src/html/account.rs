@@ -1,0 +1,207 @@
+//! Sign-in, sign-out, the account page (password change) and "my cases".
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use lumbung_core::vocab;
+use lumbung_store::{CaseFilter, Visibility};
+use serde::Deserialize;
+
+use super::pages::HitView;
+use super::{Chrome, Ctx, FormData, PageError, field_messages, render, safe_next, see_other};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signin", get(signin_form).post(signin))
+        .route("/signout", post(signout))
+        .route("/account", get(account_page).post(change_password))
+        .route("/my/cases", get(my_cases))
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage {
+    c: Chrome,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+    let next = safe_next(q.next.as_deref());
+    if ctx.account.is_some() {
+        return Ok(see_other(&next));
+    }
+    render(&SigninPage { c: ctx.chrome, next, email: String::new(), error: None })
+}
+
+async fn signin(
+    ctx: Ctx,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let tr = ctx.tr();
+    let next = safe_next(form.get("next"));
+    let email = form.get("email").unwrap_or("").trim().to_owned();
+    let password = form.get("password").unwrap_or("").to_owned();
+    let client = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let failed = |status: StatusCode, error: String| {
+        let page = SigninPage { c: ctx.chrome.clone(), next: next.clone(), email: email.clone(), error: Some(error) };
+        render(&page).map(|r| (status, r).into_response())
+    };
+    if email.is_empty() || password.is_empty() {
+        return failed(StatusCode::UNPROCESSABLE_ENTITY, tr.t("signin-missing"));
+    }
+    match crate::auth::sign_in(&ctx.state, &email, password, client).await {
+        Ok((_, cookie)) => {
+            let mut res = see_other(&next);
+            res.headers_mut().append(header::SET_COOKIE, cookie);
+            Ok(res)
+        }
+        Err(ApiError::Unauthorized) => failed(StatusCode::UNAUTHORIZED, tr.t("signin-wrong")),
+        Err(ApiError::TooManyRequests { retry_after }) => {
+            failed(StatusCode::TOO_MANY_REQUESTS, tr.tn("signin-too-many", "seconds", retry_after as i64))
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+async fn signout(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let cookie = crate::auth::sign_out(&ctx.state, &ctx.headers).await.map_err(|e| ctx.fail(e))?;
+    let mut res = see_other("/");
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    role: String,
+    organisation: Option<String>,
+    done: bool,
+    errors: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl AccountPage {
+    fn errors_for(&self, field: &str) -> Vec<String> {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn account_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, PageError> {
+    let actor = ctx.require_user()?;
+    let tr = ctx.tr();
+    let organisation = match ctx.account.as_ref().and_then(|a| a.organisation.clone()) {
+        Some(id) => ctx
+            .state
+            .store()
+            .get_organisation(&id)
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .map(|o| o.content.name.best(ctx.lang().code(), "en").unwrap_or(&o.id).to_owned()),
+        None => None,
+    };
+    render(&AccountPage {
+        role: tr.term(vocab::ROLES, actor.role.as_str()),
+        organisation,
+        done: q.done.is_some(),
+        errors: Default::default(),
+        c: ctx.chrome,
+    })
+}
+
+async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let Some(account) = ctx.account.clone() else { return Err(ctx.error(StatusCode::UNAUTHORIZED)) };
+    let tr = ctx.tr();
+    let current = form.get("current_password").unwrap_or("").to_owned();
+    let new = form.get("new_password").unwrap_or("").to_owned();
+    let errors = if new != form.get("confirm_password").unwrap_or("") {
+        let mut e = lumbung_core::ValidationErrors::default();
+        e.add("confirm_password", "mismatch", "the two new passwords differ");
+        Some(e)
+    } else {
+        let session = crate::extract::session_token(&ctx.headers);
+        match crate::auth::set_password(&ctx.state, &account, current, new, session.as_deref()).await {
+            Ok(()) => None,
+            Err(ApiError::Invalid(e)) => Some(e),
+            Err(e) => return Err(ctx.fail(e)),
+        }
+    };
+    match errors {
+        None => Ok(see_other("/account?done=1")),
+        Some(e) => {
+            let page = AccountPage {
+                role: tr.term(vocab::ROLES, actor.role.as_str()),
+                organisation: None,
+                done: false,
+                errors: field_messages(tr, &e),
+                c: ctx.chrome,
+            };
+            render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+        }
+    }
+}
+
+/// One of the user's cases with its workflow state and the last curator comment.
+pub struct MyCase {
+    pub hit: HitView,
+    pub status: String,
+    pub status_code: String,
+    pub comment: Option<String>,
+    pub editable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "my_cases.html")]
+struct MyCasesPage {
+    c: Chrome,
+    cases: Vec<MyCase>,
+}
+
+async fn my_cases(ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.require_user()?;
+    let tr = ctx.tr();
+    let store = ctx.state.store();
+    let filter = CaseFilter { created_by: Some(actor.account_id.clone()), ..Default::default() };
+    let page =
+        store.list_cases(&filter, &Visibility::for_actor(Some(&actor)), None, 200).await.map_err(|e| ctx.fail(e))?;
+    let mut cases = Vec::new();
+    for case in page.items {
+        // The latest workflow comment (a return's reason) is what the author needs to see.
+        let comment = if case.status == lumbung_core::Status::Returned {
+            store.case_revisions(&case.id).await.map_err(|e| ctx.fail(e))?.into_iter().rev().find_map(|r| r.comment)
+        } else {
+            None
+        };
+        cases.push(MyCase {
+            status: tr.term(vocab::WORKFLOW_STATUSES, case.status.as_str()),
+            status_code: case.status.as_str().to_owned(),
+            editable: lumbung_core::permissions::can_edit_case(&actor, case.status, case.created_by.as_deref()),
+            hit: HitView::from_case(tr, &case),
+            comment,
+        });
+    }
+    render(&MyCasesPage { c: ctx.chrome, cases })
+}
