@@ -203,7 +203,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/openapi.json", "/api/openapi.json", S::Nothing, ALL_200),
         row(M::GET, "/api/docs", "/api/docs", S::Nothing, ALL_200),
         row(M::GET, "/api/docs.css", "/api/docs.css", S::Nothing, ALL_200),
-        row(M::GET, "/", "/", S::Nothing, [303; 7]),
+        row(M::GET, "/", "/", S::Nothing, [200; 7]),
         row(M::GET, "/api/v1/no-such-thing", "/api/v1/no-such-thing", S::Nothing, ALL_404),
     ]
 }
