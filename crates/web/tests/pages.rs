@@ -1,0 +1,532 @@
+//! The reading pages through the real router: languages, the case page and
+//! what it may show, hostile text, CSRF, sign-in, errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{Method, Request, StatusCode};
+use common::{CaseBody, PASSWORD, TestApp, TestResponse, Who};
+use lumbung_core::Status;
+use serde_json::json;
+
+/// A browser: cookies kept between requests, HTML asked for.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: Vec<(String, String)>,
+    accept_language: Option<&'a str>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Browser { app, cookies: Vec::new(), accept_language: None }
+    }
+
+    fn keep_cookies(&mut self, res: &TestResponse) {
+        for set in res.header_all(SET_COOKIE.as_str()) {
+            let pair = set.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.retain(|(n, _)| n != name);
+                if !value.is_empty() {
+                    self.cookies.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    }
+
+    fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path).header(ACCEPT, "text/html");
+        if !self.cookies.is_empty() {
+            let header = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
+            b = b.header(COOKIE, header);
+        }
+        if let Some(l) = self.accept_language {
+            b = b.header(ACCEPT_LANGUAGE, l);
+        }
+        b
+    }
+
+    async fn get(&mut self, path: &str) -> TestResponse {
+        let res = self.app.send(self.builder(Method::GET, path).body(Body::empty()).unwrap()).await;
+        self.keep_cookies(&res);
+        res
+    }
+
+    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let req = self
+            .builder(Method::POST, path)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.app.send(req).await;
+        self.keep_cookies(&res);
+        res
+    }
+
+    /// Signs in through the sign-in page.
+    async fn sign_in(&mut self, who: Who) {
+        self.get("/signin").await;
+        let csrf = self.cookie("lumbung_csrf").expect("the sign-in page sets the CSRF cookie");
+        let email = self.app.account(who).email.clone();
+        let res = self
+            .post_form("/signin", &[("csrf", &csrf), ("email", &email), ("password", PASSWORD), ("next", "/")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+        assert!(self.cookie("lumbung_session").is_some());
+    }
+}
+
+#[tokio::test]
+async fn the_interface_language_follows_the_switch_then_accept_language() {
+    let app = TestApp::new().await;
+    let mut b = Browser::new(&app);
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text().contains("<html lang=\"en\""));
+    assert!(home.text().contains("Browse cases"));
+
+    b.accept_language = Some("id-ID,id;q=0.9,en;q=0.5");
+    let home = b.get("/").await;
+    assert!(home.text().contains("<html lang=\"id\""));
+    assert!(home.text().contains("Jelajahi kasus"));
+    // The switch is a plain link back to where the reader was.
+    assert!(home.text().contains("href=\"/lang/en?next=%2F\""), "{}", home.text());
+
+    let res = b.get("/lang/en?next=/search%3Fq%3Dpajak").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.header(LOCATION.as_str()), Some("/search?q=pajak"));
+    // The choice wins over Accept-Language from now on.
+    let page = b.get("/search?q=pajak").await;
+    assert!(page.text().contains("<html lang=\"en\""));
+    assert!(page.text().contains("Browse and search cases"));
+
+    // Only local paths are followed.
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let res = b.get(&format!("/lang/id?next={}", urlencode(evil))).await;
+        assert_eq!(res.header(LOCATION.as_str()), Some("/"), "{evil}");
+    }
+    assert_eq!(b.get("/lang/xx").await.status, StatusCode::NOT_FOUND);
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn a_published_case_page_has_everything_readers_and_machines_need() {
+    let app = TestApp::new().await;
+    let id = app.case_in(Status::Published).await;
+    app.sync_search().await;
+    let mut b = Browser::new(&app);
+    let page = b.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    // English reader: the English version, with a link to the Indonesian one.
+    assert!(html.contains("<h1>Fixture case</h1>"), "{html}");
+    assert!(html.contains(&format!("href=\"/cases/{id}?text=id\"")));
+    for section in ["The problem", "What is new", "How it works", "Results", "Lessons learned"] {
+        assert!(html.contains(section), "missing section {section}");
+    }
+    assert!(html.contains("href=\"/organisations/kemenpan-rb\""));
+    // Machine-readable: JSON-LD, Open Graph, a canonical citation URL.
+    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(ld["@type"], "Article");
+    assert_eq!(ld["about"]["@type"], "Project");
+    assert_eq!(ld["inLanguage"], "en");
+    assert_eq!(ld["spatialCoverage"]["containedInPlace"]["identifier"], "ID");
+    assert!(ld["publisher"]["name"].is_string());
+    assert!(ld["dateModified"].as_str().unwrap().ends_with('Z'));
+    assert!(ld.get("isBasedOn").is_none(), "a local case is based on nothing");
+    assert!(html.contains("<meta property=\"og:title\" content=\"Fixture case\">"));
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:8080/cases/{id}\">")));
+    // History is for the author and curators only.
+    assert!(!html.contains("History"));
+    // The Indonesian reader gets the Indonesian text.
+    b.accept_language = Some("id");
+    let html = b.get(&format!("/cases/{id}")).await.text();
+    assert!(html.contains("<h1>Fixture case (ID)</h1>"));
+    assert!(html.contains("Masalah") && html.contains("Layanan tersebar."));
+    // A JSON client is sent to the API record.
+    let res = app.send_raw(Method::GET, &format!("/cases/{id}"), Who::Anonymous, None, Body::empty()).await;
+    assert!(res.status == StatusCode::OK || res.status == StatusCode::NOT_FOUND || res.status == StatusCode::FOUND);
+    let req = Request::get(format!("/cases/{id}")).header(ACCEPT, "application/json").body(Body::empty()).unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    assert_eq!(res.header(LOCATION.as_str()), Some(format!("/api/v1/cases/{id}").as_str()));
+}
+
+#[tokio::test]
+async fn an_untranslated_case_says_so_and_shows_the_original() {
+    let app = TestApp::new().await;
+    let body = CaseBody::minimal("Only in English").build();
+    let id = app.case_in_with(Status::Published, body).await;
+    let mut b = Browser::new(&app);
+    b.accept_language = Some("id");
+    let html = b.get(&format!("/cases/{id}")).await.text();
+    assert!(html.contains("<h1>Only in English</h1>"));
+    assert!(html.contains("belum tersedia dalam Bahasa Indonesia"), "{html}");
+    assert!(html.contains("<article class=\"case\" lang=\"en\">"), "the text is marked as English");
+}
+
+#[tokio::test]
+async fn drafts_and_private_fields_stay_with_those_allowed() {
+    let app = TestApp::new().await;
+    let draft = app.case_in(Status::Draft).await;
+    let returned = app.case_in(Status::Returned).await;
+    let published = app.case_in(Status::Published).await;
+    for (who, sees_draft) in [
+        (Who::Anonymous, false),
+        (Who::Reader, false),
+        (Who::OtherContributor, false),
+        (Who::Contributor, true),
+        (Who::Curator, true),
+        (Who::Admin, true),
+    ] {
+        let mut b = Browser::new(&app);
+        if who != Who::Anonymous {
+            b.sign_in(who).await;
+        }
+        for id in [&draft, &returned] {
+            let res = b.get(&format!("/cases/{id}")).await;
+            let expected = if sees_draft { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            assert_eq!(res.status, expected, "{who:?} on {id}");
+        }
+        let html = b.get(&format!("/cases/{published}")).await.text();
+        // The revision history (with workflow comments) only for the author and editors.
+        assert_eq!(html.contains("<section class=\"history\""), sees_draft, "{who:?}");
+        // Nobody's account id leaks into the public page.
+        if !sees_draft {
+            assert!(!html.contains(&app.id_of(Who::Contributor)), "{who:?} sees the author's id");
+        }
+        // The returned case's comment is in its history for the author.
+        if sees_draft {
+            let html = b.get(&format!("/cases/{returned}")).await.text();
+            assert!(html.contains("please add results"));
+        }
+    }
+    // Search and listings show only published cases.
+    app.sync_search().await;
+    let mut b = Browser::new(&app);
+    let html = b.get("/search").await.text();
+    assert!(html.contains(&format!("/cases/{published}")));
+    assert!(!html.contains(&format!("/cases/{draft}")));
+    assert!(!html.contains(&format!("/cases/{returned}")));
+}
+
+const PAYLOADS: [&str; 7] = [
+    "<script>window.__xss=1</script>",
+    "<img src=x onerror=\"window.__xss=1\">",
+    "[x](javascript:window.__xss=1)",
+    "<a href=\"javascript:window.__xss=1\">x</a>",
+    "<p style=\"background:url(x)\">styled</p>",
+    "<svg onload=\"window.__xss=1\">",
+    "\"><script>window.__xss=1</script>",
+];
+
+#[tokio::test]
+async fn hostile_text_in_every_field_neither_runs_nor_survives() {
+    let app = TestApp::new().await;
+    let all = PAYLOADS.join(" ");
+    let text = json!({"en": all, "id": all});
+    let sections: serde_json::Map<String, serde_json::Value> = [
+        "problem",
+        "novelty",
+        "how_it_works",
+        "results",
+        "evidence",
+        "challenges",
+        "conditions_for_success",
+        "replication_potential",
+        "resources",
+        "lessons_learned",
+    ]
+    .into_iter()
+    .map(|s| (s.to_owned(), text.clone()))
+    .collect();
+    let short = "<script>window.__xss=1</script><img src=x onerror=alert(1)>";
+    let body = CaseBody::new("x")
+        .set("title", json!({"en": short, "id": short}))
+        .set("summary", text.clone())
+        .set("sections", serde_json::Value::Object(sections))
+        .set("region", json!(short))
+        .set("city", json!(short))
+        .set("partners", json!([short]))
+        .set("tags", json!([short]))
+        .set("links", json!([{"url": "https://example.org/", "title": short}]))
+        .set("contact", json!({"name": short, "organisation": short, "email": "a@example.org"}))
+        .build();
+    let id = app.case_in_with(Status::Published, body).await;
+    app.sync_search().await;
+    let mut b = Browser::new(&app);
+    for lang in [None, Some("id")] {
+        b.accept_language = lang;
+        for path in [format!("/cases/{id}"), "/".into(), "/search?q=window".into(), "/search".into()] {
+            let res = b.get(&path).await;
+            assert_eq!(res.status, StatusCode::OK, "{path}");
+            let html = res.text().to_lowercase();
+            // Escaped, the payloads are harmless text; as markup, none may survive.
+            for tag in tags(&html) {
+                let (name, attributes) = parse_tag(tag);
+                assert!(!["img", "svg", "iframe", "style", "object", "embed"].contains(&name), "{path}: <{tag}>");
+                for (attr, value) in attributes {
+                    assert!(!attr.starts_with("on") && attr != "style", "{path} ({lang:?}): <{tag}>");
+                    if ["href", "src", "action", "formaction"].contains(&attr.as_str()) {
+                        let v = value.trim_start();
+                        assert!(!v.starts_with("javascript:") && !v.starts_with("data:"), "{path}: <{tag}>");
+                    }
+                }
+                if name == "script" {
+                    assert!(tag.contains("src=\"/static/") || tag.contains("application/ld+json"), "<{tag}>");
+                }
+            }
+            assert!(!html.contains("<script>window"), "{path}");
+            if path.starts_with("/cases/") {
+                // The text is there, shown as text.
+                assert!(html.contains("&#60;script&#62;window.__xss") || html.contains("&lt;script&gt;window.__xss"));
+            }
+            // The only scripts are the node's own file and the JSON-LD data block.
+            let scripts = html.matches("<script").count();
+            assert!(scripts <= 2, "{path}: {scripts} scripts");
+        }
+    }
+}
+
+/// The inside of every tag in an HTML page (`a href="…"`, `/p`…).
+fn tags(html: &str) -> Vec<&str> {
+    html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag)).collect()
+}
+
+/// A tag's name and its attributes (names lower-case, values unquoted).
+fn parse_tag(tag: &str) -> (&str, Vec<(String, String)>) {
+    let tag = tag.trim_end_matches('/');
+    let (name, mut rest) = tag.split_once(char::is_whitespace).unwrap_or((tag, ""));
+    let mut attrs = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+        let attr = rest[..end].to_lowercase();
+        rest = &rest[end..];
+        let mut value = String::new();
+        if let Some(after) = rest.trim_start().strip_prefix('=') {
+            let after = after.trim_start();
+            if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                let body = &after[1..];
+                let close = body.find(q).unwrap_or(body.len());
+                value = body[..close].to_owned();
+                rest = body.get(close + 1..).unwrap_or("");
+            } else {
+                let close = after.find(char::is_whitespace).unwrap_or(after.len());
+                value = after[..close].to_owned();
+                rest = &after[close..];
+            }
+        }
+        attrs.push((attr, value));
+    }
+    (name, attrs)
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let app = TestApp::new().await;
+    let mut b = Browser::new(&app);
+    b.get("/signin").await;
+    let email = app.account(Who::Contributor).email.clone();
+    for csrf in ["", "0123456789abcdef0123456789abcdef", "not-a-token"] {
+        let res = b.post_form("/signin", &[("csrf", csrf), ("email", &email), ("password", PASSWORD)]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "token {csrf:?}");
+        assert!(res.text().contains("expired or did not come from this site"));
+        assert!(b.cookie("lumbung_session").is_none());
+    }
+    // Right token, but posted from another site.
+    let csrf = b.cookie("lumbung_csrf").unwrap();
+    let body = format!("csrf={csrf}&email={}&password={}", urlencode(&email), urlencode(PASSWORD));
+    let req = b
+        .builder(Method::POST, "/signin")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .header("host", "127.0.0.1:8080")
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    // Not a form at all.
+    let req =
+        b.builder(Method::POST, "/signin").header(CONTENT_TYPE, "application/json").body(Body::from("{}")).unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn signing_in_and_out_and_changing_the_password() {
+    let app = TestApp::new().await;
+    let mut b = Browser::new(&app);
+    b.get("/signin").await;
+    let csrf = b.cookie("lumbung_csrf").unwrap();
+    let email = app.account(Who::Contributor).email.clone();
+    let res = b.post_form("/signin", &[("csrf", &csrf), ("email", &email), ("password", "wrong password!")]).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.text().contains("do not match an account"));
+    assert!(res.text().contains(&format!("value=\"{email}\"")), "the e-mail is kept");
+    // Pages that need an account send anonymous readers to sign in, and back.
+    let res = b.get("/my/cases").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.header(LOCATION.as_str()), Some("/signin?next=%2Fmy%2Fcases"));
+    let res = b
+        .post_form("/signin", &[("csrf", &csrf), ("email", &email), ("password", PASSWORD), ("next", "/my/cases")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.header(LOCATION.as_str()), Some("/my/cases"));
+    let html = b.get("/my/cases").await.text();
+    assert!(html.contains("My cases"));
+    // Password change: mismatch and policy errors inline, then success.
+    let res = b
+        .post_form(
+            "/account",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "long enough pw"),
+                ("confirm_password", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("id=\"confirm_password-error\""));
+    let res = b
+        .post_form(
+            "/account",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("id=\"new_password-error\""));
+    let res = b
+        .post_form(
+            "/account",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+                ("confirm_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert!(b.get("/account?done=1").await.text().contains("has been changed"));
+    // Sign out ends the session.
+    let res = b.post_form("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(b.cookie("lumbung_session").is_none());
+    assert_eq!(b.get("/my/cases").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn error_pages_help_in_both_languages() {
+    let app = TestApp::new().await;
+    let mut b = Browser::new(&app);
+    let res = b.get("/no/such/page").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.text().contains("Page not found") && res.text().contains("href=\"/search\""));
+    b.accept_language = Some("id");
+    let res = b.get("/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.text().contains("Halaman tidak ditemukan"));
+    assert_eq!(b.get("/countries/XX").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/organisations/nope").await.status, StatusCode::NOT_FOUND);
+    // The API keeps answering in problem JSON.
+    let res = app.send_raw(Method::GET, "/api/v1/nothing", Who::Anonymous, None, Body::empty()).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.header("content-type").unwrap().starts_with("application/problem+json"));
+}
+
+#[tokio::test]
+async fn the_search_page_filters_and_refuses_bad_input_politely() {
+    let app = TestApp::new().await;
+    let a = app.case_in(Status::Published).await;
+    let b_id =
+        app.case_in_with(Status::Published, CaseBody::new("Thai case").set("country", json!("TH")).build()).await;
+    app.sync_search().await;
+    let mut b = Browser::new(&app);
+    let html = b.get("/search?country=ID").await.text();
+    assert!(html.contains(&format!("/cases/{a}")) && !html.contains(&format!("/cases/{b_id}")));
+    assert!(html.contains("id=\"f-country-ID\" name=\"country\" value=\"ID\" checked"));
+    assert!(html.contains("1 case"));
+    let html = b.get("/search?country=ID&country=TH&sort=newest").await.text();
+    assert!(html.contains("2 cases"));
+    for bad in [
+        "/search?country=ZZ",
+        "/search?sort=sideways",
+        "/search?limit=100000",
+        "/search?cursor=-1",
+        "/search?unknown=1",
+        "/search?q=%22unbalanced",
+    ] {
+        let res = b.get(bad).await;
+        assert!(res.status == StatusCode::OK || res.status == StatusCode::BAD_REQUEST, "{bad}: {}", res.status);
+        assert!(
+            res.text().contains("<form method=\"get\" action=\"/search\""),
+            "{bad}: the search form is still there"
+        );
+    }
+    let long = "a".repeat(10_000);
+    let res = b.get(&format!("/search?q={long}")).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let res = b.get("/search?q=%01%02%03").await;
+    assert!(res.status.is_success() || res.status == StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn organisation_and_country_pages_list_their_published_cases() {
+    let app = TestApp::new().await;
+    let published = app.case_in(Status::Published).await;
+    let draft = app.case_in(Status::Draft).await;
+    app.sync_search().await;
+    let mut b = Browser::new(&app);
+    for path in ["/organisations/kemenpan-rb", "/countries/ID", "/countries/id"] {
+        let res = b.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        let html = res.text();
+        assert!(html.contains(&format!("/cases/{published}")), "{path}");
+        assert!(!html.contains(&format!("/cases/{draft}")), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn pages_are_compressed_and_send_a_strict_content_security_policy() {
+    let app = TestApp::new().await;
+    app.case_in(Status::Published).await;
+    app.sync_search().await;
+    let req =
+        Request::get("/").header(ACCEPT, "text/html").header("accept-encoding", "gzip").body(Body::empty()).unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.header("content-encoding"), Some("gzip"));
+    let csp = res.header("content-security-policy").unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("style-src 'self'"));
+    assert!(!csp.contains("unsafe-inline"));
+    // The stylesheet is versioned and cached for a year.
+    let html = {
+        let req = Request::get("/").header(ACCEPT, "text/html").body(Body::empty()).unwrap();
+        app.send(req).await.text()
+    };
+    let start = html.find("/static/lumbung.css?v=").unwrap();
+    let url = &html[start..start + html[start..].find('"').unwrap()];
+    let css = app.send(Request::get(url).body(Body::empty()).unwrap()).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("cache-control").unwrap().contains("immutable"));
+    assert!(!html.contains("style=\""), "no inline styles (CSP)");
+    assert!(!html.contains("http://") || !html.contains("src=\"http"), "nothing from other hosts");
+}
