@@ -249,32 +249,38 @@ pub async fn get_case(
     Ok(with_etag(public_view(case, actor.as_ref()), StatusCode::OK))
 }
 
-/// Parses and validates case content from a request body.
-async fn content_from_body(state: &AppState, body: JsonBody) -> Result<CaseContent, ApiError> {
+/// Parses case content from a request body (not yet validated).
+fn parse_content(body: JsonBody) -> Result<CaseContent, ApiError> {
     let allowed: Vec<&str> = CaseContent::FIELDS.iter().chain(Case::NODE_FIELDS.iter()).copied().collect();
     let mut body = body;
     for field in Case::NODE_FIELDS {
         body.0.remove(field);
     }
-    let content: CaseContent = body.parse::<CaseContent>(&allowed)?.normalised();
+    body.parse::<CaseContent>(&allowed)
+}
+
+/// Normalises case content and validates it against this node's organisations.
+pub async fn validate_content(state: &AppState, content: CaseContent) -> Result<CaseContent, ApiError> {
+    let content = content.normalised();
     let orgs = state.store().organisation_ids().await?;
     validate::validate_case(&content, &|id| orgs.contains(id))?;
     Ok(content)
 }
 
-/// Start a case. It is stored as a draft owned by you.
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseContent,
-    security(("bearer" = []), ("session" = [])),
-    responses((status = 201, body = Case), (status = 400, body = Problem), (status = 401, body = Problem),
-              (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_case(State(state): State<AppState>, user: MaybeUser, body: JsonBody) -> Result<Response, ApiError> {
-    let actor = user.require()?;
-    if !permissions::can_create_case(&actor) {
+/// Parses and validates case content from a request body.
+async fn content_from_body(state: &AppState, body: JsonBody) -> Result<CaseContent, ApiError> {
+    validate_content(state, parse_content(body)?).await
+}
+
+/// Validates `content` and stores it as a new draft owned by `actor` (the
+/// API's create and the submission form share this).
+pub async fn create_draft(state: &AppState, actor: &Actor, content: CaseContent) -> Result<Case, ApiError> {
+    if !permissions::can_create_case(actor) {
         return Err(ApiError::Forbidden(
             "readers cannot write cases; ask an administrator for a contributor role".into(),
         ));
     }
-    let content = content_from_body(&state, body).await?;
+    let content = validate_content(state, content).await?;
     let now = lumbung_core::clock::now();
     let mut case = Case {
         id: ulid::Ulid::new().to_string(),
@@ -291,6 +297,43 @@ pub async fn create_case(State(state): State<AppState>, user: MaybeUser, body: J
     };
     case.refresh_derived();
     state.store().create_case(&case, Some(&actor.account_id)).await?;
+    Ok(case)
+}
+
+/// Replaces a case's content with validated `content`, when `actor` may edit
+/// it and `version` is current (the API's update and the submission form share this).
+pub async fn save_content(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    content: CaseContent,
+) -> Result<Case, ApiError> {
+    state
+        .store()
+        .update_case(id, Some(version), "update", Some(&actor.account_id), None, |case: &mut Case| {
+            if !permissions::can_edit_case(actor, case.status, case.created_by.as_deref()) {
+                return Err(ApiError::Forbidden(format!("you may not edit a case that is {}", case.status)));
+            }
+            case.content = content;
+            Ok(())
+        })
+        .await
+}
+
+/// Start a case. It is stored as a draft owned by you.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseContent,
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 201, body = Case), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_case(State(state): State<AppState>, user: MaybeUser, body: JsonBody) -> Result<Response, ApiError> {
+    let actor = user.require()?;
+    if !permissions::can_create_case(&actor) {
+        return Err(ApiError::Forbidden(
+            "readers cannot write cases; ask an administrator for a contributor role".into(),
+        ));
+    }
+    let case = create_draft(&state, &actor, parse_content(body)?).await?;
     Ok(with_etag(case, StatusCode::CREATED))
 }
 
@@ -319,16 +362,7 @@ pub async fn update_case(
     };
     visible_case(&state, &id, Some(&actor)).await?;
     let content = content_from_body(&state, body).await?;
-    let case = state
-        .store()
-        .update_case(&id, Some(version), "update", Some(&actor.account_id), None, |case: &mut Case| {
-            if !permissions::can_edit_case(&actor, case.status, case.created_by.as_deref()) {
-                return Err(ApiError::Forbidden(format!("you may not edit a case that is {}", case.status)));
-            }
-            case.content = content;
-            Ok(())
-        })
-        .await?;
+    let case = save_content(&state, &actor, &id, version, content).await?;
     Ok(with_etag(public_view(case, Some(&actor)), StatusCode::OK))
 }
 
@@ -354,21 +388,40 @@ async fn transition(
         Some(b) => b.parse(&["comment", "version"])?,
         None => TransitionRequest::default(),
     };
-    let comment = req.comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    let comment = clean_comment(req.comment)?;
+    let version = if_match_version(&headers)?.or(req.version);
+    let case = apply_transition(&state, &actor, &id, version, step, comment.as_deref()).await?;
+    Ok(with_etag(public_view(case, Some(&actor)), StatusCode::OK))
+}
+
+/// A workflow comment trimmed (blank is none), refused when too long.
+pub fn clean_comment(comment: Option<String>) -> Result<Option<String>, ApiError> {
+    let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
     if comment.as_ref().is_some_and(|c| c.chars().count() > validate::MAX_SUMMARY) {
         return Err(ApiError::field("comment", "too_long", format!("at most {} characters", validate::MAX_SUMMARY)));
     }
-    let version = if_match_version(&headers)?.or(req.version);
-    visible_case(&state, &id, Some(&actor)).await?;
-    let case = state
+    Ok(comment)
+}
+
+/// Takes a workflow step on a case the actor may see, checked by
+/// [`workflow::authorize`] (the API and the pages share this).
+pub async fn apply_transition(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    version: Option<i64>,
+    step: Transition,
+    comment: Option<&str>,
+) -> Result<Case, ApiError> {
+    visible_case(state, id, Some(actor)).await?;
+    state
         .store()
-        .update_case(&id, version, step.as_str(), Some(&actor.account_id), comment.as_deref(), |case: &mut Case| {
-            let to = workflow::authorize(&actor, case.created_by.as_deref(), case.status, step, comment.as_deref())?;
+        .update_case(id, version, step.as_str(), Some(&actor.account_id), comment, |case: &mut Case| {
+            let to = workflow::authorize(actor, case.created_by.as_deref(), case.status, step, comment)?;
             case.status = to;
             Ok::<(), ApiError>(())
         })
-        .await?;
-    Ok(with_etag(public_view(case, Some(&actor)), StatusCode::OK))
+        .await
 }
 
 macro_rules! transition_handler {

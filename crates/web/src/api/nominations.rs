@@ -218,11 +218,27 @@ async fn decide(
         Some(b) => b.parse(&["note"])?,
         None => DecisionRequest::default(),
     };
-    let note = req.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let n = decide_as(&state, &actor, &id, req.note, accept).await?;
+    Ok(Json(n.into()))
+}
+
+/// Accepts or declines an incoming nomination as a curator (the API and the
+/// review queue share this). Declining needs a note.
+pub async fn decide_as(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    note: Option<String>,
+    accept: bool,
+) -> Result<Nomination, ApiError> {
+    if !actor.role.is_editor() {
+        return Err(ApiError::Forbidden("nominations are handled by curators".into()));
+    }
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if !accept && note.is_none() {
         return Err(ApiError::field("note", "required", "say why the nomination is declined"));
     }
-    let n = state.store().nomination(&id).await?.ok_or(ApiError::NotFound)?;
+    let n = state.store().nomination(id).await?.ok_or(ApiError::NotFound)?;
     if n.direction != "incoming" {
         return Err(ApiError::InvalidTransition("only incoming nominations are accepted or declined here".into()));
     }
@@ -241,12 +257,11 @@ async fn decide(
         })
         .await?;
     let decided = if accept { "accepted" } else { "declined" };
-    state.store().decide_nomination(&id, decided, note.as_deref()).await.map_err(|e| match e {
+    state.store().decide_nomination(id, decided, note.as_deref()).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::NotFound,
         other => other.into(),
     })?;
-    let n = state.store().nomination(&id).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(n.into()))
+    state.store().nomination(id).await?.ok_or(ApiError::NotFound)
 }
 
 /// Accept an incoming nomination: its copy is published here (curators).
