@@ -137,6 +137,18 @@ fn a_node_harvests_another_and_follows_changes_and_deletions() {
     });
     assert_eq!(gone.status, lumbung_core::Status::Archived);
     assert!(run(&["check", "--data", b]).status.success());
+
+    // B's page for the copy names its origin, for people and in JSON-LD (isBasedOn).
+    let port_b = free_port();
+    let _server_b = serve(b, port_b, "id.kemenpan");
+    let (status, page) = http("GET", port_b, &format!("/cases/{}", renamed.id), None, None);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Renamed at the origin"));
+    assert!(page.contains("Shared from the node asean.network"), "{page}");
+    let identifier = format!("\"isBasedOn\":{{\"@type\":\"Article\",\"identifier\":\"oai:asean.network:case/{id}\"");
+    assert!(page.contains(&identifier), "{page}");
+    let (status, _) = http("GET", port_b, &format!("/cases/{}", gone.id), None, None);
+    assert_eq!(status, 404, "a withdrawn copy is not shown");
 }
 
 /// Serves canned answers, one per request, then closes.
