@@ -530,3 +530,41 @@ async fn pages_are_compressed_and_send_a_strict_content_security_policy() {
     assert!(!html.contains("style=\""), "no inline styles (CSP)");
     assert!(!html.contains("http://") || !html.contains("src=\"http"), "nothing from other hosts");
 }
+
+#[tokio::test]
+async fn a_curator_nominates_a_published_case_upstream_from_its_page() {
+    let settings = lumbung_web::WebSettings { upstreams: vec!["asean.network".into()], ..Default::default() };
+    let app = TestApp::with_settings(settings).await;
+    let id = app.case_in(Status::Published).await;
+    let draft = app.case_in(Status::Draft).await;
+    // Contributors see no nomination form.
+    let mut b = Browser::new(&app);
+    b.sign_in(Who::Contributor).await;
+    assert!(!b.get(&format!("/cases/{id}")).await.text().contains("/nominate\""));
+    let csrf = b.cookie("lumbung_csrf").unwrap();
+    let res = b.post_form(&format!("/cases/{id}/nominate"), &[("csrf", &csrf), ("to", "asean.network")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let mut b = Browser::new(&app);
+    b.sign_in(Who::Curator).await;
+    let html = b.get(&format!("/cases/{id}")).await.text();
+    assert!(html.contains(&format!("action=\"/cases/{id}/nominate\"")));
+    assert!(html.contains("<option value=\"asean.network\">"));
+    let csrf = b.cookie("lumbung_csrf").unwrap();
+    // Unknown upstreams and unpublished cases are refused, and nothing is recorded.
+    let res = b.post_form(&format!("/cases/{id}/nominate"), &[("csrf", &csrf), ("to", "oecd.opsi")]).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("is not an upstream node"));
+    let res = b.post_form(&format!("/cases/{draft}/nominate"), &[("csrf", &csrf), ("to", "asean.network")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(app.store.nominations_of(&id).await.unwrap().is_empty());
+    let res = b
+        .post_form(&format!("/cases/{id}/nominate"), &[("csrf", &csrf), ("to", "asean.network"), ("note", "A model")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let nominations = app.store.nominations_of(&id).await.unwrap();
+    assert_eq!(nominations.len(), 1);
+    assert_eq!(nominations[0].note.as_deref(), Some("A model"));
+    let html = b.get(&format!("/cases/{id}?nominated=1")).await.text();
+    assert!(html.contains("has been nominated") && html.contains("asean.network: <strong>Nominated</strong>"));
+}

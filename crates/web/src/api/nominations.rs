@@ -67,10 +67,6 @@ pub struct NominateRequest {
     pub note: Option<String>,
 }
 
-fn may_nominate(actor: &Actor) -> bool {
-    actor.role.is_editor() || actor.role == Role::Delegate
-}
-
 /// Nominate a published case to an upstream node (curators, delegates).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/nominate", tag = "federation", request_body = NominateRequest,
     params(("id" = String, Path, description = "Case id")), security(("bearer" = []), ("session" = [])),
@@ -83,30 +79,47 @@ pub async fn nominate(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<NominationView>), ApiError> {
     let actor = user.require()?;
-    let case = state.store().get_case(&id).await?.ok_or(ApiError::NotFound)?;
-    if !permissions::can_view_case(Some(&actor), case.status, case.created_by.as_deref()) {
+    let req: NominateRequest = body.parse(&["to", "note"])?;
+    let n = nominate_case(&state, &actor, &id, &req.to, req.note).await?;
+    Ok((StatusCode::CREATED, Json(n.into())))
+}
+
+/// Nominates a published case to one of the node's upstreams, as `actor`
+/// (curators and delegates). Shared by the API and the case page.
+pub async fn nominate_case(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    to: &str,
+    note: Option<String>,
+) -> Result<Nomination, ApiError> {
+    let case = state.store().get_case(id).await?.ok_or(ApiError::NotFound)?;
+    if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
         return Err(ApiError::NotFound);
     }
-    if !may_nominate(&actor) {
+    if !may_nominate(actor) {
         return Err(ApiError::Forbidden("curators and delegates nominate cases".into()));
     }
-    let req: NominateRequest = body.parse(&["to", "note"])?;
-    if !state.settings().upstreams.contains(&req.to) {
+    if !state.settings().upstreams.iter().any(|u| u == to) {
         return Err(ApiError::field(
             "to",
             "unknown_value",
-            format!("'{}' is not an upstream node of this node ({})", req.to, state.settings().upstreams.join(", ")),
+            format!("'{to}' is not an upstream node of this node ({})", state.settings().upstreams.join(", ")),
         ));
     }
     if case.status != Status::Published {
         return Err(ApiError::InvalidTransition("only published cases can be nominated".into()));
     }
-    let note = req.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 5_000) {
         return Err(ApiError::field("note", "too_long", "at most 5000 characters"));
     }
-    let n = state.store().nominate("outgoing", &id, &req.to, note.as_deref(), Some(&actor.account_id)).await?;
-    Ok((StatusCode::CREATED, Json(n.into())))
+    Ok(state.store().nominate("outgoing", id, to, note.as_deref(), Some(&actor.account_id)).await?)
+}
+
+/// Whether an actor may nominate cases to upstream nodes.
+pub fn may_nominate(actor: &Actor) -> bool {
+    actor.role.is_editor() || actor.role == Role::Delegate
 }
 
 /// Where a case stands between nodes.

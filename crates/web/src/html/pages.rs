@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/search", get(search))
         .route("/cases/{id}", get(case_page))
+        .route("/cases/{id}/nominate", axum::routing::post(nominate))
         .route("/organisations/{id}", get(organisation_page))
         .route("/countries/{code}", get(country_page))
 }
@@ -357,6 +358,11 @@ struct CasePage {
     json_ld: String,
     description: String,
     can_edit: bool,
+    /// Upstream nodes this user may nominate the case to.
+    nominate_to: Vec<String>,
+    /// Outgoing nominations: node, state label, decision note.
+    nominations: Vec<(String, String, Option<String>)>,
+    nominated_notice: bool,
 }
 
 /// JSON-LD safe inside `<script>`: no `</` and no `<!--`.
@@ -545,6 +551,22 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
     );
     let can_edit =
         actor.as_ref().is_some_and(|a| permissions::can_edit_case(a, case.status, case.created_by.as_deref()));
+    let nominator = actor.as_ref().is_some_and(crate::api::nominations::may_nominate);
+    let nominate_to =
+        if nominator && case.status == Status::Published { ctx.state.settings().upstreams.clone() } else { Vec::new() };
+    let nominations = if nominator {
+        store
+            .nominations_of(&case.id)
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .into_iter()
+            .filter(|n| n.direction == "outgoing")
+            .map(|n| (n.node, tr.term(vocab::NOMINATION_STATES, &n.state), n.decision_note))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let nominated_notice = ctx.chrome.here.contains("nominated=1");
     let page = CasePage {
         id: case.id.clone(),
         title,
@@ -571,9 +593,23 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         json_ld,
         description,
         can_edit,
+        nominate_to,
+        nominations,
+        nominated_notice,
         c: ctx.chrome,
     };
     render(&page)
+}
+
+/// `POST /cases/{id}/nominate`: a curator or delegate nominates the case upstream.
+async fn nominate(ctx: Ctx, Path(id): Path<String>, form: super::FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let to = form.get("to").unwrap_or("").to_owned();
+    crate::api::nominations::nominate_case(&ctx.state, &actor, &id, &to, form.text("note"))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(super::see_other(&format!("/cases/{id}?nominated=1#federation")))
 }
 
 /// `?text=xx` on a case page picks the language of the case's text.
