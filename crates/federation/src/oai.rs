@@ -50,6 +50,15 @@ fn err(code: &'static str, message: impl Into<String>) -> OaiError {
 #[error("{0}")]
 pub struct ProviderError(#[from] StoreError);
 
+/// What a record says about its nominations: the notes for the upstream
+/// being served (in the `lumbung` format) and every upstream it is nominated
+/// to (its `nominated:` sets).
+#[derive(Clone, Copy)]
+struct Nominations<'a> {
+    notes: &'a [(String, Option<String>)],
+    upstreams: &'a [String],
+}
+
 const VERBS: [&str; 6] = ["Identify", "ListMetadataFormats", "ListSets", "ListIdentifiers", "ListRecords", "GetRecord"];
 
 impl Provider {
@@ -251,7 +260,15 @@ impl Provider {
         let organisations = org_names(store).await?;
         let mut out = String::from("<GetRecord>");
         let changed = case.updated_at.unix_timestamp();
-        self.record(&mut out, &case, changed, format, &organisations, &[]);
+        let upstreams = store.nominated_upstreams(&[case.id.as_str()]).await?.remove(&case.id).unwrap_or_default();
+        self.record(
+            &mut out,
+            &case,
+            changed,
+            format,
+            &organisations,
+            Nominations { notes: &[], upstreams: &upstreams },
+        );
         out.push_str("</GetRecord>");
         Ok(Ok(out))
     }
@@ -301,16 +318,26 @@ impl Provider {
             _ => None,
         };
         let verb = if records { "ListRecords" } else { "ListIdentifiers" };
+        let ids: Vec<&str> = page.iter().map(|(_, c)| c.id.as_str()).collect();
+        let upstreams = store.nominated_upstreams(&ids).await?;
         let mut out = format!("<{verb}>");
         for (changed, case) in &page {
+            let sets = upstreams.get(&case.id).map(Vec::as_slice).unwrap_or_default();
             if records {
                 let notes = match &nominated_to {
                     Some(up) => store.outgoing_notes(&case.id).await?.into_iter().filter(|(n, _)| n == up).collect(),
                     None => Vec::new(),
                 };
-                self.record(&mut out, case, *changed, format, &organisations, &notes);
+                self.record(
+                    &mut out,
+                    case,
+                    *changed,
+                    format,
+                    &organisations,
+                    Nominations { notes: &notes, upstreams: sets },
+                );
             } else {
-                self.header(&mut out, case, *changed);
+                self.header(&mut out, case, *changed, sets);
             }
         }
         let cursor = request.cursor;
@@ -377,7 +404,8 @@ impl Provider {
         Some(OaiSelection { from: t.from, until: t.until, set })
     }
 
-    fn header(&self, out: &mut String, case: &Case, changed: i64) {
+    /// A record's header; `nominated` are the upstreams it is nominated to (its `nominated:` sets).
+    fn header(&self, out: &mut String, case: &Case, changed: i64, nominated: &[String]) {
         if case.status == Status::Published {
             out.push_str("<header>");
         } else {
@@ -403,6 +431,12 @@ impl Provider {
         if valid_spec_part(origin) {
             element(out, "setSpec", &[], &format!("origin:{origin}"));
         }
+        // Only while published: a deleted record's header keeps no nomination.
+        if case.status == Status::Published {
+            for up in nominated.iter().filter(|u| valid_spec_part(u)) {
+                element(out, "setSpec", &[], &format!("nominated:{up}"));
+            }
+        }
         out.push_str("</header>");
     }
 
@@ -413,10 +447,11 @@ impl Provider {
         changed: i64,
         format: Format,
         organisations: &HashMap<String, String>,
-        nominations: &[(String, Option<String>)],
+        nominations: Nominations<'_>,
     ) {
+        let Nominations { notes: nominations, upstreams: nominated } = nominations;
         out.push_str("<record>");
-        self.header(out, case, changed);
+        self.header(out, case, changed, nominated);
         if case.status == Status::Published {
             let ctx = Context { node_name: &self.node_name, base_url: &self.base_url, organisations, nominations };
             out.push_str("<metadata>");

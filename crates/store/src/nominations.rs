@@ -144,6 +144,31 @@ impl Store {
         .await?)
     }
 
+    /// The upstream nodes each of these cases is nominated to (nominated or
+    /// accepted): the `nominated:<node>` OAI-PMH sets a record belongs to.
+    pub async fn nominated_upstreams(
+        &self,
+        case_ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+        let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for chunk in case_ids.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "SELECT case_id, node FROM nominations WHERE direction = 'outgoing' \
+                 AND state IN ('nominated', 'accepted') AND case_id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            q.push(") ORDER BY node");
+            let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&self.read).await?;
+            for (case_id, node) in rows {
+                out.entry(case_id).or_default().push(node);
+            }
+        }
+        Ok(out)
+    }
+
     /// Records that a case of this node is published (or withdrawn) at `node`,
     /// and moves an outgoing nomination there to accepted (or declined/withdrawn).
     pub async fn set_presence(&self, case_id: &str, node: &str, published: bool) -> Result<bool, StoreError> {

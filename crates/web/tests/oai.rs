@@ -141,3 +141,35 @@ async fn feeds_and_sitemap_hold_published_cases_only() {
     let res = app.send_raw(Method::GET, "/feeds/cases.atom?country=ZZ", Who::Anonymous, None, "").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_nominated_record_names_its_nomination_set_in_its_header() {
+    let app = TestApp::with_settings(WebSettings {
+        node_id: "id.test".into(),
+        upstreams: vec!["asean.network".into()],
+        ..Default::default()
+    })
+    .await;
+    let nominated = app.case_in(Status::Published).await;
+    let other = app.case_in(Status::Published).await;
+    let (status, _, body) = app
+        .request_as(
+            Method::POST,
+            &format!("/api/v1/cases/{nominated}/nominate"),
+            Who::Curator,
+            Some(serde_json::json!({"to": "asean.network", "note": "worth a look"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let list = get(&app, "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc").await;
+    let headers = between(&list, "<header>", "</header>");
+    let header_of = |id: &str| headers.iter().find(|h| h.contains(&format!("case/{id}<"))).unwrap().to_string();
+    assert!(header_of(&nominated).contains("<setSpec>nominated:asean.network</setSpec>"), "{list}");
+    assert!(!header_of(&other).contains("nominated:"));
+    let record =
+        get(&app, &format!("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:id.test:case/{nominated}")).await;
+    assert!(record.contains("<setSpec>nominated:asean.network</setSpec>"));
+    // The set lists exactly the nominated record.
+    let set = get(&app, "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=nominated:asean.network").await;
+    assert!(set.contains(&nominated) && !set.contains(&other));
+}
