@@ -153,3 +153,5 @@ error-500-title = Something went wrong on our side
 error-500-text = The problem has been logged. Try again in a moment; if it persists, tell the node's administrator.
 error-503-title = The library is busy
 error-503-text = The node is busy right now. Try again in a moment.
+error-conflict = Someone else changed this record while you were working on it. Reload the page to see their changes, then make yours again.
+error-transition = This step is not possible from the case's current status.

@@ -122,12 +122,12 @@ my-cases-continue = Lanjutkan menyunting
 ## Field errors (inline validation; $detail is the technical reason)
 field-error-required = Isian ini wajib diisi.
 field-error-unknown-value = Pilih salah satu nilai yang tersedia.
-field-error-too-long = Isian ini terlalu panjang: { $detail }.
-field-error-invalid = Isian ini tidak sah: { $detail }.
-field-error-out-of-range = Nilai ini di luar rentang: { $detail }.
+field-error-too-long = Isian ini terlalu panjang.
+field-error-invalid = Isian ini tidak sah; periksa bentuknya.
+field-error-out-of-range = Nilai ini di luar rentang yang diizinkan.
 field-error-duplicate = Ada nilai yang muncul dua kali.
 field-error-mismatch = Kedua kata sandi berbeda.
-field-error-too-short = Isian ini terlalu pendek: { $detail }.
+field-error-too-short = Isian ini terlalu pendek.
 
 ## Errors
 error-code = Kode galat
@@ -144,3 +144,5 @@ error-500-title = Terjadi kesalahan di pihak kami
 error-500-text = Masalahnya sudah dicatat. Coba lagi sebentar lagi; jika masih terjadi, beri tahu administrator simpul.
 error-503-title = Perpustakaan sedang sibuk
 error-503-text = Simpul sedang sibuk. Coba lagi sebentar lagi.
+error-conflict = Orang lain mengubah data ini saat Anda sedang mengerjakannya. Muat ulang halaman untuk melihat perubahannya, lalu ulangi perubahan Anda.
+error-transition = Langkah ini tidak dapat dilakukan dari status kasus saat ini.

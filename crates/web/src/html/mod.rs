@@ -315,12 +315,31 @@ impl Ctx {
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
+        let tr = self.tr();
+        // Known situations get a translated explanation; the technical detail
+        // (English, from the shared API layer) is added for English readers.
+        let english = self.lang() == Lang::En;
         let detail = match &e {
             ApiError::Internal(m) => {
                 tracing::error!(error = %m, "page failed");
                 None
             }
-            other => Some(other.to_string()),
+            ApiError::Conflict { .. } => Some(tr.t("error-conflict")),
+            ApiError::InvalidTransition(m) => {
+                Some(if english { format!("{} {m}", tr.t("error-transition")) } else { tr.t("error-transition") })
+            }
+            ApiError::Invalid(errors) => Some(
+                field_messages(tr, errors)
+                    .into_iter()
+                    .map(|(field, msgs)| format!("{field}: {}", msgs.join(" ")))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            ),
+            ApiError::TooManyRequests { retry_after } => {
+                Some(tr.tn("signin-too-many", "seconds", i64::try_from(*retry_after).unwrap_or(i64::MAX)))
+            }
+            other if english => Some(other.to_string()),
+            _ => None,
         };
         let mut err = self.error(status);
         err.detail = detail;
