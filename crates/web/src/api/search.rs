@@ -121,6 +121,21 @@ fn bad(key: &str, value: &str) -> ApiError {
     ApiError::BadRequest(format!("'{}' is not a valid value for {key}", value.chars().take(40).collect::<String>()))
 }
 
+/// The vocabulary behind a search facet (none for year, origin and completeness).
+pub fn facet_terms(name: &str) -> Option<&'static [vocab::Term]> {
+    match name {
+        "country" => Some(vocab::COUNTRIES),
+        "level" => Some(vocab::LEVELS_OF_GOVERNMENT),
+        "sector" => Some(vocab::SECTORS),
+        "facet" => Some(vocab::INNOVATION_FACETS),
+        "stage" => Some(vocab::LIFECYCLE_STAGES),
+        "sdg" => Some(vocab::SDGS),
+        "organisation_type" => Some(vocab::ORGANISATION_TYPES),
+        "operating_status" => Some(vocab::OPERATING_STATUSES),
+        _ => None,
+    }
+}
+
 /// Parses search parameters, refusing unknown names and values.
 pub fn parse_search(pairs: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest { lang: "en".into(), limit: 20, ..Default::default() };
@@ -159,17 +174,7 @@ pub fn parse_search(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErro
             }
             "organisation" => req.organisations.extend(values()),
             name if FACETS.iter().any(|(n, _)| *n == name) => {
-                let terms: Option<&'static [vocab::Term]> = match name {
-                    "country" => Some(vocab::COUNTRIES),
-                    "level" => Some(vocab::LEVELS_OF_GOVERNMENT),
-                    "sector" => Some(vocab::SECTORS),
-                    "facet" => Some(vocab::INNOVATION_FACETS),
-                    "stage" => Some(vocab::LIFECYCLE_STAGES),
-                    "sdg" => Some(vocab::SDGS),
-                    "organisation_type" => Some(vocab::ORGANISATION_TYPES),
-                    "operating_status" => Some(vocab::OPERATING_STATUSES),
-                    _ => None,
-                };
+                let terms = facet_terms(name);
                 for v in values() {
                     let v = if name == "country" { v.to_ascii_uppercase() } else { v };
                     let ok = match (terms, name) {

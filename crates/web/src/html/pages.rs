@@ -66,7 +66,7 @@ impl HitView {
             id: c.id.clone(),
             title: c.display_title(lang).to_owned(),
             title_lang: title_lang.to_owned(),
-            snippet: askama_escape(&markdown::plain(summary, 220)),
+            snippet: super::escape_html(&markdown::plain(summary, 220)),
             origin: c.origin.as_ref().map(|o| o.node.clone()),
             place: c.content.country.as_deref().map(|cc| tr.term(vocab::COUNTRIES, cc)).unwrap_or_default(),
             year: c.content.year_launched,
@@ -75,23 +75,11 @@ impl HitView {
     }
 }
 
-/// HTML-escapes text (for fragments built in code and shown with `|safe`).
-pub fn askama_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Kept for page modules that escape with the older name.
+pub use super::escape_html as askama_escape;
 
-async fn run_search(ctx: &Ctx, req: SearchRequest) -> Result<lumbung_search::SearchResponse, PageError> {
+/// Runs a search on a blocking thread, within the node's search slots.
+pub async fn run_search(ctx: &Ctx, req: SearchRequest) -> Result<lumbung_search::SearchResponse, PageError> {
     let index = ctx.state.search().clone();
     let _slot = ctx.state.search_slot().await;
     tokio::task::spawn_blocking(move || index.search(&req))
@@ -100,23 +88,8 @@ async fn run_search(ctx: &Ctx, req: SearchRequest) -> Result<lumbung_search::Sea
         .map_err(|e| ctx.fail(crate::ApiError::from(e)))
 }
 
-/// The vocabulary behind a search facet (none for year, origin, completeness).
-fn facet_terms(name: &str) -> Option<&'static [Term]> {
-    match name {
-        "country" => Some(vocab::COUNTRIES),
-        "level" => Some(vocab::LEVELS_OF_GOVERNMENT),
-        "sector" => Some(vocab::SECTORS),
-        "facet" => Some(vocab::INNOVATION_FACETS),
-        "stage" => Some(vocab::LIFECYCLE_STAGES),
-        "sdg" => Some(vocab::SDGS),
-        "organisation_type" => Some(vocab::ORGANISATION_TYPES),
-        "operating_status" => Some(vocab::OPERATING_STATUSES),
-        _ => None,
-    }
-}
-
 fn facet_value_label(tr: Tr, facet: &str, value: &str) -> String {
-    match (facet_terms(facet), facet) {
+    match (crate::api::search::facet_terms(facet), facet) {
         (Some(terms), _) => tr.term(terms, value),
         (None, "completeness") => tr.t(&format!("completeness-{value}")),
         (None, "origin") if value == "local" => tr.t("origin-local"),
