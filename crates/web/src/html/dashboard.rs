@@ -93,6 +93,7 @@ const LABEL_WIDTH: i32 = 250;
 const ROW_HEIGHT: i32 = 26;
 const PAD: i32 = 8;
 const MAX_LABEL_CHARS: usize = 34;
+const FONT_SIZE: f64 = 16.0;
 const BAR: RGBColor = RGBColor(0x0b, 0x5c, 0x4a);
 const INK: RGBColor = RGBColor(0x1b, 0x1f, 0x24);
 
@@ -124,9 +125,9 @@ fn bar_chart(id: &str, title: &str, summary: &str, bars: &[(String, u64)]) -> Op
     let max = bars.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     let bar_room = f64::from(i32::try_from(WIDTH).ok()? - LABEL_WIDTH - 70);
     let label_style =
-        TextStyle::from(("sans-serif", 16).into_font()).color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
+        TextStyle::from(("sans-serif", FONT_SIZE).into_font()).color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
     let value_style =
-        TextStyle::from(("sans-serif", 16).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+        TextStyle::from(("sans-serif", FONT_SIZE).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -143,7 +144,9 @@ fn bar_chart(id: &str, title: &str, summary: &str, bars: &[(String, u64)]) -> Op
     }
     let title_id = format!("chart-{id}-svg-title");
     let open = format!(r#"<svg role="img" aria-labelledby="{title_id}" focusable="false" "#,);
-    let svg = svg.replacen("<svg ", &open, 1);
+    // plotters writes the font size as size / 1.24 with every digit; round it.
+    let svg =
+        svg.replacen("<svg ", &open, 1).replace(&format!("font-size=\"{}\"", FONT_SIZE / 1.24), "font-size=\"13\"");
     let end_of_open = svg.find('>')?;
     let (head, tail) = svg.split_at(end_of_open + 1);
     Some(format!(
