@@ -79,6 +79,8 @@ pub async fn nominate(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<NominationView>), ApiError> {
     let actor = user.require()?;
+    // Who may act on which case is answered before what they sent.
+    nominator_case(&state, &actor, &id).await?;
     let req: NominateRequest = body.parse(&["to", "note"])?;
     let n = nominate_case(&state, &actor, &id, &req.to, req.note).await?;
     Ok((StatusCode::CREATED, Json(n.into())))
@@ -93,13 +95,7 @@ pub async fn nominate_case(
     to: &str,
     note: Option<String>,
 ) -> Result<Nomination, ApiError> {
-    let case = state.store().get_case(id).await?.ok_or(ApiError::NotFound)?;
-    if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
-        return Err(ApiError::NotFound);
-    }
-    if !may_nominate(actor) {
-        return Err(ApiError::Forbidden("curators and delegates nominate cases".into()));
-    }
+    let case = nominator_case(state, actor, id).await?;
     if !state.settings().upstreams.iter().any(|u| u == to) {
         return Err(ApiError::field(
             "to",
@@ -115,6 +111,18 @@ pub async fn nominate_case(
         return Err(ApiError::field("note", "too_long", "at most 5000 characters"));
     }
     Ok(state.store().nominate("outgoing", id, to, note.as_deref(), Some(&actor.account_id)).await?)
+}
+
+/// The case, when the actor may see it (404 otherwise) and may nominate (403 otherwise).
+async fn nominator_case(state: &AppState, actor: &Actor, id: &str) -> Result<Case, ApiError> {
+    let case = state.store().get_case(id).await?.ok_or(ApiError::NotFound)?;
+    if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
+        return Err(ApiError::NotFound);
+    }
+    if !may_nominate(actor) {
+        return Err(ApiError::Forbidden("curators and delegates nominate cases".into()));
+    }
+    Ok(case)
 }
 
 /// Whether an actor may nominate cases to upstream nodes.
