@@ -717,6 +717,7 @@ async function pagesAudit(workflowCase) {
     draft = created.id;
   });
   await check(cctx, page, 'my cases', '/my/cases');
+  await check(cctx, page, 'account', '/account');
   await check(cctx, page, 'submission step identity (new)', '/submit');
   for (const s of ['identity', 'place', 'classification', 'story', 'evidence', 'contacts', 'preview']) {
     await check(cctx, page, `submission step ${s}`, `/submit/${draft}/${s}`);
@@ -742,7 +743,7 @@ async function pagesAudit(workflowCase) {
 
   const { context: actx, page: adm } = await open();
   await step(adm, 'admin signs in', () => signInForm(adm, ADMIN));
-  for (const p of ['/admin', '/admin/accounts', '/admin/organisations']) {
+  for (const p of ['/admin', '/admin/accounts', '/admin/organisations', '/admin/harvest']) {
     await check(actx, adm, `admin ${p}`, p);
   }
   finish();
