@@ -5,82 +5,11 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{ACCEPT, CONTENT_TYPE, LOCATION};
 use axum::http::{Method, Request, StatusCode};
-use common::{CaseBody, PASSWORD, TestApp, TestResponse, Who};
+use common::{Browser, CaseBody, PASSWORD, TestApp, Who};
 use lumbung_core::Status;
 use serde_json::json;
-
-/// A browser: cookies kept between requests, HTML asked for.
-struct Browser<'a> {
-    app: &'a TestApp,
-    cookies: Vec<(String, String)>,
-    accept_language: Option<&'a str>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Browser { app, cookies: Vec::new(), accept_language: None }
-    }
-
-    fn keep_cookies(&mut self, res: &TestResponse) {
-        for set in res.header_all(SET_COOKIE.as_str()) {
-            let pair = set.split(';').next().unwrap_or("");
-            if let Some((name, value)) = pair.split_once('=') {
-                self.cookies.retain(|(n, _)| n != name);
-                if !value.is_empty() {
-                    self.cookies.push((name.to_owned(), value.to_owned()));
-                }
-            }
-        }
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
-    }
-
-    fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
-        let mut b = Request::builder().method(method).uri(path).header(ACCEPT, "text/html");
-        if !self.cookies.is_empty() {
-            let header = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
-            b = b.header(COOKIE, header);
-        }
-        if let Some(l) = self.accept_language {
-            b = b.header(ACCEPT_LANGUAGE, l);
-        }
-        b
-    }
-
-    async fn get(&mut self, path: &str) -> TestResponse {
-        let res = self.app.send(self.builder(Method::GET, path).body(Body::empty()).unwrap()).await;
-        self.keep_cookies(&res);
-        res
-    }
-
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        let req = self
-            .builder(Method::POST, path)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.app.send(req).await;
-        self.keep_cookies(&res);
-        res
-    }
-
-    /// Signs in through the sign-in page.
-    async fn sign_in(&mut self, who: Who) {
-        self.get("/signin").await;
-        let csrf = self.cookie("lumbung_csrf").expect("the sign-in page sets the CSRF cookie");
-        let email = self.app.account(who).email.clone();
-        let res = self
-            .post_form("/signin", &[("csrf", &csrf), ("email", &email), ("password", PASSWORD), ("next", "/")])
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        assert!(self.cookie("lumbung_session").is_some());
-    }
-}
 
 #[tokio::test]
 async fn the_interface_language_follows_the_switch_then_accept_language() {
@@ -436,11 +365,15 @@ async fn signing_in_and_out_and_changing_the_password() {
 
 #[tokio::test]
 async fn error_pages_help_in_both_languages() {
-    let app = TestApp::new().await;
+    let settings = lumbung_web::WebSettings { node_name: "Simpul Uji".into(), ..Default::default() };
+    let app = TestApp::with_settings(settings).await;
     let mut b = Browser::new(&app);
     let res = b.get("/no/such/page").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(res.text().contains("Page not found") && res.text().contains("href=\"/search\""));
+    // The header names the node, as on every page.
+    assert!(res.text().contains("<a class=\"brand\" href=\"/\">Simpul Uji</a>"), "{}", res.text());
+    assert!(b.get("/organisations/nope").await.text().contains("Page not found · Simpul Uji"));
     b.accept_language = Some("id");
     let res = b.get("/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);

@@ -5,100 +5,11 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-use axum::http::{Method, Request, StatusCode};
-use common::{CaseBody, PASSWORD, TestApp, TestResponse, Who};
+use axum::http::header::LOCATION;
+use axum::http::{Method, StatusCode};
+use common::{Browser, CaseBody, PASSWORD, TestApp, Who};
 use lumbung_core::{Role, Status};
 use serde_json::json;
-
-/// A browser: cookies kept between requests, HTML asked for.
-struct Browser<'a> {
-    app: &'a TestApp,
-    cookies: Vec<(String, String)>,
-    accept_language: Option<&'a str>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Browser { app, cookies: Vec::new(), accept_language: None }
-    }
-
-    fn keep_cookies(&mut self, res: &TestResponse) {
-        for set in res.header_all(SET_COOKIE.as_str()) {
-            let pair = set.split(';').next().unwrap_or("");
-            if let Some((name, value)) = pair.split_once('=') {
-                self.cookies.retain(|(n, _)| n != name);
-                if !value.is_empty() {
-                    self.cookies.push((name.to_owned(), value.to_owned()));
-                }
-            }
-        }
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
-    }
-
-    fn csrf(&self) -> String {
-        self.cookie("lumbung_csrf").expect("a page has set the CSRF cookie")
-    }
-
-    fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
-        let mut b = Request::builder().method(method).uri(path).header(ACCEPT, "text/html");
-        if !self.cookies.is_empty() {
-            let header = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
-            b = b.header(COOKIE, header);
-        }
-        if let Some(l) = self.accept_language {
-            b = b.header(ACCEPT_LANGUAGE, l);
-        }
-        b
-    }
-
-    async fn get(&mut self, path: &str) -> TestResponse {
-        let res = self.app.send(self.builder(Method::GET, path).body(Body::empty()).unwrap()).await;
-        self.keep_cookies(&res);
-        res
-    }
-
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        let req = self
-            .builder(Method::POST, path)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.app.send(req).await;
-        self.keep_cookies(&res);
-        res
-    }
-
-    /// Posts a form with the CSRF token.
-    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let csrf = self.csrf();
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_form(path, &all).await
-    }
-
-    async fn sign_in_as(&mut self, email: &str, password: &str) -> TestResponse {
-        self.get("/signin").await;
-        let csrf = self.csrf();
-        self.post_form("/signin", &[("csrf", &csrf), ("email", email), ("password", password), ("next", "/")]).await
-    }
-
-    /// A browser signed in as `who` through the sign-in page.
-    async fn signed_in(app: &'a TestApp, who: Who) -> Browser<'a> {
-        let mut b = Browser::new(app);
-        if who != Who::Anonymous {
-            let email = app.account(who).email.clone();
-            let res = b.sign_in_as(&email, PASSWORD).await;
-            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        }
-        b
-    }
-}
 
 async fn account_count(app: &TestApp) -> usize {
     app.store.list_accounts().await.unwrap().len()
@@ -122,7 +33,7 @@ async fn an_administrator_creates_an_account_that_can_sign_in() {
     }
 
     let res = admin
-        .submit(
+        .post(
             "/admin/accounts",
             &[
                 ("name", "Dewi Lestari"),
@@ -169,7 +80,7 @@ async fn a_taken_e_mail_or_a_short_password_is_shown_inline_and_nothing_is_writt
     let before = account_count(&app).await;
 
     let res = admin
-        .submit(
+        .post(
             "/admin/accounts",
             &[
                 ("name", "Someone"),
@@ -190,7 +101,7 @@ async fn a_taken_e_mail_or_a_short_password_is_shown_inline_and_nothing_is_writt
     assert!(!html.contains("a long enough password"));
 
     let res = admin
-        .submit(
+        .post(
             "/admin/accounts",
             &[("name", "Short"), ("email", "short@example.go.id"), ("role", "reader"), ("password", "short")],
         )
@@ -202,7 +113,7 @@ async fn a_taken_e_mail_or_a_short_password_is_shown_inline_and_nothing_is_writt
     // A role that does not exist, and a bad address, in Bahasa Indonesia.
     admin.accept_language = Some("id");
     let res = admin
-        .submit(
+        .post(
             "/admin/accounts",
             &[("name", "X"), ("email", "not-an-address"), ("role", "emperor"), ("password", "a long enough password")],
         )
@@ -225,7 +136,7 @@ async fn only_administrators_reach_the_account_pages() {
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{who:?} {path}");
         }
         let res = b
-            .submit(
+            .post(
                 "/admin/accounts",
                 &[
                     ("name", "Sneaky"),
@@ -288,7 +199,7 @@ async fn an_administrator_edits_an_account_with_the_version_check() {
     assert!(page.text().contains("name=\"version\" value=\"1\""));
 
     let res = admin
-        .submit(
+        .post(
             &format!("/admin/accounts/{reader}"),
             &[("version", "1"), ("name", "Test reader"), ("role", "contributor"), ("organisation", "lan-ri")],
         )
@@ -299,7 +210,7 @@ async fn an_administrator_edits_an_account_with_the_version_check() {
 
     // A stale form: a conflict, the current values shown, nothing changed.
     let res = admin
-        .submit(
+        .post(
             &format!("/admin/accounts/{reader}"),
             &[("version", "1"), ("name", "Test reader"), ("role", "admin"), ("disabled", "1")],
         )
@@ -312,7 +223,7 @@ async fn an_administrator_edits_an_account_with_the_version_check() {
 
     // Disabling: the account can no longer sign in.
     let res = admin
-        .submit(
+        .post(
             &format!("/admin/accounts/{reader}"),
             &[
                 ("version", "2"),
@@ -333,7 +244,7 @@ async fn an_administrator_edits_an_account_with_the_version_check() {
     // An administrator cannot disable themselves.
     let me = app.id_of(Who::Admin);
     let res = admin
-        .submit(
+        .post(
             &format!("/admin/accounts/{me}"),
             &[("version", "1"), ("name", "Test admin"), ("role", "admin"), ("disabled", "1")],
         )
@@ -370,26 +281,26 @@ async fn organisations_are_created_and_edited_with_inline_errors() {
     };
 
     // A bad slug and an unknown parent: inline, nothing written.
-    let res = curator.submit("/admin/organisations", &with("id", "Pemprov DKI")).await;
+    let res = curator.post("/admin/organisations", &with("id", "Pemprov DKI")).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("id=\"id-error\""));
     assert!(res.text().contains("Use 2–64 lower-case letters, digits and hyphens."));
-    let res = curator.submit("/admin/organisations", &with("parent", "no-such-org")).await;
+    let res = curator.post("/admin/organisations", &with("parent", "no-such-org")).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("id=\"parent-error\""));
     assert!(res.text().contains("There is no organisation with that identifier."));
-    let res = curator.submit("/admin/organisations", &with("website", "jakarta.go.id")).await;
+    let res = curator.post("/admin/organisations", &with("website", "jakarta.go.id")).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("id=\"website-error\""));
     assert!(app.store.get_organisation("pemprov-dki").await.unwrap().is_none());
 
-    let res = curator.submit("/admin/organisations", &good).await;
+    let res = curator.post("/admin/organisations", &good).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let org = app.store.get_organisation("pemprov-dki").await.unwrap().unwrap();
     assert_eq!(org.content.name.get("id"), Some("Pemerintah Provinsi DKI Jakarta"));
     assert_eq!(org.content.level_of_government.as_deref(), Some("regional"));
     // The same id again.
-    let res = curator.submit("/admin/organisations", &good).await;
+    let res = curator.post("/admin/organisations", &good).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("An organisation with this identifier already exists."));
 
@@ -399,7 +310,7 @@ async fn organisations_are_created_and_edited_with_inline_errors() {
     assert!(edit.text().contains("value=\"Jakarta Provincial Government\""));
     let mut fields: Vec<(&str, &str)> = with("parent", "kemenpan-rb").into_iter().filter(|(k, _)| *k != "id").collect();
     fields.push(("version", "1"));
-    let res = curator.submit("/admin/organisations/pemprov-dki", &fields).await;
+    let res = curator.post("/admin/organisations/pemprov-dki", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(
         app.store.get_organisation("pemprov-dki").await.unwrap().unwrap().content.parent.as_deref(),
@@ -407,7 +318,7 @@ async fn organisations_are_created_and_edited_with_inline_errors() {
     );
     // … so kemenpan-rb cannot become part of pemprov-dki.
     let res = curator
-        .submit(
+        .post(
             "/admin/organisations/kemenpan-rb",
             &[
                 ("version", "1"),
@@ -423,7 +334,7 @@ async fn organisations_are_created_and_edited_with_inline_errors() {
     let kemenpan = app.store.get_organisation("kemenpan-rb").await.unwrap().unwrap();
     assert_eq!((kemenpan.version, kemenpan.content.parent), (1, None));
     // A stale version is a conflict.
-    let res = curator.submit("/admin/organisations/pemprov-dki", &fields).await;
+    let res = curator.post("/admin/organisations/pemprov-dki", &fields).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(curator.get("/admin/organisations/no-such-org").await.status, StatusCode::NOT_FOUND);
 }

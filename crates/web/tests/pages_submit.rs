@@ -4,99 +4,11 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-use axum::http::{Method, Request, StatusCode};
-use common::{CaseBody, PASSWORD, TestApp, TestResponse, Who};
+use axum::http::header::LOCATION;
+use axum::http::{Method, StatusCode};
+use common::{Browser, CaseBody, TestApp, TestResponse, Who};
 use lumbung_core::Status;
 use serde_json::json;
-
-/// A browser: cookies kept between requests, HTML asked for.
-struct Browser<'a> {
-    app: &'a TestApp,
-    cookies: Vec<(String, String)>,
-    accept_language: Option<&'a str>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Browser { app, cookies: Vec::new(), accept_language: None }
-    }
-
-    /// A browser signed in as `who`, its interface in `lang`.
-    async fn signed_in(app: &'a TestApp, who: Who, lang: &'a str) -> Browser<'a> {
-        let mut b = Browser { app, cookies: Vec::new(), accept_language: Some(lang) };
-        b.sign_in(who).await;
-        b
-    }
-
-    fn keep_cookies(&mut self, res: &TestResponse) {
-        for set in res.header_all(SET_COOKIE.as_str()) {
-            let pair = set.split(';').next().unwrap_or("");
-            if let Some((name, value)) = pair.split_once('=') {
-                self.cookies.retain(|(n, _)| n != name);
-                if !value.is_empty() {
-                    self.cookies.push((name.to_owned(), value.to_owned()));
-                }
-            }
-        }
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
-    }
-
-    fn csrf(&self) -> String {
-        self.cookie("lumbung_csrf").expect("a page has set the CSRF cookie")
-    }
-
-    fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
-        let mut b = Request::builder().method(method).uri(path).header(ACCEPT, "text/html");
-        if !self.cookies.is_empty() {
-            let header = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
-            b = b.header(COOKIE, header);
-        }
-        if let Some(l) = self.accept_language {
-            b = b.header(ACCEPT_LANGUAGE, l);
-        }
-        b
-    }
-
-    async fn get(&mut self, path: &str) -> TestResponse {
-        let res = self.app.send(self.builder(Method::GET, path).body(Body::empty()).unwrap()).await;
-        self.keep_cookies(&res);
-        res
-    }
-
-    /// Posts exactly these fields (no CSRF token added).
-    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        let req = self
-            .builder(Method::POST, path)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.app.send(req).await;
-        self.keep_cookies(&res);
-        res
-    }
-
-    /// Posts a form with the CSRF token, as the page's form would.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let csrf = self.csrf();
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    async fn sign_in(&mut self, who: Who) {
-        self.get("/signin").await;
-        let email = self.app.account(who).email.clone();
-        let res = self.post("/signin", &[("email", &email), ("password", PASSWORD), ("next", "/")]).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        assert!(self.cookie("lumbung_session").is_some());
-    }
-}
 
 fn location(res: &TestResponse) -> String {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "expected a redirect: {}", res.text());
@@ -123,7 +35,7 @@ async fn start_draft(b: &mut Browser<'_>, title: &str) -> String {
 #[tokio::test]
 async fn a_contributor_writes_a_case_in_indonesian_leaves_comes_back_and_submits_it() {
     let app = TestApp::new().await;
-    let mut b = Browser::signed_in(&app, Who::Contributor, "id").await;
+    let mut b = Browser::signed_in_lang(&app, Who::Contributor, "id").await;
     let before = app.case_count().await;
 
     // Step 1 of a new case: nothing is stored until it is sent.
@@ -182,7 +94,7 @@ async fn a_contributor_writes_a_case_in_indonesian_leaves_comes_back_and_submits
     drop(b);
 
     // Later, in a new session: "My cases" leads back to the draft, which is filled in.
-    let mut b = Browser::signed_in(&app, Who::Contributor, "id").await;
+    let mut b = Browser::signed_in_lang(&app, Who::Contributor, "id").await;
     let res = b.get("/my/cases").await;
     assert!(res.text().contains(&format!("/submit/{id}")), "{}", res.text());
     assert_eq!(location(&b.get(&format!("/submit/{id}")).await), format!("/submit/{id}/identity"));
@@ -311,7 +223,7 @@ async fn a_contributor_writes_a_case_in_indonesian_leaves_comes_back_and_submits
 #[tokio::test]
 async fn an_invalid_step_shows_every_error_next_to_its_field_and_saves_nothing() {
     let app = TestApp::new().await;
-    let mut b = Browser::signed_in(&app, Who::Contributor, "en").await;
+    let mut b = Browser::signed_in_lang(&app, Who::Contributor, "en").await;
     let id = start_draft(&mut b, "Layanan aduan terpadu").await;
     let v = version(&app, &id).await;
 
@@ -398,12 +310,12 @@ async fn an_invalid_step_shows_every_error_next_to_its_field_and_saves_nothing()
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_are_refused_and_write_nothing() {
     let app = TestApp::new().await;
-    let mut b = Browser::signed_in(&app, Who::Contributor, "en").await;
+    let mut b = Browser::signed_in_lang(&app, Who::Contributor, "en").await;
     let id = start_draft(&mut b, "Draf").await;
     let v = version(&app, &id).await;
     let before = app.case_count().await;
 
-    let res = b.post_raw("/submit", &[("original_language", "id"), ("title", "Tanpa token")]).await;
+    let res = b.post_form("/submit", &[("original_language", "id"), ("title", "Tanpa token")]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(app.case_count().await, before);
 
@@ -411,20 +323,20 @@ async fn forms_without_the_right_csrf_token_are_refused_and_write_nothing() {
     let path = format!("/submit/{id}/identity");
     let fields =
         [("csrf", wrong), ("version", &v), ("original_language", "id"), ("title", "Diubah"), ("action", "next")];
-    let res = b.post_raw(&path, &fields).await;
+    let res = b.post_form(&path, &fields).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = b.post_raw(&path, &fields[1..]).await;
+    let res = b.post_form(&path, &fields[1..]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = b.post_raw(&format!("/submit/{id}/submit"), &[("csrf", wrong), ("version", &v)]).await;
+    let res = b.post_form(&format!("/submit/{id}/submit"), &[("csrf", wrong), ("version", &v)]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(version(&app, &id).await, v);
     assert_eq!(app.stored_case(&id).await.status, Status::Draft);
 
     // The review forms too.
     let submitted = app.case_in(Status::Submitted).await;
-    let mut curator = Browser::signed_in(&app, Who::Curator, "en").await;
+    let mut curator = Browser::signed_in_lang(&app, Who::Curator, "en").await;
     for action in ["return", "publish"] {
-        let res = curator.post_raw(&format!("/curate/{submitted}/{action}"), &[("comment", "x")]).await;
+        let res = curator.post_form(&format!("/curate/{submitted}/{action}"), &[("comment", "x")]).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
     assert_eq!(app.stored_case(&submitted).await.status, Status::Submitted);
@@ -440,7 +352,7 @@ async fn only_authors_open_the_submission_and_only_their_own_drafts() {
     assert_eq!(location(&anon.get("/curate").await), "/signin?next=%2Fcurate");
 
     // Readers may not write cases, nor review them.
-    let mut reader = Browser::signed_in(&app, Who::Reader, "en").await;
+    let mut reader = Browser::signed_in_lang(&app, Who::Reader, "en").await;
     assert_eq!(reader.get("/submit").await.status, StatusCode::FORBIDDEN);
     let before = app.case_count().await;
     let res =
@@ -450,10 +362,10 @@ async fn only_authors_open_the_submission_and_only_their_own_drafts() {
     assert_eq!(reader.get("/curate").await.status, StatusCode::FORBIDDEN);
 
     // Another contributor cannot see someone else's draft at all.
-    let mut owner = Browser::signed_in(&app, Who::Contributor, "en").await;
+    let mut owner = Browser::signed_in_lang(&app, Who::Contributor, "en").await;
     let id = start_draft(&mut owner, "Milik saya").await;
     let v = version(&app, &id).await;
-    let mut other = Browser::signed_in(&app, Who::OtherContributor, "en").await;
+    let mut other = Browser::signed_in_lang(&app, Who::OtherContributor, "en").await;
     assert_eq!(other.get(&format!("/submit/{id}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(other.get(&format!("/submit/{id}/identity")).await.status, StatusCode::NOT_FOUND);
     let res = other
@@ -467,7 +379,7 @@ async fn only_authors_open_the_submission_and_only_their_own_drafts() {
     // A published case is visible to its author but no longer editable by them; a curator may edit it.
     let published = app.case_in(Status::Published).await;
     assert_eq!(owner.get(&format!("/submit/{published}/story")).await.status, StatusCode::FORBIDDEN);
-    let mut curator = Browser::signed_in(&app, Who::Curator, "en").await;
+    let mut curator = Browser::signed_in_lang(&app, Who::Curator, "en").await;
     assert_eq!(curator.get(&format!("/submit/{id}/story")).await.status, StatusCode::OK);
     assert_eq!(curator.get(&format!("/submit/{published}/story")).await.status, StatusCode::OK);
 }
@@ -475,7 +387,7 @@ async fn only_authors_open_the_submission_and_only_their_own_drafts() {
 #[tokio::test]
 async fn a_stale_version_is_a_conflict_with_a_message_not_a_server_error() {
     let app = TestApp::new().await;
-    let mut b = Browser::signed_in(&app, Who::Contributor, "en").await;
+    let mut b = Browser::signed_in_lang(&app, Who::Contributor, "en").await;
     let id = start_draft(&mut b, "Judul awal").await;
     let stale = version(&app, &id).await;
 
@@ -509,14 +421,14 @@ async fn a_stale_version_is_a_conflict_with_a_message_not_a_server_error() {
 #[tokio::test]
 async fn a_curator_returns_a_case_with_a_comment_the_author_fixes_it_and_it_is_published() {
     let app = TestApp::new().await;
-    let mut author = Browser::signed_in(&app, Who::Contributor, "id").await;
+    let mut author = Browser::signed_in_lang(&app, Who::Contributor, "id").await;
     let id = start_draft(&mut author, "Layanan Kependudukan Keliling").await;
     let v = version(&app, &id).await;
     let res = author.post(&format!("/submit/{id}/submit"), &[("version", &v)]).await;
     assert_eq!(location(&res), "/my/cases");
 
     // The queue lists it with its author.
-    let mut curator = Browser::signed_in(&app, Who::Curator, "en").await;
+    let mut curator = Browser::signed_in_lang(&app, Who::Curator, "en").await;
     let html = curator.get("/curate").await.text();
     assert!(html.contains(&format!(r#"href="/curate/{id}""#)), "{html}");
     assert!(html.contains("Test contributor"));
@@ -596,7 +508,7 @@ async fn curators_accept_and_decline_nominations_from_other_nodes() {
     let a = app.store.nominate("incoming", &first, "id.kendari", Some("Kasus unggulan daerah"), None).await.unwrap();
     let d = app.store.nominate("incoming", &second, "id.kendari", None, None).await.unwrap();
 
-    let mut curator = Browser::signed_in(&app, Who::Curator, "id").await;
+    let mut curator = Browser::signed_in_lang(&app, Who::Curator, "id").await;
     let html = curator.get("/curate").await.text();
     assert!(html.contains("Dinominasikan oleh id.kendari"), "{html}");
     assert!(html.contains("Kasus unggulan daerah"));
@@ -621,7 +533,7 @@ async fn curators_accept_and_decline_nominations_from_other_nodes() {
     assert!(curator.get("/curate").await.text().contains("Tidak ada nominasi yang menunggu"));
 
     // Contributors may not decide.
-    let mut contributor = Browser::signed_in(&app, Who::Contributor, "en").await;
+    let mut contributor = Browser::signed_in_lang(&app, Who::Contributor, "en").await;
     let res = contributor.post(&format!("/curate/nominations/{}/accept", d.id), &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }

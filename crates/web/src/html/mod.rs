@@ -300,7 +300,9 @@ impl Ctx {
     }
 
     pub fn error(&self, status: StatusCode) -> PageError {
-        PageError::new(self.lang(), status).with_user(self.chrome.user.clone())
+        let mut e = PageError::new(self.lang(), status).with_user(self.chrome.user.clone());
+        e.node_name = Some(self.chrome.node_name.clone());
+        e
     }
 
     /// Maps an API-layer error to a page error in this language.
@@ -467,11 +469,13 @@ pub struct PageError {
     pub user: Option<Box<UserView>>,
     /// For 401: where to go back after signing in.
     pub signin_next: Option<String>,
+    /// The node's name for the page header (the product's name when unknown).
+    pub node_name: Option<String>,
 }
 
 impl PageError {
     pub fn new(lang: Lang, status: StatusCode) -> PageError {
-        PageError { status, lang, detail: None, user: None, signin_next: None }
+        PageError { status, lang, detail: None, user: None, signin_next: None, node_name: None }
     }
 
     pub fn signin(lang: Lang, next: &str) -> PageError {
@@ -516,7 +520,7 @@ impl IntoResponse for PageError {
             c: Chrome {
                 tr,
                 lang: self.lang,
-                node_name: String::new(),
+                node_name: self.node_name.unwrap_or_else(|| "Lumbung".into()),
                 user: self.user.map(|u| *u),
                 csrf: String::new(),
                 here: "/".into(),
@@ -534,11 +538,17 @@ impl IntoResponse for PageError {
 }
 
 /// The fallback for unknown paths: an HTML 404 page for browsers, problem JSON for the API.
-pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+pub async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
     let wants_html = !uri.path().starts_with("/api/")
         && headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        PageError::new(request_lang(&headers), StatusCode::NOT_FOUND).into_response()
+        let mut e = PageError::new(request_lang(&headers), StatusCode::NOT_FOUND);
+        e.node_name = Some(state.settings().node_name.clone());
+        e.into_response()
     } else {
         ApiError::NotFound.into_response()
     }

@@ -474,3 +474,108 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         .map(|errors| errors.iter().filter_map(|e| e["field"].as_str()).map(str::to_owned).collect())
         .unwrap_or_default()
 }
+
+/// A browser for the HTML pages: keeps cookies, asks for HTML, optionally in
+/// a language, and posts forms (with the CSRF token a page set, or without).
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookies: Vec<(String, String)>,
+    pub accept_language: Option<&'a str>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Browser { app, cookies: Vec::new(), accept_language: None }
+    }
+
+    /// A browser signed in as `who` through the sign-in page (anonymous: not signed in).
+    pub async fn signed_in(app: &'a TestApp, who: Who) -> Browser<'a> {
+        let mut b = Browser::new(app);
+        if who != Who::Anonymous {
+            b.sign_in(who).await;
+        }
+        b
+    }
+
+    /// A browser signed in as `who`, its interface in `lang`.
+    pub async fn signed_in_lang(app: &'a TestApp, who: Who, lang: &'a str) -> Browser<'a> {
+        let mut b = Browser { app, cookies: Vec::new(), accept_language: Some(lang) };
+        b.sign_in(who).await;
+        b
+    }
+
+    fn keep_cookies(&mut self, res: &TestResponse) {
+        for set in res.header_all("set-cookie") {
+            let pair = set.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.retain(|(n, _)| n != name);
+                if !value.is_empty() {
+                    self.cookies.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    }
+
+    /// The CSRF token the pages set.
+    pub fn csrf(&self) -> String {
+        self.cookie("lumbung_csrf").expect("a page has set the CSRF cookie")
+    }
+
+    /// A request with this browser's cookies and language, asking for HTML.
+    pub fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path).header("accept", "text/html");
+        if !self.cookies.is_empty() {
+            let header = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
+            b = b.header("cookie", header);
+        }
+        if let Some(l) = self.accept_language {
+            b = b.header("accept-language", l);
+        }
+        b
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let res = self.app.send(self.builder(Method::GET, path).body(Body::empty()).unwrap()).await;
+        self.keep_cookies(&res);
+        res
+    }
+
+    /// Posts exactly these fields (no CSRF token added).
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let req = self
+            .builder(Method::POST, path)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.app.send(req).await;
+        self.keep_cookies(&res);
+        res
+    }
+
+    /// Posts a form with the CSRF token, as the page's form would.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let csrf = self.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+
+    /// Signs in through the sign-in page with any e-mail and password; the answer.
+    pub async fn sign_in_as(&mut self, email: &str, password: &str) -> TestResponse {
+        self.get("/signin").await;
+        self.post("/signin", &[("email", email), ("password", password), ("next", "/")]).await
+    }
+
+    /// Signs in as a test account and checks it worked.
+    pub async fn sign_in(&mut self, who: Who) {
+        let email = self.app.account(who).email.clone();
+        let res = self.sign_in_as(&email, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+        assert!(self.cookie("lumbung_session").is_some());
+    }
+}
