@@ -722,6 +722,7 @@ async function pagesAudit(workflowCase) {
   for (const s of ['identity', 'place', 'classification', 'story', 'evidence', 'contacts', 'preview']) {
     await check(cctx, page, `submission step ${s}`, `/submit/${draft}/${s}`);
   }
+  await check(cctx, page, 'translation', `/translate/${draft}/en`);
   await soft(page, 'a step with errors', async () => {
     await goto(page, `/submit/${draft}/classification`);
     await page.fill('input[name=year_launched]', '1066');

@@ -501,3 +501,58 @@ async fn a_curator_nominates_a_published_case_upstream_from_its_page() {
     let html = b.get(&format!("/cases/{id}?nominated=1")).await.text();
     assert!(html.contains("has been nominated") && html.contains("asean.network: <strong>Nominated</strong>"));
 }
+
+#[tokio::test]
+async fn an_author_translates_a_case_beside_its_original() {
+    let app = TestApp::new().await;
+    let body = CaseBody::new("x")
+        .set("title", json!({"id": "Mal Pelayanan Publik"}))
+        .set("summary", json!({"id": "Satu gedung untuk banyak layanan."}))
+        .set("sections", json!({"problem": {"id": "Layanan tersebar."}}))
+        .build();
+    let id = app.case_in_with(Status::Draft, body).await;
+    let mut author = Browser::signed_in(&app, Who::Contributor).await;
+    let page = author.get(&format!("/translate/{id}/en")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("<blockquote>Layanan tersebar.</blockquote>"), "the original is shown beside the field");
+    assert!(html.contains("<label for=\"t-problem\">"));
+    let version = app.stored_case(&id).await.version.to_string();
+    // A title over the limit: shown inline, nothing saved.
+    let long = "x".repeat(301);
+    let res = author.post(&format!("/translate/{id}/en"), &[("version", &version), ("title", &long)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("id=\"t-title-error\""));
+    assert_eq!(app.stored_case(&id).await.version.to_string(), version);
+    let res = author
+        .post(
+            &format!("/translate/{id}/en"),
+            &[
+                ("version", &version),
+                ("title", "One-stop public service mall"),
+                ("summary", "One building for many services."),
+                ("problem", "Services were scattered."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let case = app.stored_case(&id).await;
+    assert_eq!(case.content.title.get("en"), Some("One-stop public service mall"));
+    assert_eq!(case.content.sections.problem.get("en"), Some("Services were scattered."));
+    assert_eq!(case.content.title.get("id"), Some("Mal Pelayanan Publik"), "the original is untouched");
+    // A stale version is a conflict, not an overwrite.
+    let res = author.post(&format!("/translate/{id}/en"), &[("version", &version), ("title", "Other")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(app.stored_case(&id).await.content.title.get("en"), Some("One-stop public service mall"));
+    // Only those who may edit; never into the original language.
+    assert_eq!(author.get(&format!("/translate/{id}/id")).await.status, StatusCode::NOT_FOUND);
+    let mut other = Browser::signed_in(&app, Who::OtherContributor).await;
+    assert_eq!(other.get(&format!("/translate/{id}/en")).await.status, StatusCode::NOT_FOUND);
+    let res = other.post(&format!("/translate/{id}/en"), &[("version", "9"), ("title", "Hijack")]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let mut anonymous = Browser::new(&app);
+    assert_eq!(anonymous.get(&format!("/translate/{id}/en")).await.status, StatusCode::SEE_OTHER);
+    // The case page offers the translation link to its author.
+    let html = author.get(&format!("/cases/{id}")).await.text();
+    assert!(html.contains(&format!("href=\"/translate/{id}/en\"")));
+}

@@ -150,3 +150,13 @@ curate-return = Return to the author
 curate-publish-hint = Publishing makes the case public on this node.
 curate-publish = Publish
 curate-not-submitted = This case is { $status }: there is nothing to decide now.
+
+## Translation
+translate-title = Translate into { $language }
+translate-intro = Each text of the case in { $original } stands beside a field for its { $language } version. Leave a field empty to leave that text untranslated; readers then see the original with a note.
+translate-other = Translate into another language:
+translate-empty = (empty in the original)
+translate-save = Save the translation
+translate-saved = The translation has been saved.
+translate-reload = Reload the latest version
+case-translate = Translate into { $language }

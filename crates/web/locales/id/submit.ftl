@@ -150,3 +150,13 @@ curate-return = Kembalikan kepada penulis
 curate-publish-hint = Penerbitan membuat kasus ini dapat dilihat umum di simpul ini.
 curate-publish = Terbitkan
 curate-not-submitted = Kasus ini berstatus { $status }: belum ada yang perlu diputuskan.
+
+## Translation
+translate-title = Terjemahkan ke { $language }
+translate-intro = Setiap teks kasus dalam { $original } berdampingan dengan isian untuk versi { $language }-nya. Biarkan isian kosong jika teks itu belum diterjemahkan; pembaca akan melihat teks asli dengan catatan.
+translate-other = Terjemahkan ke bahasa lain:
+translate-empty = (kosong dalam teks asli)
+translate-save = Simpan terjemahan
+translate-saved = Terjemahan telah disimpan.
+translate-reload = Muat versi terbaru
+case-translate = Terjemahkan ke { $language }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod pages;
 pub mod submit;
+pub mod translate;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::router())
         .merge(account::router())
         .merge(submit::router())
+        .merge(translate::router())
         .merge(curate::router())
         .merge(admin::router())
         .merge(dashboard::router())

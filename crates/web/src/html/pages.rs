@@ -336,6 +336,8 @@ struct CasePage {
     /// Outgoing nominations: node, state label, decision note.
     nominations: Vec<(String, String, Option<String>)>,
     nominated_notice: bool,
+    /// Shipped languages other than the original, for the translate links.
+    translate_into: Vec<(String, String)>,
 }
 
 /// JSON-LD safe inside `<script>`: no `</` and no `<!--`.
@@ -569,6 +571,12 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         nominate_to,
         nominations,
         nominated_notice,
+        translate_into: super::Lang::ALL
+            .iter()
+            .map(|l| l.code())
+            .filter(|l| *l != original)
+            .map(|l| (l.to_owned(), lang_name(l)))
+            .collect(),
         c: ctx.chrome,
     };
     render(&page)

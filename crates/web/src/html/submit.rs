@@ -182,7 +182,7 @@ impl Values {
 }
 
 /// Writes `value` as the text in `lang` (blank removes it).
-fn set_text(t: &mut Text, lang: &str, value: Option<&str>) {
+pub(crate) fn set_text(t: &mut Text, lang: &str, value: Option<&str>) {
     let v = value.unwrap_or_default().trim();
     if v.is_empty() {
         t.0.remove(lang);
@@ -191,7 +191,7 @@ fn set_text(t: &mut Text, lang: &str, value: Option<&str>) {
     }
 }
 
-fn section_mut<'a>(c: &'a mut CaseContent, name: &str) -> Option<&'a mut Text> {
+pub(crate) fn section_mut<'a>(c: &'a mut CaseContent, name: &str) -> Option<&'a mut Text> {
     let s = &mut c.sections;
     Some(match name {
         "problem" => &mut s.problem,
