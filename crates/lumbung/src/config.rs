@@ -289,6 +289,17 @@ impl Config {
             admin_email: self.node.admin_email.clone(),
             oai_page_size: i64::from(self.oai.page_size),
             upstreams: self.node.upstreams.clone(),
+            peers: self
+                .peers
+                .iter()
+                .map(|p| lumbung_web::PeerSetting {
+                    id: p.id.clone(),
+                    url: p.url.clone(),
+                    set: p.set.clone(),
+                    every_minutes: p.every_minutes,
+                    scheduled: p.scheduled,
+                })
+                .collect(),
         }
     }
 }

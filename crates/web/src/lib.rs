@@ -16,4 +16,4 @@ pub mod state;
 
 pub use error::ApiError;
 pub use routes::router;
-pub use state::{AppState, WebSettings};
+pub use state::{AppState, PeerSetting, WebSettings};

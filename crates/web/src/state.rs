@@ -30,6 +30,19 @@ pub struct WebSettings {
     pub oai_page_size: i64,
     /// Upstream nodes curators may nominate cases to.
     pub upstreams: Vec<String>,
+    /// The peers this node harvests, as configured (shown to administrators).
+    pub peers: Vec<PeerSetting>,
+}
+
+/// A configured peer, as administrators see it beside its harvest state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerSetting {
+    pub id: String,
+    pub url: String,
+    pub set: Option<String>,
+    pub every_minutes: u32,
+    /// Harvested on a schedule while serving (else only from the command line).
+    pub scheduled: bool,
 }
 
 impl Default for WebSettings {
@@ -45,6 +58,7 @@ impl Default for WebSettings {
             admin_email: "admin@lumbung.example".into(),
             oai_page_size: 100,
             upstreams: Vec::new(),
+            peers: Vec::new(),
         }
     }
 }

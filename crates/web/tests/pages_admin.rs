@@ -344,11 +344,31 @@ async fn organisations_are_created_and_edited_with_inline_errors() {
 
 #[tokio::test]
 async fn the_harvest_page_shows_each_peer_to_administrators_only() {
-    let app = TestApp::new().await;
+    let peers = vec![
+        lumbung_web::PeerSetting {
+            id: "asean.network".into(),
+            url: "http://127.0.0.1:9/oai".into(),
+            set: Some("nominated:id.test".into()),
+            every_minutes: 15,
+            scheduled: true,
+        },
+        lumbung_web::PeerSetting {
+            id: "oecd.opsi".into(),
+            url: "http://127.0.0.1:10/oai".into(),
+            set: None,
+            every_minutes: 60,
+            scheduled: false,
+        },
+    ];
+    let app = TestApp::with_settings(lumbung_web::WebSettings { peers, ..Default::default() }).await;
     let mut admin = Browser::signed_in(&app, Who::Admin).await;
     let empty = admin.get("/admin/harvest").await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(empty.text().contains("No peer has been harvested yet."));
+    let html = empty.text();
+    assert!(html.contains("No peer has been harvested yet."));
+    // The configured peers, with their sets and schedules.
+    assert!(html.contains("nominated:id.test") && html.contains("Every 15 minutes"), "{html}");
+    assert!(html.contains("All published records") && html.contains("Only from the command line"));
 
     app.store
         .save_harvest_source(&lumbung_store::HarvestSource {

@@ -98,3 +98,14 @@ dashboard-other = Other
 dashboard-code = Code
 dashboard-cases = Cases
 dashboard-no-data = No published case has a value here yet.
+admin-harvest-peers = Configured peers
+admin-harvest-no-peers = No peers are configured ([[peers]] in the node's configuration file).
+admin-harvest-set = Set
+admin-harvest-schedule = Schedule
+admin-harvest-all-sets = All published records
+admin-harvest-manual = Only from the command line (lumbung harvest --peer)
+admin-harvest-every = { $minutes ->
+    [one] Every minute
+   *[other] Every { $minutes } minutes
+}
+admin-harvest-state = Last harvests

@@ -659,6 +659,8 @@ pub struct SourceRow {
 struct HarvestPage {
     c: Chrome,
     rows: Vec<SourceRow>,
+    /// Configured peers: id, URL, set, schedule (translated).
+    peers: Vec<(String, String, String, String)>,
 }
 
 async fn harvest_page(ctx: Ctx) -> Result<Response, PageError> {
@@ -684,5 +686,20 @@ async fn harvest_page(ctx: Ctx) -> Result<Response, PageError> {
             rejected: s.rejected,
         })
         .collect();
-    render(&HarvestPage { c: ctx.chrome, rows })
+    let tr = ctx.tr();
+    let peers = ctx
+        .state
+        .settings()
+        .peers
+        .iter()
+        .map(|p| {
+            let schedule = if p.scheduled {
+                tr.tn("admin-harvest-every", "minutes", i64::from(p.every_minutes))
+            } else {
+                tr.t("admin-harvest-manual")
+            };
+            (p.id.clone(), p.url.clone(), p.set.clone().unwrap_or_else(|| tr.t("admin-harvest-all-sets")), schedule)
+        })
+        .collect();
+    render(&HarvestPage { c: ctx.chrome, rows, peers })
 }
