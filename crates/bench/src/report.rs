@@ -10,6 +10,8 @@ pub struct ReportInput<'a> {
     pub args: &'a Bench,
     pub n_participedia: usize,
     pub n_generated: usize,
+    /// Distinct English and Indonesian words the generator drew from.
+    pub vocabulary: (usize, usize),
     pub queries: &'a [String],
     pub results: &'a [EngineResult],
     pub built: &'a ours::Built,
@@ -35,8 +37,9 @@ pub fn report(r: &ReportInput) -> String {
     let _ = writeln!(s, "# Search benchmark: {n_cases} cases, {} queries\n", r.queries.len());
     let _ = writeln!(
         s,
-        "Corpus: {} Participedia cases (English) + {} generated cases (`lumbung::generate`, seed {}), all published.  ",
-        r.n_participedia, r.n_generated, r.args.seed
+        "Corpus: {} Participedia cases (English) + {} generated cases (`lumbung::generate`, seed {}, words drawn by \
+         frequency from {} English and {} Indonesian words), all published.  ",
+        r.n_participedia, r.n_generated, r.args.seed, r.vocabulary.0, r.vocabulary.1
     );
     let _ = writeln!(
         s,
