@@ -244,7 +244,7 @@ pub fn probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<()> 
     for docs in breakdown::segments(index_dir)? {
         writeln!(out, "seg\t{docs}")?;
     }
-    for b in breakdown::run(index_dir, &queries)? {
+    for b in breakdown::run(&index, &queries)? {
         writeln!(
             out,
             "b\t{}\t{}\t{}\t{}\t{}\t{}",
