@@ -224,12 +224,13 @@ impl SearchIndex {
             let lang = crate::schema::Fields::lang_index(expansion.lang);
             let fields = self.fields().lang(lang);
             // A phrase matches at most the cases of its rarest word; a word's
-            // cases are at most those of summary and body together.
+            // cases are at most those of title, summary and body together.
             let rarest = self
                 .analyse(fields.body, &expansion.text)
                 .iter()
                 .map(|token| {
-                    [fields.summary, fields.body]
+                    fields
+                        .all()
                         .iter()
                         .map(|f| searcher.doc_freq(&Term::from_field_text(*f, token)).unwrap_or(0))
                         .sum::<u64>()
@@ -527,5 +528,78 @@ fn truncate_words(s: &str, max: usize) -> String {
     match cut.rfind(' ') {
         Some(i) => format!("{}…", cut.get(..i).unwrap_or(&cut)),
         None => format!("{cut}…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use std::collections::HashMap;
+
+    use lumbung_core::{Case, CaseContent, Status, Text};
+
+    use super::*;
+
+    fn case(n: usize, lang: &str, title: &str) -> Case {
+        let now = lumbung_core::clock::now();
+        Case {
+            id: format!("case-{n}"),
+            content: CaseContent {
+                title: Text::new(lang, title),
+                original_language: lang.to_owned(),
+                ..Default::default()
+            },
+            status: Status::Published,
+            completeness: 0,
+            missing: Vec::new(),
+            created_by: None,
+            origin: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            published_at: Some(now),
+        }
+    }
+
+    /// An index of `common` Indonesian cases on complaint handling, one on
+    /// grievance redress and ten English ones on other topics.
+    fn index(name: &str, common: usize) -> (SearchIndex, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("lumbung-search-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let index = SearchIndex::open(&dir).unwrap();
+        let mut cases: Vec<Case> =
+            (0..common).map(|n| case(n, "id", &format!("Penanganan pengaduan warga nomor {n}"))).collect();
+        cases.push(case(common, "id", "Pengelolaan pengaduan di kecamatan"));
+        cases.extend((0..10).map(|n| case(common + 1 + n, "en", "Bridges and roads")));
+        index.add(&cases, &HashMap::new()).unwrap();
+        index.commit(1).unwrap();
+        (index, dir)
+    }
+
+    fn alternatives(index: &SearchIndex, q: &str) -> Vec<String> {
+        let clauses = query::parse(q).unwrap();
+        index.expansions(&index.searcher(), &clauses).into_iter().map(|(_, text)| text).collect()
+    }
+
+    #[test]
+    fn alternatives_of_very_common_words_are_left_out_only_when_dear() {
+        // Small: every alternative is cheap and added.
+        let (small, dir) = index("small-glossary", 20);
+        let found = alternatives(&small, "complaint handling");
+        assert!(found.contains(&"penanganan pengaduan".to_owned()), "{found:?}");
+        assert!(found.contains(&"pengelolaan pengaduan".to_owned()), "{found:?}");
+        let _ = std::fs::remove_dir_all(dir);
+
+        // Large: "penanganan pengaduan" is in nearly every case (and in more
+        // than EXPANSION_CHEAP), so it is dropped; the specific synonym stays.
+        let (large, dir) = index("large-glossary", EXPANSION_CHEAP as usize + 500);
+        let found = alternatives(&large, "complaint handling");
+        assert!(!found.contains(&"penanganan pengaduan".to_owned()), "{found:?}");
+        assert!(found.contains(&"pengelolaan pengaduan".to_owned()), "{found:?}");
+        // The English case still finds the Indonesian one through the synonym.
+        let res = large.search(&SearchRequest { q: "grievance redress".into(), limit: 5, ..Default::default() });
+        assert_eq!(res.unwrap().total, 1);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
