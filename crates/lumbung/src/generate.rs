@@ -276,7 +276,7 @@ pub fn cases(seed: u64, count: usize, generator: &mut ulid::Generator) -> Vec<Ca
 
 /// `count` synthetic published cases from `seed` with words of `vocabulary`.
 /// Original language Indonesian (60 %) or English; titles and summaries in
-/// both; sections in the original language, 11–34 sentences in all.
+/// both; sections in the original language, 8–33 sentences in all.
 pub fn cases_with(vocabulary: &Vocabulary, seed: u64, count: usize, generator: &mut ulid::Generator) -> Vec<Case> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(count);
