@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use lumbung_core::{Case, CaseContent, Status, Text, vocab};
+use lumbung::generate::{self, pick};
+use lumbung_core::{Case, CaseContent, Text, vocab};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -31,7 +32,6 @@ pub fn participedia(path: &Path, seed: u64, ids: &mut ulid::Generator) -> Result
     let col = |name: &str| headers.iter().position(|h| h == name).with_context(|| format!("no '{name}' column"));
     let (title_col, desc_col, url_col) = (col("title")?, col("description")?, col("url")?);
     let mut rng = StdRng::seed_from_u64(seed ^ 0x7061_7274);
-    let now = lumbung_core::clock::now();
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record?;
@@ -41,11 +41,6 @@ pub fn participedia(path: &Path, seed: u64, ids: &mut ulid::Generator) -> Result
         }
         let description = record.get(desc_col).unwrap_or_default().trim();
         let url = record.get(url_col).map(str::trim).filter(|u| !u.is_empty());
-        let pick = |rng: &mut StdRng, terms: &'static [vocab::Term], n: usize| -> Vec<String> {
-            let mut codes: Vec<String> = terms.choose_multiple(rng, n).map(|t| t.code.to_owned()).collect();
-            codes.sort();
-            codes
-        };
         let (n_sectors, n_facets, n_sdgs) = (rng.gen_range(1..=3), rng.gen_range(1..=2), rng.gen_range(0..=2));
         let content = CaseContent {
             title: Text::new("en", title),
@@ -67,27 +62,28 @@ pub fn participedia(path: &Path, seed: u64, ids: &mut ulid::Generator) -> Result
             source_url: url.map(str::to_owned),
             ..Default::default()
         };
-        let id = ids.generate().map(|u| u.to_string()).unwrap_or_else(|_| ulid::Ulid::new().to_string());
-        let mut case = Case {
-            id,
-            content,
-            status: Status::Published,
-            completeness: 0,
-            missing: Vec::new(),
-            created_by: None,
-            origin: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            published_at: Some(now),
-        };
-        case.refresh_derived();
-        out.push(case);
+        out.push(generate::published(generate::new_id(ids), content));
     }
     if out.is_empty() {
         bail!("{} has no cases", path.display());
     }
     Ok(out)
+}
+
+/// The generator's vocabulary for the benchmark: the built-in one (demo
+/// content and glossary, both languages) plus the words of the Participedia
+/// cases' titles and summaries for English, as they occur.
+pub fn vocabulary(participedia: &[Case]) -> generate::Vocabulary {
+    let mut v = generate::Vocabulary::builtin().clone();
+    let mut text = String::new();
+    for case in participedia {
+        text.push_str(&joined(&case.content.title));
+        text.push('\n');
+        text.push_str(&joined(&case.content.summary));
+        text.push('\n');
+    }
+    v.add_text("en", &text);
+    v
 }
 
 /// One case as the SQL engines store it: text per field (every language

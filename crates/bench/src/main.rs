@@ -183,7 +183,9 @@ async fn bench(args: Bench) -> Result<()> {
     let mut ids = ulid::Generator::new();
     let mut participedia = corpus::participedia(&csv, args.seed, &mut ids)?;
     participedia.truncate(args.cases);
-    let generated = lumbung::generate::cases(args.seed, args.cases.saturating_sub(participedia.len()), &mut ids);
+    let vocabulary = corpus::vocabulary(&participedia);
+    let generated =
+        lumbung::generate::cases_with(&vocabulary, args.seed, args.cases.saturating_sub(participedia.len()), &mut ids);
     let queries = corpus::queries(&participedia, &generated, args.queries, args.seed);
     let (n_participedia, n_generated) = (participedia.len(), generated.len());
     let mut cases = participedia;
@@ -192,8 +194,10 @@ async fn bench(args: Bench) -> Result<()> {
     let queries_file = work.join("queries.txt");
     std::fs::write(&queries_file, queries.join("\n"))?;
     say(&format!(
-        "corpus: {} cases ({n_participedia} Participedia + {n_generated} generated) and {} queries in {:.1} s",
+        "corpus: {} cases ({n_participedia} Participedia + {n_generated} generated from {} English and {} Indonesian words) and {} queries in {:.1} s",
         cases.len(),
+        vocabulary.en.len(),
+        vocabulary.id.len(),
         queries.len(),
         started.elapsed().as_secs_f64()
     ));
@@ -306,6 +310,7 @@ async fn bench(args: Bench) -> Result<()> {
         args: &args,
         n_participedia,
         n_generated,
+        vocabulary: (vocabulary.en.len(), vocabulary.id.len()),
         queries: &queries,
         results: &results,
         built: &built,

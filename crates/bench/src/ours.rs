@@ -52,13 +52,13 @@ pub struct Built {
     pub import: Duration,
     pub reindex: Duration,
     pub indexed: usize,
-    /// Segments in the index right after the rebuild's commit, and once
-    /// background merges have settled.
+    /// Segments in the index when the rebuild returned (it merges them into
+    /// one), and once background merges have settled.
     pub segments_at_commit: usize,
     pub segments_settled: usize,
     pub settle_wait: Duration,
-    /// Latencies on the index as rebuilt (the reader still sees the
-    /// segments of the commit), measured in this process.
+    /// Latencies on the index as rebuilt (the reader sees the segments as
+    /// the rebuild left them), measured in this process.
     pub as_rebuilt: Measured,
 }
 
@@ -244,7 +244,7 @@ pub fn probe(index_dir: &Path, queries_file: &Path, limit: usize) -> Result<()> 
     for docs in breakdown::segments(index_dir)? {
         writeln!(out, "seg\t{docs}")?;
     }
-    for b in breakdown::run(index_dir, &queries)? {
+    for b in breakdown::run(&index, &queries)? {
         writeln!(
             out,
             "b\t{}\t{}\t{}\t{}\t{}\t{}",

@@ -10,6 +10,8 @@ pub struct ReportInput<'a> {
     pub args: &'a Bench,
     pub n_participedia: usize,
     pub n_generated: usize,
+    /// Distinct English and Indonesian words the generator drew from.
+    pub vocabulary: (usize, usize),
     pub queries: &'a [String],
     pub results: &'a [EngineResult],
     pub built: &'a ours::Built,
@@ -35,8 +37,9 @@ pub fn report(r: &ReportInput) -> String {
     let _ = writeln!(s, "# Search benchmark: {n_cases} cases, {} queries\n", r.queries.len());
     let _ = writeln!(
         s,
-        "Corpus: {} Participedia cases (English) + {} generated cases (`lumbung::generate`, seed {}), all published.  ",
-        r.n_participedia, r.n_generated, r.args.seed
+        "Corpus: {} Participedia cases (English) + {} generated cases (`lumbung::generate`, seed {}, words drawn by \
+         frequency from {} English and {} Indonesian words), all published.  ",
+        r.n_participedia, r.n_generated, r.args.seed, r.vocabulary.0, r.vocabulary.1
     );
     let _ = writeln!(
         s,
@@ -109,7 +112,8 @@ pub fn report(r: &ReportInput) -> String {
     let _ = writeln!(s, "## Lumbung details\n");
     let _ = writeln!(
         s,
-        "- Reindex {:.1} s for {} cases; {} segments at the commit, {} once background merges settled ({:.1} s later).",
+        "- Reindex {:.1} s for {} cases (its segments merged into one before it returns); {} segments then, {} once \
+         background merges settled ({:.1} s later).",
         b.reindex.as_secs_f64(),
         b.indexed,
         b.segments_at_commit,
@@ -135,8 +139,8 @@ pub fn report(r: &ReportInput) -> String {
     );
     let _ = writeln!(
         s,
-        "- On the index as the rebuild left it (the reader keeps the {} segments of the commit until the next \
-         commit), measured in the building process: p50 {} ms, p99 {} ms, mean {} ms.\n",
+        "- On the index as the rebuild left it ({} segments, as the building process's reader sees them until \
+         the next commit), measured in the building process: p50 {} ms, p99 {} ms, mean {} ms.\n",
         b.segments_at_commit,
         ms(asr.p50),
         ms(asr.p99),
@@ -298,8 +302,8 @@ fn breakdown_section(s: &mut String, r: &ReportInput) {
     let same = p.breakdown.iter().zip(&p.measured.outcomes).filter(|(b, o)| b.total == o.total).count();
     let _ = writeln!(
         s,
-        "\nLumbung's steps are timed with tantivy directly on the same index, with the query rebuilt from the search \
-         crate's public parts as `search()` builds it; its count equals `search()`'s total for {same}/{} queries. \
+        "\nLumbung's steps are timed with tantivy directly on the same index, with the query `search()` runs \
+         (`SearchIndex::query_for`); its count equals `search()`'s total for {same}/{} queries. \
          Segments seen (documents each): {:?}.\n",
         p.measured.outcomes.len(),
         p.segment_docs

@@ -27,8 +27,20 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Weight of hits that come only from glossary expansion (below direct hits).
 const EXPANSION_BOOST: f32 = 0.25;
-/// Most glossary alternatives added to one query (each is a phrase over nine fields).
+/// Most glossary alternatives added to one query (each is a phrase over a
+/// language's three fields).
 const MAX_EXPANSIONS: usize = 12;
+/// A glossary alternative is a phrase: matching it reads the positions of
+/// every case that has all its words, at most the cases of its rarest word
+/// (its *cost*). Alternatives costing up to this many cases are cheap
+/// (well under a millisecond) and always added (up to `MAX_EXPANSIONS`).
+const EXPANSION_CHEAP: u64 = 2_000;
+/// A dearer alternative whose every word is in more than this share of the
+/// cases says nothing specific and is not added.
+const EXPANSION_MAX_SHARE: f64 = 0.25;
+/// Dearer alternatives are added, most specific first, while the costs of
+/// all the query's alternatives stay under this share of the cases.
+const EXPANSION_BUDGET_SHARE: f64 = 0.5;
 /// Weight of typo-tolerant matches.
 const FUZZY_BOOST: f32 = 0.4;
 
@@ -101,7 +113,7 @@ impl SearchIndex {
         let f = self.fields();
         let searcher = self.inner.reader.searcher();
         let clauses = query::parse(&req.q)?;
-        let text = self.text_query(&searcher, &clauses)?;
+        let text = self.text_query(&searcher, &clauses, true)?;
         let filter = self.filter_query(req)?;
         let has_text = text.is_some();
         let q: Box<dyn Query> = match (text, filter) {
@@ -144,8 +156,26 @@ impl SearchIndex {
         Ok(SearchResponse { items, total, facets, next })
     }
 
+    /// The text part of the tantivy query `search` runs for `q` (no filters):
+    /// for measuring and explaining searches. `expand`: with the glossary's
+    /// alternatives, as `search` does. None when the query has no words.
+    pub fn query_for(&self, q: &str, expand: bool) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        self.text_query(&searcher, &query::parse(q)?, expand)
+    }
+
+    /// The searcher of the current index state.
+    pub fn searcher(&self) -> Searcher {
+        self.inner.reader.searcher()
+    }
+
     /// The text part of a query, or None when the query has no words.
-    fn text_query(&self, searcher: &Searcher, clauses: &[Clause]) -> Result<Option<Box<dyn Query>>, SearchError> {
+    fn text_query(
+        &self,
+        searcher: &Searcher,
+        clauses: &[Clause],
+        expand: bool,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
         if clauses.is_empty() {
             return Ok(None);
         }
@@ -167,10 +197,11 @@ impl SearchIndex {
             };
             parts.push((occur, q));
         }
-        for expansion in Glossary::shipped().expand(&query::positive_text(clauses)).into_iter().take(MAX_EXPANSIONS) {
-            let lang = crate::schema::Fields::lang_index(expansion.lang);
-            if let Some(q) = self.phrase_in_lang(lang, &expansion.text, 1.0) {
-                parts.push((TOccur::Should, Box::new(BoostQuery::new(q, EXPANSION_BOOST))));
+        if expand {
+            for (lang, text) in self.expansions(searcher, clauses) {
+                if let Some(q) = self.phrase_in_lang(lang, &text, 1.0) {
+                    parts.push((TOccur::Should, Box::new(BoostQuery::new(q, EXPANSION_BOOST))));
+                }
             }
         }
         if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
@@ -182,6 +213,50 @@ impl SearchIndex {
         Ok(Some(Box::new(BooleanQuery::new(parts))))
     }
 
+    /// The glossary's alternatives worth adding to a query, as (language
+    /// index, text), most specific first: cheap ones, then dearer ones that
+    /// are not made only of very common words, within a budget (see the
+    /// constants above).
+    fn expansions(&self, searcher: &Searcher, clauses: &[Clause]) -> Vec<(usize, String)> {
+        let num_docs = searcher.num_docs().max(1) as f64;
+        let mut costed: Vec<(u64, usize, usize, String)> = Vec::new();
+        for (n, expansion) in Glossary::shipped().expand(&query::positive_text(clauses)).into_iter().enumerate() {
+            let lang = crate::schema::Fields::lang_index(expansion.lang);
+            let fields = self.fields().lang(lang);
+            // A phrase matches at most the cases of its rarest word; a word's
+            // cases are at most those of title, summary and body together.
+            let rarest = self
+                .analyse(fields.body, &expansion.text)
+                .iter()
+                .map(|token| {
+                    fields
+                        .all()
+                        .iter()
+                        .map(|f| searcher.doc_freq(&Term::from_field_text(*f, token)).unwrap_or(0))
+                        .sum::<u64>()
+                })
+                .min();
+            let Some(rarest) = rarest else { continue };
+            if rarest > EXPANSION_CHEAP && rarest as f64 > EXPANSION_MAX_SHARE * num_docs {
+                continue;
+            }
+            costed.push((rarest, n, lang, expansion.text));
+        }
+        costed.sort_by_key(|(cost, n, _, _)| (*cost, *n));
+        let mut spent = 0.0;
+        let mut out = Vec::new();
+        for (cost, _, lang, text) in costed {
+            if out.len() == MAX_EXPANSIONS
+                || (cost > EXPANSION_CHEAP && spent + cost as f64 > EXPANSION_BUDGET_SHARE * num_docs)
+            {
+                break;
+            }
+            spent += cost as f64;
+            out.push((lang, text));
+        }
+        out
+    }
+
     /// One word or phrase across every language's fields, with typo
     /// tolerance for longer words that the index does not know.
     fn clause_query(&self, searcher: &Searcher, text: &str, phrase: bool, fuzzy: bool) -> Option<Box<dyn Query>> {
@@ -191,7 +266,7 @@ impl SearchIndex {
             if let Some(q) = self.phrase_in_lang(lang, text, 1.0) {
                 disjuncts.push(q);
             }
-            if !phrase {
+            if !phrase && !known {
                 for field in self.text_fields(lang) {
                     for token in self.analyse(field, text) {
                         let term = Term::from_field_text(field, &token);
@@ -453,5 +528,78 @@ fn truncate_words(s: &str, max: usize) -> String {
     match cut.rfind(' ') {
         Some(i) => format!("{}…", cut.get(..i).unwrap_or(&cut)),
         None => format!("{cut}…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use std::collections::HashMap;
+
+    use lumbung_core::{Case, CaseContent, Status, Text};
+
+    use super::*;
+
+    fn case(n: usize, lang: &str, title: &str) -> Case {
+        let now = lumbung_core::clock::now();
+        Case {
+            id: format!("case-{n}"),
+            content: CaseContent {
+                title: Text::new(lang, title),
+                original_language: lang.to_owned(),
+                ..Default::default()
+            },
+            status: Status::Published,
+            completeness: 0,
+            missing: Vec::new(),
+            created_by: None,
+            origin: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            published_at: Some(now),
+        }
+    }
+
+    /// An index of `common` Indonesian cases on complaint handling, one on
+    /// grievance redress and ten English ones on other topics.
+    fn index(name: &str, common: usize) -> (SearchIndex, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("lumbung-search-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let index = SearchIndex::open(&dir).unwrap();
+        let mut cases: Vec<Case> =
+            (0..common).map(|n| case(n, "id", &format!("Penanganan pengaduan warga nomor {n}"))).collect();
+        cases.push(case(common, "id", "Pengelolaan pengaduan di kecamatan"));
+        cases.extend((0..10).map(|n| case(common + 1 + n, "en", "Bridges and roads")));
+        index.add(&cases, &HashMap::new()).unwrap();
+        index.commit(1).unwrap();
+        (index, dir)
+    }
+
+    fn alternatives(index: &SearchIndex, q: &str) -> Vec<String> {
+        let clauses = query::parse(q).unwrap();
+        index.expansions(&index.searcher(), &clauses).into_iter().map(|(_, text)| text).collect()
+    }
+
+    #[test]
+    fn alternatives_of_very_common_words_are_left_out_only_when_dear() {
+        // Small: every alternative is cheap and added.
+        let (small, dir) = index("small-glossary", 20);
+        let found = alternatives(&small, "complaint handling");
+        assert!(found.contains(&"penanganan pengaduan".to_owned()), "{found:?}");
+        assert!(found.contains(&"pengelolaan pengaduan".to_owned()), "{found:?}");
+        let _ = std::fs::remove_dir_all(dir);
+
+        // Large: "penanganan pengaduan" is in nearly every case (and in more
+        // than EXPANSION_CHEAP), so it is dropped; the specific synonym stays.
+        let (large, dir) = index("large-glossary", EXPANSION_CHEAP as usize + 500);
+        let found = alternatives(&large, "complaint handling");
+        assert!(!found.contains(&"penanganan pengaduan".to_owned()), "{found:?}");
+        assert!(found.contains(&"pengelolaan pengaduan".to_owned()), "{found:?}");
+        // The English case still finds the Indonesian one through the synonym.
+        let res = large.search(&SearchRequest { q: "grievance redress".into(), limit: 5, ..Default::default() });
+        assert_eq!(res.unwrap().total, 1);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
