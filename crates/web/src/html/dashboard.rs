@@ -77,12 +77,7 @@ fn chart_rows(tr: Tr, chart: &str, res: &SearchResponse) -> Vec<Row> {
 /// Facet counts over every published case.
 async fn published_counts(ctx: &Ctx) -> Result<SearchResponse, PageError> {
     let req = SearchRequest { lang: ctx.lang().code().to_owned(), limit: 1, sort: Sort::Newest, ..Default::default() };
-    let index = ctx.state.search().clone();
-    let _slot = ctx.state.search_slot().await;
-    tokio::task::spawn_blocking(move || index.search(&req))
-        .await
-        .map_err(|e| ctx.fail(crate::ApiError::Internal(e.to_string())))?
-        .map_err(|e| ctx.fail(crate::ApiError::from(e)))
+    super::pages::run_search(ctx, req).await
 }
 
 // ---------------------------------------------------------------------------

@@ -378,6 +378,12 @@ impl Ctx {
 // ---------------------------------------------------------------------------
 // Forms
 
+/// `?saved=1` after a form saved: the page shows a notice.
+#[derive(Debug, Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
 /// A submitted form: its fields in order, repeated names kept (checkboxes).
 #[derive(Debug, Default, Clone)]
 pub struct FormData(pub Vec<(String, String)>);

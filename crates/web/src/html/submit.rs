@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lumbung_core::vocab::{self, Term};
 use lumbung_core::{Actor, Case, CaseContent, Contact, Link, Status, Text, Transition, ValidationErrors, permissions};
-use serde::Deserialize;
 
 use super::{Choice, Chrome, Ctx, FormData, PageError, Tr, choices, field_messages, markdown, render, see_other};
 use crate::api::cases::{apply_transition, create_draft, save_content, validate_content};
@@ -829,16 +828,11 @@ async fn resume(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError>
     Ok(see_other(&format!("/submit/{}/identity", case.id)))
 }
 
-#[derive(Deserialize)]
-struct StepQuery {
-    saved: Option<String>,
-}
-
 /// `GET /submit/{id}/{step}`: a step, filled with what the draft holds.
 async fn show_step(
     ctx: Ctx,
     Path((id, step)): Path<(String, String)>,
-    Query(q): Query<StepQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> Result<Response, PageError> {
     let actor = author(&ctx)?;
     let step = known_step(&ctx, &step)?;

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lumbung_core::{Case, CaseContent, Sections, Text, permissions, vocab};
-use serde::Deserialize;
 
 use super::submit::{section_mut, set_text};
 use super::{Chrome, Ctx, FormData, PageError, field_messages, render, see_other};
@@ -137,16 +136,11 @@ impl TranslatePage {
     }
 }
 
-#[derive(Deserialize)]
-struct SavedQuery {
-    saved: Option<String>,
-}
-
 /// `GET /translate/{id}/{lang}`.
 async fn show(
     ctx: Ctx,
     Path((id, lang)): Path<(String, String)>,
-    Query(q): Query<SavedQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> Result<Response, PageError> {
     let (_, case) = case_to_translate(&ctx, &id, &lang).await?;
     let mut p = page(&ctx, &case, &lang, None, None);
