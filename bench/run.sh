@@ -42,7 +42,8 @@ SERVER=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.5; done
 ID=$(curl -sf "http://127.0.0.1:$PORT/api/v1/cases?limit=1&country=ID" | sed -E 's/.*"id":"([0-9A-Z]{26})".*/\1/')
 for target in "/api/v1/cases/$ID" "/api/v1/cases?limit=20" "/api/v1/cases?country=ID&sector=health&limit=20" \
-              "/api/v1/search?q=pelayanan+publik&lang=id" "/api/v1/search?q=citizens+budget&country=ID,PH"; do
+              "/api/v1/search?q=pelayanan+publik&lang=id" "/api/v1/search?q=citizens+budget&country=ID,PH" \
+              "/" "/search?q=pelayanan+publik" "/cases/$ID"; do
   wrk -t2 -c64 -d20s --latency "http://127.0.0.1:$PORT$target" > "$WORK/wrk"
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk"); p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk")
@@ -50,4 +51,6 @@ for target in "/api/v1/cases/$ID" "/api/v1/cases?limit=20" "/api/v1/cases?countr
   printf 'GET %-44s %9s req/s  p50 %8s  p99 %8s %s\n' "$target" "$rps" "$p50" "$p99" "$errors"
 done
 rss=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status); hwm=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
-printf 'server resident memory: %d MB now, %d MB peak\n' $((rss / 1024)) $((hwm / 1024))
+anon=$(awk '/RssAnon/ {print $2}' /proc/$SERVER/status); file=$(awk '/RssFile/ {print $2}' /proc/$SERVER/status)
+printf 'server resident memory: %d MB now (%d MB heap, %d MB mapped files), %d MB peak\n' \
+  $((rss / 1024)) $((anon / 1024)) $((file / 1024)) $((hwm / 1024))
