@@ -302,42 +302,50 @@ impl Store {
     ) -> Result<ImportOutcome, StoreError> {
         let mut outcome = ImportOutcome::default();
         let mut tx = self.write.begin().await?;
-        let mut seen_urls: HashSet<&str> = HashSet::new();
+        // What is already stored, asked once per batch rather than once per case:
+        // each statement is a round trip to SQLite's thread.
+        let stored_ids = present(&mut tx, "id", cases.iter().map(|c| c.id.as_str())).await?;
+        let stored_origins = if mode == ImportMode::Harvest {
+            present(
+                &mut tx,
+                "origin_identifier",
+                cases.iter().filter_map(|c| c.origin.as_ref().map(|o| o.identifier.as_str())),
+            )
+            .await?
+        } else {
+            HashSet::new()
+        };
+        let stored_urls = if mode == ImportMode::BySourceUrl {
+            present(&mut tx, "source_url", cases.iter().filter_map(|c| c.content.source_url.as_deref())).await?
+        } else {
+            HashSet::new()
+        };
+        let (mut seen_ids, mut seen_origins, mut seen_urls) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let mut accepted: Vec<&Case> = Vec::with_capacity(cases.len());
         for (i, case) in cases.iter().enumerate() {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM cases WHERE id = ?").bind(&case.id).fetch_optional(&mut *tx).await?;
-            if exists.is_some() {
+            if stored_ids.contains(&case.id) || !seen_ids.insert(case.id.as_str()) {
                 outcome.skipped.push((i, format!("a case with id {} is already stored", case.id)));
                 continue;
             }
             if let (ImportMode::Harvest, Some(origin)) = (mode, case.origin.as_ref()) {
-                let existing: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE origin_identifier = ?")
-                    .bind(&origin.identifier)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if existing.is_some() {
+                if stored_origins.contains(&origin.identifier) || !seen_origins.insert(origin.identifier.as_str()) {
                     outcome.skipped.push((i, format!("a copy of {} is already stored", origin.identifier)));
                     continue;
                 }
             }
             if mode == ImportMode::BySourceUrl {
                 if let Some(url) = case.content.source_url.as_deref() {
-                    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE source_url = ?")
-                        .bind(url)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if existing.is_some() || !seen_urls.insert(url) {
+                    if stored_urls.contains(url) || !seen_urls.insert(url) {
                         outcome.skipped.push((i, format!("a case from {url} is already stored")));
                         continue;
                     }
                 }
             }
-            let json = insert_case(&mut tx, case).await?;
-            let action = if mode == ImportMode::Harvest { "harvest" } else { "import" };
-            write_revision_json(&mut tx, case, &json, action, actor, None).await?;
-            changelog::append(&mut tx, "case", &case.id, action, case.version, actor, case.updated_at).await?;
-            outcome.inserted += 1;
+            accepted.push(case);
         }
+        let action = if mode == ImportMode::Harvest { "harvest" } else { "import" };
+        insert_cases(&mut tx, &accepted, action, actor).await?;
+        outcome.inserted = accepted.len();
         tx.commit().await?;
         Ok(outcome)
     }
@@ -491,17 +499,7 @@ async fn write_terms(tx: &mut Transaction<'_, Sqlite>, case: &Case, replace: boo
     if replace {
         sqlx::query("DELETE FROM case_terms WHERE case_id = ?").bind(&case.id).execute(&mut **tx).await?;
     }
-    let c = &case.content;
-    let sdgs: Vec<String> = c.sdgs.iter().map(u32::to_string).collect();
-    let tags: Vec<String> = c.tags.iter().map(|t| t.to_lowercase()).collect();
-    let mut terms: Vec<(&str, &str)> = Vec::new();
-    for (field, values) in TERM_FIELDS.iter().zip([&c.sectors, &c.innovation_facets, &sdgs, &c.organisations, &tags]) {
-        for v in values {
-            if !terms.contains(&(field, v.as_str())) {
-                terms.push((field, v.as_str()));
-            }
-        }
-    }
+    let terms = case_terms(case);
     if terms.is_empty() {
         return Ok(());
     }
@@ -511,6 +509,132 @@ async fn write_terms(tx: &mut Transaction<'_, Sqlite>, case: &Case, replace: boo
     });
     q.build().execute(&mut **tx).await?;
     Ok(())
+}
+
+/// Rows per multi-row statement: well under SQLite's 32,766 bound variables.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Which of `values` the `cases` column holds (`column` is one of ours, never user input).
+async fn present<'a>(
+    tx: &mut Transaction<'_, Sqlite>,
+    column: &'static str,
+    values: impl Iterator<Item = &'a str>,
+) -> Result<HashSet<String>, StoreError> {
+    let values: Vec<&str> = values.collect();
+    let mut found = HashSet::new();
+    for chunk in values.chunks(ROWS_PER_STATEMENT) {
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {column} FROM cases WHERE {column} IN ("));
+        let mut list = q.separated(", ");
+        for v in chunk {
+            list.push_bind(*v);
+        }
+        q.push(")");
+        let rows: Vec<String> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Inserts new cases with their first revision, their terms and one change-log
+/// entry each (in order, numbered on from the log's end), a few statements per
+/// batch. The caller's transaction makes it all or nothing.
+async fn insert_cases(
+    tx: &mut Transaction<'_, Sqlite>,
+    cases: &[&Case],
+    action: &str,
+    actor: Option<&str>,
+) -> Result<(), StoreError> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let jsons: Vec<String> = cases.iter().map(serde_json::to_string).collect::<Result<_, _>>()?;
+    let rows: Vec<(&Case, &String)> = cases.iter().copied().zip(jsons.iter()).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO cases (id, status, country, level_of_government, lifecycle_stage, year_launched,
+                operating_status, completeness, created_by, source_url, origin_identifier, version,
+                created_at, updated_at, published_at, data, changed_s) ",
+        );
+        q.push_values(chunk, |mut b, (case, json)| {
+            b.push_bind(&case.id)
+                .push_bind(case.status.as_str())
+                .push_bind(&case.content.country)
+                .push_bind(&case.content.level_of_government)
+                .push_bind(&case.content.lifecycle_stage)
+                .push_bind(case.content.year_launched)
+                .push_bind(&case.content.operating_status)
+                .push_bind(i64::from(case.completeness))
+                .push_bind(&case.created_by)
+                .push_bind(&case.content.source_url)
+                .push_bind(case.origin.as_ref().map(|o| &o.identifier))
+                .push_bind(case.version)
+                .push_bind(time_fmt::fmt(case.created_at))
+                .push_bind(time_fmt::fmt(case.updated_at))
+                .push_bind(case.published_at.map(time_fmt::fmt))
+                .push_bind(json.as_str())
+                .push_bind(case.updated_at.unix_timestamp());
+        });
+        q.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, "a case with this id or origin identifier already exists"))?;
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data) ",
+        );
+        q.push_values(chunk, |mut b, (case, json)| {
+            b.push_bind(&case.id)
+                .push_bind(case.version)
+                .push_bind(action)
+                .push_bind(actor)
+                .push_bind(None::<&str>)
+                .push_bind(time_fmt::fmt(case.updated_at))
+                .push_bind(json.as_str());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    let terms: Vec<(&str, String, &str)> =
+        cases.iter().flat_map(|c| case_terms(c).into_iter().map(|(f, v)| (f, v, c.id.as_str()))).collect();
+    for chunk in terms.chunks(ROWS_PER_STATEMENT * 3) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO case_terms (field, value, case_id) ");
+        q.push_values(chunk, |mut b, (field, value, id)| {
+            b.push_bind(*field).push_bind(value.as_str()).push_bind(*id);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await?;
+    let numbered: Vec<(i64, &Case)> = (last + 1..).zip(cases.iter().copied()).collect();
+    for chunk in numbered.chunks(ROWS_PER_STATEMENT) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO change_log (seq, entity, entity_id, action, version, actor_id, at) ",
+        );
+        q.push_values(chunk, |mut b, (seq, case)| {
+            b.push_bind(*seq)
+                .push_bind("case")
+                .push_bind(&case.id)
+                .push_bind(action)
+                .push_bind(case.version)
+                .push_bind(actor)
+                .push_bind(time_fmt::fmt(case.updated_at));
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The (field, value) rows of `case_terms` for one case: multi-valued facets, deduplicated.
+fn case_terms(case: &Case) -> Vec<(&'static str, String)> {
+    let c = &case.content;
+    let sdgs: Vec<String> = c.sdgs.iter().map(u32::to_string).collect();
+    let tags: Vec<String> = c.tags.iter().map(|t| t.to_lowercase()).collect();
+    let mut terms: Vec<(&'static str, String)> = Vec::new();
+    for (field, values) in TERM_FIELDS.iter().zip([&c.sectors, &c.innovation_facets, &sdgs, &c.organisations, &tags]) {
+        for v in values {
+            if !terms.iter().any(|(f, x)| f == field && x == v) {
+                terms.push((field, v.clone()));
+            }
+        }
+    }
+    terms
 }
 
 async fn write_revision_json(
