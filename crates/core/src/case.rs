@@ -185,6 +185,32 @@ impl Case {
         "published_at",
     ];
 
+    /// A new case at version 1, created (and, when `status` is published,
+    /// published) at `now`, with its derived fields computed.
+    pub fn new(
+        id: String,
+        content: CaseContent,
+        status: Status,
+        created_by: Option<String>,
+        now: OffsetDateTime,
+    ) -> Case {
+        let mut case = Case {
+            id,
+            content,
+            status,
+            completeness: 0,
+            missing: Vec::new(),
+            created_by,
+            origin: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            published_at: (status == Status::Published).then_some(now),
+        };
+        case.refresh_derived();
+        case
+    }
+
     /// Recomputes the derived fields (completeness and what is missing).
     pub fn refresh_derived(&mut self) {
         let report = crate::completeness::assess(&self.content);

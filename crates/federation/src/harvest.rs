@@ -502,20 +502,8 @@ async fn apply(
         }
         None => {
             let status = if job.queue { Status::Submitted } else { Status::Published };
-            let mut case = Case {
-                id: ulid::Ulid::new().to_string(),
-                content,
-                status,
-                completeness: 0,
-                missing: Vec::new(),
-                created_by: None,
-                origin: Some(origin),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-                published_at: (status == Status::Published).then_some(now),
-            };
-            case.refresh_derived();
+            let mut case = Case::new(ulid::Ulid::new().to_string(), content, status, None, now);
+            case.origin = Some(origin);
             return Ok(Some(case));
         }
     }

@@ -245,22 +245,7 @@ pub fn pick(rng: &mut StdRng, terms: &'static [vocab::Term], n: usize) -> Vec<St
 
 /// A published local case with `content`, its derived fields filled.
 pub fn published(id: String, content: CaseContent) -> Case {
-    let now = lumbung_core::clock::now();
-    let mut case = Case {
-        id,
-        content,
-        status: Status::Published,
-        completeness: 0,
-        missing: Vec::new(),
-        created_by: None,
-        origin: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        published_at: Some(now),
-    };
-    case.refresh_derived();
-    case
+    Case::new(id, content, Status::Published, None, lumbung_core::clock::now())
 }
 
 /// A new case id from `generator`.

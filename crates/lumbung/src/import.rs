@@ -541,21 +541,7 @@ fn scan_csv(
         match case_from_csv(&record, &mapping, options, orgs) {
             Ok(content) => {
                 let id = generator.generate().map_err(|e| anyhow!("{e}"))?.to_string();
-                let published = options.status == Status::Published;
-                let mut case = Case {
-                    id,
-                    content,
-                    status: options.status,
-                    completeness: 0,
-                    missing: Vec::new(),
-                    created_by: None,
-                    origin: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                    published_at: published.then_some(now),
-                };
-                case.refresh_derived();
+                let case = Case::new(id, content, options.status, None, now);
                 scan.cases += 1;
                 sink(line, Record::Case(Box::new(case)))?;
             }

@@ -542,24 +542,9 @@ mod tests {
     use super::*;
 
     fn case(n: usize, lang: &str, title: &str) -> Case {
-        let now = lumbung_core::clock::now();
-        Case {
-            id: format!("case-{n}"),
-            content: CaseContent {
-                title: Text::new(lang, title),
-                original_language: lang.to_owned(),
-                ..Default::default()
-            },
-            status: Status::Published,
-            completeness: 0,
-            missing: Vec::new(),
-            created_by: None,
-            origin: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            published_at: Some(now),
-        }
+        let content =
+            CaseContent { title: Text::new(lang, title), original_language: lang.to_owned(), ..Default::default() };
+        Case::new(format!("case-{n}"), content, Status::Published, None, lumbung_core::clock::now())
     }
 
     /// An index of `common` Indonesian cases on complaint handling, one on

@@ -281,21 +281,13 @@ pub async fn create_draft(state: &AppState, actor: &Actor, content: CaseContent)
         ));
     }
     let content = validate_content(state, content).await?;
-    let now = lumbung_core::clock::now();
-    let mut case = Case {
-        id: ulid::Ulid::new().to_string(),
+    let case = Case::new(
+        ulid::Ulid::new().to_string(),
         content,
-        status: Status::Draft,
-        completeness: 0,
-        missing: Vec::new(),
-        created_by: Some(actor.account_id.clone()),
-        origin: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        published_at: None,
-    };
-    case.refresh_derived();
+        Status::Draft,
+        Some(actor.account_id.clone()),
+        lumbung_core::clock::now(),
+    );
     state.store().create_case(&case, Some(&actor.account_id)).await?;
     Ok(case)
 }
