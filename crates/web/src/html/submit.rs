@@ -755,7 +755,7 @@ fn author(ctx: &Ctx) -> Result<Actor, PageError> {
 }
 
 /// A case the actor may edit: 404 when they may not even see it, 403 when they may not change it.
-async fn editable_case(ctx: &Ctx, actor: &Actor, id: &str) -> Result<Case, PageError> {
+pub(crate) async fn editable_case(ctx: &Ctx, actor: &Actor, id: &str) -> Result<Case, PageError> {
     let case = ctx
         .state
         .store()

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use lumbung_core::{Case, CaseContent, Sections, Text, permissions, vocab};
+use lumbung_core::{Case, CaseContent, Sections, Text, vocab};
 
 use super::submit::{section_mut, set_text};
 use super::{Chrome, Ctx, FormData, PageError, field_messages, render, see_other};
@@ -60,19 +60,7 @@ fn texts(c: &CaseContent) -> Vec<(&'static str, String, &Text, bool)> {
 
 async fn case_to_translate(ctx: &Ctx, id: &str, lang: &str) -> Result<(lumbung_core::Actor, Case), PageError> {
     let actor = ctx.require_user()?;
-    let case = ctx
-        .state
-        .store()
-        .get_case(id)
-        .await
-        .map_err(|e| ctx.fail(e))?
-        .ok_or_else(|| ctx.error(StatusCode::NOT_FOUND))?;
-    if !permissions::can_view_case(Some(&actor), case.status, case.created_by.as_deref()) {
-        return Err(ctx.error(StatusCode::NOT_FOUND));
-    }
-    if !permissions::can_edit_case(&actor, case.status, case.created_by.as_deref()) {
-        return Err(ctx.error(StatusCode::FORBIDDEN));
-    }
+    let case = super::submit::editable_case(ctx, &actor, id).await?;
     if !vocab::contains(vocab::LANGUAGES, lang) || lang == case.content.original_language {
         return Err(ctx.error(StatusCode::NOT_FOUND));
     }
