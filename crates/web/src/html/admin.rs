@@ -640,52 +640,18 @@ async fn update_organisation(ctx: Ctx, Path(id): Path<String>, form: FormData) -
 // ---------------------------------------------------------------------------
 // Harvesting
 
-pub struct SourceRow {
-    pub source: String,
-    pub base_url: String,
-    pub last_response_date: String,
-    pub last_attempt_at: String,
-    pub last_success_at: String,
-    pub last_error: Option<String>,
-    pub records_seen: i64,
-    pub created: i64,
-    pub updated: i64,
-    pub withdrawn: i64,
-    pub rejected: i64,
-}
-
 #[derive(Template)]
 #[template(path = "admin_harvest.html")]
 struct HarvestPage {
     c: Chrome,
-    rows: Vec<SourceRow>,
+    rows: Vec<lumbung_store::HarvestSource>,
     /// Configured peers: id, URL, set, schedule (translated).
     peers: Vec<(String, String, String, String)>,
 }
 
 async fn harvest_page(ctx: Ctx) -> Result<Response, PageError> {
     require_admin(&ctx)?;
-    let rows = ctx
-        .state
-        .store()
-        .harvest_sources()
-        .await
-        .map_err(|e| ctx.fail(e))?
-        .into_iter()
-        .map(|s| SourceRow {
-            source: s.source,
-            base_url: s.base_url,
-            last_response_date: s.last_response_date.unwrap_or_default(),
-            last_attempt_at: s.last_attempt_at.unwrap_or_default(),
-            last_success_at: s.last_success_at.unwrap_or_default(),
-            last_error: s.last_error,
-            records_seen: s.records_seen,
-            created: s.created,
-            updated: s.updated,
-            withdrawn: s.withdrawn,
-            rejected: s.rejected,
-        })
-        .collect();
+    let rows = ctx.state.store().harvest_sources().await.map_err(|e| ctx.fail(e))?;
     let tr = ctx.tr();
     let peers = ctx
         .state
