@@ -152,8 +152,11 @@ impl SearchIndex {
             let changes = store.changes_since(total.position, 5_000).await?;
             let Some(last) = changes.last() else { break };
             let position = last.seq;
-            let ids: BTreeSet<String> =
-                changes.iter().filter(|c| c.entity == "case").map(|c| c.entity_id.clone()).collect();
+            let ids: BTreeSet<String> = changes
+                .iter()
+                .filter(|c| c.entity == lumbung_store::Entity::Case)
+                .map(|c| c.entity_id.clone())
+                .collect();
             let mut cases = Vec::with_capacity(ids.len());
             let mut gone = Vec::new();
             for id in ids {

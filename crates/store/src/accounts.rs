@@ -5,7 +5,8 @@ use lumbung_core::{Account, Role};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::{Store, StoreError, changelog, time_fmt};
+use crate::changelog::Entity;
+use crate::{Store, StoreError, time_fmt};
 
 /// A new account to store.
 #[derive(Debug, Clone)]
@@ -60,10 +61,10 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO accounts (id, email, name, role, organisation_id, password_hash, disabled, version, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8)",
         )
         .bind(&account.id)
         .bind(&account.email)
@@ -73,43 +74,42 @@ impl Store {
         .bind(&new.password_hash)
         .bind(time_fmt::fmt(now))
         .bind(time_fmt::fmt(now))
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                let mut errors = lumbung_core::ValidationErrors::default();
-                errors.add("organisation", "unknown_value", "no such organisation");
-                StoreError::Invalid(errors)
+                StoreError::on_reference(e, "organisation", "no such organisation")
             }
             _ => StoreError::on_unique(e, &format!("an account with e-mail {} already exists", account.email)),
         })?;
-        changelog::append(&mut tx, "account", &account.id, "create", 1, actor, now).await?;
+        tx.log(Entity::Account, &account.id, "create", 1, actor, now);
         tx.commit().await?;
         Ok(account)
     }
 
     pub async fn get_account(&self, id: &str) -> Result<Option<Account>, StoreError> {
-        let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?"))
+        let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(&self.pools.read)
             .await?;
         row.map(account_from_row).transpose()
     }
 
     /// The account with this e-mail (any case) and its password hash.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>, StoreError> {
-        let row: Option<AccountRowWithHash> =
-            sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = ?"))
-                .bind(email)
-                .fetch_optional(&self.read)
-                .await?;
+        let row: Option<AccountRowWithHash> = sqlx::query_as(&format!(
+            "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE lower(email) = lower($1)"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pools.read)
+        .await?;
         row.map(|(a, b, c, d, e, f, g, h, i, hash)| Ok((account_from_row((a, b, c, d, e, f, g, h, i))?, hash)))
             .transpose()
     }
 
     pub async fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
         let rows: Vec<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY email"))
-            .fetch_all(&self.read)
+            .fetch_all(&self.pools.read)
             .await?;
         rows.into_iter().map(account_from_row).collect()
     }
@@ -126,10 +126,10 @@ impl Store {
         disabled: Option<bool>,
         actor: Option<&str>,
     ) -> Result<Account, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?"))
+        let mut tx = self.begin().await?;
+        let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(tx.conn())
             .await?;
         let mut account = account_from_row(row.ok_or(StoreError::NotFound)?)?;
         if account.version != expected_version {
@@ -149,8 +149,9 @@ impl Store {
         }
         account.version += 1;
         account.updated_at = lumbung_core::clock::now();
-        sqlx::query(
-            "UPDATE accounts SET name = ?, role = ?, organisation_id = ?, disabled = ?, version = ?, updated_at = ? WHERE id = ?",
+        let updated = sqlx::query(
+            "UPDATE accounts SET name = $1, role = $2, organisation_id = $3, disabled = $4, version = $5, updated_at = $6
+             WHERE id = $7 AND version = $8",
         )
         .bind(&account.name)
         .bind(account.role.as_str())
@@ -159,20 +160,17 @@ impl Store {
         .bind(account.version)
         .bind(time_fmt::fmt(account.updated_at))
         .bind(id)
-        .execute(&mut *tx)
+        .bind(expected_version)
+        .execute(tx.conn())
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                let mut errors = lumbung_core::ValidationErrors::default();
-                errors.add("organisation", "unknown_value", "no such organisation");
-                StoreError::Invalid(errors)
-            }
-            _ => StoreError::Db(e),
-        })?;
-        if account.disabled {
-            sqlx::query("DELETE FROM sessions WHERE account_id = ?").bind(id).execute(&mut *tx).await?;
+        .map_err(|e| StoreError::on_reference(e, "organisation", "no such organisation"))?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict { current: expected_version + 1 });
         }
-        changelog::append(&mut tx, "account", id, "update", account.version, actor, account.updated_at).await?;
+        if account.disabled {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(id).execute(tx.conn()).await?;
+        }
+        tx.log(Entity::Account, id, "update", account.version, actor, account.updated_at);
         tx.commit().await?;
         Ok(account)
     }
@@ -180,20 +178,20 @@ impl Store {
     /// Sets an account's password hash and ends its sessions, except
     /// `keep_session` (the session token the change was made from, if any).
     pub async fn set_password_hash(&self, id: &str, hash: &str, keep_session: Option<&str>) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?")
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(time_fmt::fmt(lumbung_core::clock::now()))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND token_hash != ?")
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash != $2")
             .bind(id)
             .bind(keep_session.map(hash_token).unwrap_or_default())
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         tx.commit().await?;
         Ok(())
@@ -201,12 +199,12 @@ impl Store {
 
     /// Stores a new API token for an account (only its hash is kept).
     pub async fn create_token(&self, account_id: &str, token: &str, label: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO api_tokens (token_hash, account_id, label, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO api_tokens (token_hash, account_id, label, created_at) VALUES ($1, $2, $3, $4)")
             .bind(hash_token(token))
             .bind(account_id)
             .bind(label)
             .bind(time_fmt::fmt(lumbung_core::clock::now()))
-            .execute(&self.write)
+            .execute(&self.pools.write)
             .await?;
         Ok(())
     }
@@ -215,10 +213,10 @@ impl Store {
     pub async fn account_for_token(&self, token: &str) -> Result<Option<Account>, StoreError> {
         let id: Option<String> = sqlx::query_scalar(
             "SELECT a.id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-             WHERE t.token_hash = ? AND a.disabled = 0",
+             WHERE t.token_hash = $1 AND a.disabled = 0",
         )
         .bind(hash_token(token))
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.pools.read)
         .await?;
         match id {
             Some(id) => self.get_account(&id).await,
@@ -234,16 +232,16 @@ impl Store {
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let now = lumbung_core::clock::now();
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now.unix_timestamp())
-            .execute(&self.write)
+            .execute(&self.pools.write)
             .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(hash_token(token))
             .bind(account_id)
             .bind(time_fmt::fmt(now))
             .bind(expires_at.unix_timestamp())
-            .execute(&self.write)
+            .execute(&self.pools.write)
             .await?;
         Ok(())
     }
@@ -252,11 +250,11 @@ impl Store {
     pub async fn account_for_session(&self, token: &str) -> Result<Option<Account>, StoreError> {
         let id: Option<String> = sqlx::query_scalar(
             "SELECT a.id FROM sessions s JOIN accounts a ON a.id = s.account_id
-             WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled = 0",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0",
         )
         .bind(hash_token(token))
         .bind(OffsetDateTime::now_utc().unix_timestamp())
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.pools.read)
         .await?;
         match id {
             Some(id) => self.get_account(&id).await,
@@ -266,7 +264,10 @@ impl Store {
 
     /// Ends a browser session.
     pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(hash_token(token)).execute(&self.write).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(hash_token(token))
+            .execute(&self.pools.write)
+            .await?;
         Ok(())
     }
 }

@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::changelog::Entity;
+use crate::sql::Sql;
+use crate::{Store, StoreError, Tx, time_fmt};
 use lumbung_core::{Actor, Case, Status, permissions};
 use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
-
-use crate::{Store, StoreError, changelog, time_fmt};
 
 /// Which cases a reader may see in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,16 +128,18 @@ const TERM_FIELDS: [&str; 5] = ["sector", "facet", "sdg", "organisation", "tag"]
 impl Store {
     /// The case with this id, whoever may see it (callers check permissions).
     pub async fn get_case(&self, id: &str) -> Result<Option<Case>, StoreError> {
-        let data: Option<String> =
-            sqlx::query_scalar("SELECT data FROM cases WHERE id = ?").bind(id).fetch_optional(&self.read).await?;
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pools.read)
+            .await?;
         data.map(|d| Ok(serde_json::from_str(&d)?)).transpose()
     }
 
     /// The harvested copy of a case with this global (origin) identifier.
     pub async fn case_by_origin_identifier(&self, identifier: &str) -> Result<Option<Case>, StoreError> {
-        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE origin_identifier = ?")
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE origin_identifier = $1")
             .bind(identifier)
-            .fetch_optional(&self.read)
+            .fetch_optional(&self.pools.read)
             .await?;
         data.map(|d| Ok(serde_json::from_str(&d)?)).transpose()
     }
@@ -148,11 +150,10 @@ impl Store {
         identifiers: &[String],
     ) -> Result<HashMap<String, Case>, StoreError> {
         let mut found = HashMap::new();
-        for chunk in identifiers.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT data FROM cases WHERE origin_identifier IN (");
-            push_list(&mut q, chunk);
-            q.push(")");
-            let rows: Vec<String> = q.build_query_scalar().fetch_all(&self.read).await?;
+        for chunk in identifiers.chunks(ROWS_PER_STATEMENT) {
+            let mut q = Sql::new("SELECT data FROM cases WHERE origin_identifier IN (");
+            q.list(chunk.iter().map(String::as_str)).push(")");
+            let rows: Vec<String> = q.query_scalar().fetch_all(&self.pools.read).await?;
             for data in rows {
                 let case: Case = serde_json::from_str(&data)?;
                 if let Some(o) = &case.origin {
@@ -174,14 +175,13 @@ impl Store {
         let total = self.count_cases(filter, visibility).await?;
         // Pick the page's ids first (from indexes only), then load their
         // records: sorting whole records would move every match's JSON.
-        let mut q =
-            QueryBuilder::<Sqlite>::new("SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1");
+        let mut q = Sql::new("SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1");
         push_filters(&mut q, filter, visibility);
         if let Some(c) = cursor {
-            q.push(" AND id < ").push_bind(c.to_owned());
+            q.push(" AND id < ").bind(c.to_owned());
         }
-        q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1).push(") ORDER BY id DESC");
-        let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&self.read).await?;
+        q.push(" ORDER BY id DESC LIMIT ").bind(limit + 1).push(") ORDER BY id DESC");
+        let rows: Vec<(String, String)> = q.query_as().fetch_all(&self.pools.read).await?;
         let more = rows.len() as i64 > limit;
         let mut items = Vec::with_capacity(rows.len());
         for (_, data) in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
@@ -201,27 +201,21 @@ impl Store {
         if let Some(total) = self.counts.get(&key, seq) {
             return Ok(total);
         }
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM cases WHERE 1 = 1");
+        let mut count = Sql::new("SELECT count(*) FROM cases WHERE 1 = 1");
         push_filters(&mut count, filter, visibility);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
+        let total: i64 = count.query_scalar().fetch_one(&self.pools.read).await?;
         self.counts.put(key, seq, total);
         Ok(total)
     }
 
     /// Stores a new case with its first revision and change-log entry.
     pub async fn create_case(&self, case: &Case, actor: Option<&str>) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
-        let json = insert_case(&mut tx, case).await?;
-        write_revision_json(&mut tx, case, &json, "create", actor, None).await?;
-        changelog::append(&mut tx, "case", &case.id, "create", case.version, actor, case.updated_at).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.create_case(case, actor).await?;
+        tx.commit().await
     }
 
-    /// Changes a case in one transaction: reads it, checks the version the
-    /// client saw (when given), lets `apply` change it (or refuse), then writes
-    /// the new state, a revision and a change-log entry.
-    #[allow(clippy::too_many_arguments)]
+    /// [`Tx::update_case`] in a transaction of its own.
     pub async fn update_case<E, F>(
         &self,
         id: &str,
@@ -235,10 +229,101 @@ impl Store {
         E: From<StoreError>,
         F: FnOnce(&mut Case) -> Result<(), E>,
     {
-        let mut tx = self.write.begin().await.map_err(StoreError::from)?;
-        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = ?")
+        let mut tx = self.begin().await?;
+        let case = tx.update_case(id, expected_version, action, actor, comment, apply).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    /// Writes a batch of imported cases in one transaction. Records already
+    /// present (by id, or by source URL in that mode) are skipped, not replaced.
+    pub async fn import_cases(
+        &self,
+        cases: &[Case],
+        mode: ImportMode,
+        actor: Option<&str>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut tx = self.begin().await?;
+        let outcome = tx.import_cases(cases, mode, actor).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Every case ordered by id, after `after`, at most `limit`: for exports.
+    pub async fn cases_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Case>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after.unwrap_or(""))
+            .bind(limit)
+            .fetch_all(&self.pools.read)
+            .await?;
+        rows.iter().map(|d| Ok(serde_json::from_str(d)?)).collect()
+    }
+
+    /// The history of a case, oldest first.
+    pub async fn case_revisions(&self, id: &str) -> Result<Vec<RevisionSummary>, StoreError> {
+        let rows: Vec<RevisionRow> = sqlx::query_as(
+            "SELECT version, action, actor_id, comment, created_at FROM case_revisions WHERE case_id = $1 ORDER BY version",
+        )
+        .bind(id)
+        .fetch_all(&self.pools.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(version, action, actor_id, comment, created_at)| RevisionSummary {
+                version,
+                action,
+                actor_id,
+                comment,
+                created_at,
+            })
+            .collect())
+    }
+
+    /// One revision of a case with the record as it was then.
+    pub async fn case_revision(&self, id: &str, version: i64) -> Result<Option<Revision>, StoreError> {
+        let row: Option<RevisionDataRow> = sqlx::query_as(
+            "SELECT version, action, actor_id, comment, created_at, data FROM case_revisions
+             WHERE case_id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&self.pools.read)
+        .await?;
+        row.map(|(version, action, actor_id, comment, created_at, data)| {
+            Ok(Revision {
+                summary: RevisionSummary { version, action, actor_id, comment, created_at },
+                case: serde_json::from_str(&data)?,
+            })
+        })
+        .transpose()
+    }
+}
+
+impl Tx {
+    /// Stores a new case with its first revision and change-log entry.
+    pub async fn create_case(&mut self, case: &Case, actor: Option<&str>) -> Result<(), StoreError> {
+        insert_cases(self, &[case], "create", actor).await
+    }
+
+    /// Changes a case: reads it, lets `apply` change it (or refuse), checks
+    /// the version the client saw (when given), then writes the new state, a
+    /// revision and a change-log entry.
+    pub async fn update_case<E, F>(
+        &mut self,
+        id: &str,
+        expected_version: Option<i64>,
+        action: &str,
+        actor: Option<&str>,
+        comment: Option<&str>,
+        apply: F,
+    ) -> Result<Case, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut Case) -> Result<(), E>,
+    {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(StoreError::from)?;
         let mut case: Case = serde_json::from_str(&data.ok_or(StoreError::NotFound)?).map_err(StoreError::from)?;
@@ -256,18 +341,31 @@ impl Store {
             case.published_at = Some(now);
         }
         case.refresh_derived();
-        let json = serde_json::to_string(&case).map_err(StoreError::from)?;
+        Ok(self.write_case_update(case, before, action, actor, comment).await?)
+    }
+
+    async fn write_case_update(
+        &mut self,
+        case: Case,
+        before: i64,
+        action: &str,
+        actor: Option<&str>,
+        comment: Option<&str>,
+    ) -> Result<Case, StoreError> {
+        let json = serde_json::to_string(&case)?;
+        // The version in the WHERE clause makes a concurrent writer that read
+        // the same version lose: it updates nothing and reports a conflict.
         let updated = sqlx::query(
-            "UPDATE cases SET status = ?, country = ?, level_of_government = ?, lifecycle_stage = ?,
-                year_launched = ?, operating_status = ?, completeness = ?, source_url = ?, origin_identifier = ?,
-                version = ?, updated_at = ?, published_at = ?, data = ?, changed_s = ?
-             WHERE id = ? AND version = ?",
+            "UPDATE cases SET status = $1, country = $2, level_of_government = $3, lifecycle_stage = $4,
+                year_launched = $5, operating_status = $6, completeness = $7, source_url = $8, origin_identifier = $9,
+                version = $10, updated_at = $11, published_at = $12, data = $13, changed_s = $14
+             WHERE id = $15 AND version = $16",
         )
         .bind(case.status.as_str())
         .bind(&case.content.country)
         .bind(&case.content.level_of_government)
         .bind(&case.content.lifecycle_stage)
-        .bind(case.content.year_launched)
+        .bind(case.content.year_launched.map(i64::from))
         .bind(&case.content.operating_status)
         .bind(i64::from(case.completeness))
         .bind(&case.content.source_url)
@@ -279,35 +377,45 @@ impl Store {
         .bind(case.updated_at.unix_timestamp())
         .bind(&case.id)
         .bind(before)
-        .execute(&mut *tx)
+        .execute(self.conn())
         .await
         .map_err(|e| StoreError::on_unique(e, "another case has the same origin identifier"))?;
         if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict { current: before }.into());
+            return Err(StoreError::Conflict { current: before });
         }
-        write_terms(&mut tx, &case, true).await?;
-        write_revision_json(&mut tx, &case, &json, action, actor, comment).await?;
-        changelog::append(&mut tx, "case", &case.id, action, case.version, actor, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        sqlx::query("DELETE FROM case_terms WHERE case_id = $1").bind(&case.id).execute(self.conn()).await?;
+        insert_terms(self, &[&case]).await?;
+        let mut q = Sql::new(
+            "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data) VALUES ",
+        );
+        q.rows([&case], |r, c| {
+            r.bind(c.id.as_str())
+                .bind(c.version)
+                .bind(action)
+                .bind(actor)
+                .bind(comment)
+                .bind(time_fmt::fmt(c.updated_at))
+                .bind(json.as_str());
+        });
+        q.query().execute(self.conn()).await?;
+        self.log(Entity::Case, &case.id, action, case.version, actor, case.updated_at);
         Ok(case)
     }
 
-    /// Writes a batch of imported cases in one transaction. Records already
-    /// present (by id, or by source URL in that mode) are skipped, not replaced.
+    /// Writes a batch of imported cases. Records already present (by id, or
+    /// by source URL or origin identifier in those modes) are skipped.
     pub async fn import_cases(
-        &self,
+        &mut self,
         cases: &[Case],
         mode: ImportMode,
         actor: Option<&str>,
     ) -> Result<ImportOutcome, StoreError> {
         let mut outcome = ImportOutcome::default();
-        let mut tx = self.write.begin().await?;
-        // What is already stored, asked once per batch rather than once per case:
-        // each statement is a round trip to SQLite's thread.
-        let stored_ids = present(&mut tx, "id", cases.iter().map(|c| c.id.as_str())).await?;
+        // What is already stored, asked once per batch rather than once per case.
+        let stored_ids = present(self, "id", cases.iter().map(|c| c.id.as_str())).await?;
         let stored_origins = if mode == ImportMode::Harvest {
             present(
-                &mut tx,
+                self,
                 "origin_identifier",
                 cases.iter().filter_map(|c| c.origin.as_ref().map(|o| o.identifier.as_str())),
             )
@@ -316,7 +424,7 @@ impl Store {
             HashSet::new()
         };
         let stored_urls = if mode == ImportMode::BySourceUrl {
-            present(&mut tx, "source_url", cases.iter().filter_map(|c| c.content.source_url.as_deref())).await?
+            present(self, "source_url", cases.iter().filter_map(|c| c.content.source_url.as_deref())).await?
         } else {
             HashSet::new()
         };
@@ -344,70 +452,20 @@ impl Store {
             accepted.push(case);
         }
         let action = if mode == ImportMode::Harvest { "harvest" } else { "import" };
-        insert_cases(&mut tx, &accepted, action, actor).await?;
+        insert_cases(self, &accepted, action, actor).await?;
         outcome.inserted = accepted.len();
-        tx.commit().await?;
         Ok(outcome)
-    }
-
-    /// Every case ordered by id, after `after`, at most `limit`: for exports.
-    pub async fn cases_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Case>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id > ? ORDER BY id LIMIT ?")
-            .bind(after.unwrap_or(""))
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(|d| Ok(serde_json::from_str(d)?)).collect()
-    }
-
-    /// The history of a case, oldest first.
-    pub async fn case_revisions(&self, id: &str) -> Result<Vec<RevisionSummary>, StoreError> {
-        let rows: Vec<RevisionRow> = sqlx::query_as(
-            "SELECT version, action, actor_id, comment, created_at FROM case_revisions WHERE case_id = ? ORDER BY version",
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(version, action, actor_id, comment, created_at)| RevisionSummary {
-                version,
-                action,
-                actor_id,
-                comment,
-                created_at,
-            })
-            .collect())
-    }
-
-    /// One revision of a case with the record as it was then.
-    pub async fn case_revision(&self, id: &str, version: i64) -> Result<Option<Revision>, StoreError> {
-        let row: Option<RevisionDataRow> = sqlx::query_as(
-            "SELECT version, action, actor_id, comment, created_at, data FROM case_revisions
-             WHERE case_id = ? AND version = ?",
-        )
-        .bind(id)
-        .bind(version)
-        .fetch_optional(&self.read)
-        .await?;
-        row.map(|(version, action, actor_id, comment, created_at, data)| {
-            Ok(Revision {
-                summary: RevisionSummary { version, action, actor_id, comment, created_at },
-                case: serde_json::from_str(&data)?,
-            })
-        })
-        .transpose()
     }
 }
 
-fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter, v: &Visibility) {
+fn push_filters(q: &mut Sql<'_>, f: &CaseFilter, v: &Visibility) {
     match v {
         Visibility::All => {}
         Visibility::Published => {
             q.push(" AND status = 'published'");
         }
         Visibility::PublishedOrOwnedBy(owner) => {
-            q.push(" AND (status = 'published' OR created_by = ").push_bind(owner.clone()).push(")");
+            q.push(" AND (status = 'published' OR created_by = ").bind(owner.clone()).push(")");
         }
     }
     let statuses: Vec<String> = f.statuses.iter().map(|s| s.as_str().to_owned()).collect();
@@ -419,9 +477,7 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter, v: &Visibility
         ("status", &statuses),
     ] {
         if !values.is_empty() {
-            q.push(format_args!(" AND {column} IN ("));
-            push_list(q, values);
-            q.push(")");
+            q.push(&format!(" AND {column} IN (")).list(values.iter().cloned()).push(")");
         }
     }
     for (field, values) in [
@@ -433,190 +489,118 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &CaseFilter, v: &Visibility
     ] {
         if !values.is_empty() {
             q.push(" AND id IN (SELECT case_id FROM case_terms WHERE field = ")
-                .push_bind(field)
-                .push(" AND value IN (");
-            push_list(q, values);
-            q.push("))");
+                .bind(field)
+                .push(" AND value IN (")
+                .list(values.iter().cloned())
+                .push("))");
         }
     }
     if let Some(y) = f.year_from {
-        q.push(" AND year_launched >= ").push_bind(y);
+        q.push(" AND year_launched >= ").bind(i64::from(y));
     }
     if let Some(y) = f.year_to {
-        q.push(" AND year_launched <= ").push_bind(y);
+        q.push(" AND year_launched <= ").bind(i64::from(y));
     }
     if let Some(c) = f.completeness_min {
-        q.push(" AND completeness >= ").push_bind(i64::from(c));
+        q.push(" AND completeness >= ").bind(i64::from(c));
     }
     if let Some(c) = f.completeness_max {
-        q.push(" AND completeness <= ").push_bind(i64::from(c));
+        q.push(" AND completeness <= ").bind(i64::from(c));
     }
     if let Some(owner) = &f.created_by {
-        q.push(" AND created_by = ").push_bind(owner.clone());
+        q.push(" AND created_by = ").bind(owner.clone());
     }
 }
 
-fn push_list(q: &mut QueryBuilder<'_, Sqlite>, values: &[String]) {
-    let mut sep = q.separated(", ");
-    for v in values {
-        sep.push_bind(v.clone());
-    }
-}
-
-async fn insert_case(tx: &mut Transaction<'_, Sqlite>, case: &Case) -> Result<String, StoreError> {
-    let json = serde_json::to_string(case)?;
-    sqlx::query(
-        "INSERT INTO cases (id, status, country, level_of_government, lifecycle_stage, year_launched,
-            operating_status, completeness, created_by, source_url, origin_identifier, version,
-            created_at, updated_at, published_at, data, changed_s)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&case.id)
-    .bind(case.status.as_str())
-    .bind(&case.content.country)
-    .bind(&case.content.level_of_government)
-    .bind(&case.content.lifecycle_stage)
-    .bind(case.content.year_launched)
-    .bind(&case.content.operating_status)
-    .bind(i64::from(case.completeness))
-    .bind(&case.created_by)
-    .bind(&case.content.source_url)
-    .bind(case.origin.as_ref().map(|o| &o.identifier))
-    .bind(case.version)
-    .bind(time_fmt::fmt(case.created_at))
-    .bind(time_fmt::fmt(case.updated_at))
-    .bind(case.published_at.map(time_fmt::fmt))
-    .bind(&json)
-    .bind(case.updated_at.unix_timestamp())
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| StoreError::on_unique(e, "a case with this id or origin identifier already exists"))?;
-    write_terms(tx, case, false).await?;
-    Ok(json)
-}
-
-async fn write_terms(tx: &mut Transaction<'_, Sqlite>, case: &Case, replace: bool) -> Result<(), StoreError> {
-    if replace {
-        sqlx::query("DELETE FROM case_terms WHERE case_id = ?").bind(&case.id).execute(&mut **tx).await?;
-    }
-    let terms = case_terms(case);
-    if terms.is_empty() {
-        return Ok(());
-    }
-    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO case_terms (field, value, case_id) ");
-    q.push_values(terms, |mut b, (field, value)| {
-        b.push_bind(field).push_bind(value).push_bind(&case.id);
-    });
-    q.build().execute(&mut **tx).await?;
-    Ok(())
-}
-
-/// Rows per multi-row statement: well under SQLite's 32,766 bound variables.
+/// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound values.
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Which of `values` the `cases` column holds (`column` is one of ours, never user input).
 async fn present<'a>(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     column: &'static str,
     values: impl Iterator<Item = &'a str>,
 ) -> Result<HashSet<String>, StoreError> {
     let values: Vec<&str> = values.collect();
     let mut found = HashSet::new();
     for chunk in values.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {column} FROM cases WHERE {column} IN ("));
-        let mut list = q.separated(", ");
-        for v in chunk {
-            list.push_bind(*v);
-        }
-        q.push(")");
-        let rows: Vec<String> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+        let mut q = Sql::new(&format!("SELECT {column} FROM cases WHERE {column} IN ("));
+        q.list(chunk.iter().copied()).push(")");
+        let rows: Vec<String> = q.query_scalar().fetch_all(tx.conn()).await?;
         found.extend(rows);
     }
     Ok(found)
 }
 
 /// Inserts new cases with their first revision, their terms and one change-log
-/// entry each (in order, numbered on from the log's end), a few statements per
-/// batch. The caller's transaction makes it all or nothing.
-async fn insert_cases(
-    tx: &mut Transaction<'_, Sqlite>,
-    cases: &[&Case],
-    action: &str,
-    actor: Option<&str>,
-) -> Result<(), StoreError> {
+/// entry each, a few statements per batch. The caller's transaction makes it
+/// all or nothing.
+async fn insert_cases(tx: &mut Tx, cases: &[&Case], action: &str, actor: Option<&str>) -> Result<(), StoreError> {
     if cases.is_empty() {
         return Ok(());
     }
     let jsons: Vec<String> = cases.iter().map(serde_json::to_string).collect::<Result<_, _>>()?;
     let rows: Vec<(&Case, &String)> = cases.iter().copied().zip(jsons.iter()).collect();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "INSERT INTO cases (id, status, country, level_of_government, lifecycle_stage, year_launched,
                 operating_status, completeness, created_by, source_url, origin_identifier, version,
-                created_at, updated_at, published_at, data, changed_s) ",
+                created_at, updated_at, published_at, data, changed_s) VALUES ",
         );
-        q.push_values(chunk, |mut b, (case, json)| {
-            b.push_bind(&case.id)
-                .push_bind(case.status.as_str())
-                .push_bind(&case.content.country)
-                .push_bind(&case.content.level_of_government)
-                .push_bind(&case.content.lifecycle_stage)
-                .push_bind(case.content.year_launched)
-                .push_bind(&case.content.operating_status)
-                .push_bind(i64::from(case.completeness))
-                .push_bind(&case.created_by)
-                .push_bind(&case.content.source_url)
-                .push_bind(case.origin.as_ref().map(|o| &o.identifier))
-                .push_bind(case.version)
-                .push_bind(time_fmt::fmt(case.created_at))
-                .push_bind(time_fmt::fmt(case.updated_at))
-                .push_bind(case.published_at.map(time_fmt::fmt))
-                .push_bind(json.as_str())
-                .push_bind(case.updated_at.unix_timestamp());
+        q.rows(chunk, |r, (case, json)| {
+            r.bind(case.id.as_str())
+                .bind(case.status.as_str())
+                .bind(case.content.country.as_deref())
+                .bind(case.content.level_of_government.as_deref())
+                .bind(case.content.lifecycle_stage.as_deref())
+                .bind(case.content.year_launched.map(i64::from))
+                .bind(case.content.operating_status.as_deref())
+                .bind(i64::from(case.completeness))
+                .bind(case.created_by.as_deref())
+                .bind(case.content.source_url.as_deref())
+                .bind(case.origin.as_ref().map(|o| o.identifier.as_str()))
+                .bind(case.version)
+                .bind(time_fmt::fmt(case.created_at))
+                .bind(time_fmt::fmt(case.updated_at))
+                .bind(case.published_at.map(time_fmt::fmt))
+                .bind(json.as_str())
+                .bind(case.updated_at.unix_timestamp());
         });
-        q.build()
-            .execute(&mut **tx)
+        q.query()
+            .execute(tx.conn())
             .await
             .map_err(|e| StoreError::on_unique(e, "a case with this id or origin identifier already exists"))?;
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data) ",
+        let mut q = Sql::new(
+            "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data) VALUES ",
         );
-        q.push_values(chunk, |mut b, (case, json)| {
-            b.push_bind(&case.id)
-                .push_bind(case.version)
-                .push_bind(action)
-                .push_bind(actor)
-                .push_bind(None::<&str>)
-                .push_bind(time_fmt::fmt(case.updated_at))
-                .push_bind(json.as_str());
+        q.rows(chunk, |r, (case, json)| {
+            r.bind(case.id.as_str())
+                .bind(case.version)
+                .bind(action)
+                .bind(actor)
+                .bind(None::<&str>)
+                .bind(time_fmt::fmt(case.updated_at))
+                .bind(json.as_str());
         });
-        q.build().execute(&mut **tx).await?;
+        q.query().execute(tx.conn()).await?;
     }
+    insert_terms(tx, cases).await?;
+    for case in cases {
+        tx.log(Entity::Case, &case.id, action, case.version, actor, case.updated_at);
+    }
+    Ok(())
+}
+
+async fn insert_terms(tx: &mut Tx, cases: &[&Case]) -> Result<(), StoreError> {
     let terms: Vec<(&str, String, &str)> =
         cases.iter().flat_map(|c| case_terms(c).into_iter().map(|(f, v)| (f, v, c.id.as_str()))).collect();
     for chunk in terms.chunks(ROWS_PER_STATEMENT * 3) {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO case_terms (field, value, case_id) ");
-        q.push_values(chunk, |mut b, (field, value, id)| {
-            b.push_bind(*field).push_bind(value.as_str()).push_bind(*id);
+        let mut q = Sql::new("INSERT INTO case_terms (field, value, case_id) VALUES ");
+        q.rows(chunk, |r, (field, value, id)| {
+            r.bind(*field).bind(value.as_str()).bind(*id);
         });
-        q.build().execute(&mut **tx).await?;
-    }
-    let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await?;
-    let numbered: Vec<(i64, &Case)> = (last + 1..).zip(cases.iter().copied()).collect();
-    for chunk in numbered.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO change_log (seq, entity, entity_id, action, version, actor_id, at) ",
-        );
-        q.push_values(chunk, |mut b, (seq, case)| {
-            b.push_bind(*seq)
-                .push_bind("case")
-                .push_bind(&case.id)
-                .push_bind(action)
-                .push_bind(case.version)
-                .push_bind(actor)
-                .push_bind(time_fmt::fmt(case.updated_at));
-        });
-        q.build().execute(&mut **tx).await?;
+        q.query().execute(tx.conn()).await?;
     }
     Ok(())
 }
@@ -635,28 +619,4 @@ fn case_terms(case: &Case) -> Vec<(&'static str, String)> {
         }
     }
     terms
-}
-
-async fn write_revision_json(
-    tx: &mut Transaction<'_, Sqlite>,
-    case: &Case,
-    json: &str,
-    action: &str,
-    actor: Option<&str>,
-    comment: Option<&str>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&case.id)
-    .bind(case.version)
-    .bind(action)
-    .bind(actor)
-    .bind(comment)
-    .bind(time_fmt::fmt(case.updated_at))
-    .bind(json)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

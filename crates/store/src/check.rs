@@ -4,7 +4,7 @@
 
 use lumbung_core::Case;
 
-use crate::{MIGRATOR, Store, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// What `check` found.
 #[derive(Debug, Clone, Default)]
@@ -30,36 +30,40 @@ impl Store {
     pub async fn check(&self) -> Result<CheckReport, StoreError> {
         let mut r = CheckReport::default();
         let applied: Vec<i64> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1 ORDER BY version")
-                .fetch_all(&self.read)
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(&self.pools.read)
                 .await?;
-        for m in MIGRATOR.iter() {
+        for m in self.pools.backend.migrator().iter() {
             if !applied.contains(&m.version) {
                 r.problems.push(format!("migration {} ({}) is not applied", m.version, m.description));
             }
         }
 
-        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.read).await?;
-        if integrity != ["ok"] {
-            for line in integrity {
-                r.problems.push(format!("database file: {line}"));
+        if self.pools.backend == Backend::Sqlite {
+            // PostgreSQL enforces foreign keys always and checks its pages itself.
+            let integrity: Vec<String> =
+                sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pools.read).await?;
+            if integrity != ["ok"] {
+                for line in integrity {
+                    r.problems.push(format!("database file: {line}"));
+                }
             }
-        }
-        let fk: Vec<(String, i64, String, i64)> =
-            sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&self.read).await?;
-        for (table, rowid, parent, _) in fk {
-            r.problems.push(format!("{table} row {rowid} points at a missing {parent} row"));
+            let fk: Vec<(String, i64, String, i64)> =
+                sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&self.pools.read).await?;
+            for (table, rowid, parent, _) in fk {
+                r.problems.push(format!("{table} row {rowid} points at a missing {parent} row"));
+            }
         }
 
         let (count, min, max): (i64, Option<i64>, Option<i64>) =
-            sqlx::query_as("SELECT count(*), min(seq), max(seq) FROM change_log").fetch_one(&self.read).await?;
+            sqlx::query_as("SELECT count(*), min(seq), max(seq) FROM change_log").fetch_one(&self.pools.read).await?;
         r.changes = count;
         if count > 0 && (min != Some(1) || max != Some(count)) {
             let gaps: Vec<(i64, i64)> = sqlx::query_as(
                 "SELECT seq + 1, next - 1 FROM (SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM change_log)
-                 WHERE next - seq > 1 LIMIT 10",
+                 AS gaps WHERE next - seq > 1 LIMIT 10",
             )
-            .fetch_all(&self.read)
+            .fetch_all(&self.pools.read)
             .await?;
             r.problems.push(format!(
                 "change log is not continuous: {count} entries from {} to {}; missing {gaps:?}",
@@ -68,21 +72,21 @@ impl Store {
             ));
         }
 
-        r.cases = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&self.read).await?;
-        r.revisions = sqlx::query_scalar("SELECT count(*) FROM case_revisions").fetch_one(&self.read).await?;
+        r.cases = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&self.pools.read).await?;
+        r.revisions = sqlx::query_scalar("SELECT count(*) FROM case_revisions").fetch_one(&self.pools.read).await?;
 
         let chains: Vec<ChainRow> = sqlx::query_as(
             "SELECT c.id, c.version, r.lo, r.hi, coalesce(r.n, 0), l.v
              FROM cases c
-             LEFT JOIN (SELECT case_id, min(version) lo, max(version) hi, count(*) n FROM case_revisions GROUP BY case_id) r
+             LEFT JOIN (SELECT case_id, min(version) AS lo, max(version) AS hi, count(*) AS n FROM case_revisions GROUP BY case_id) AS r
                     ON r.case_id = c.id
-             LEFT JOIN (SELECT entity_id, version v FROM change_log
-                        WHERE seq IN (SELECT max(seq) FROM change_log WHERE entity = 'case' GROUP BY entity_id)) l
+             LEFT JOIN (SELECT entity_id, version AS v FROM change_log
+                        WHERE seq IN (SELECT max(seq) FROM change_log WHERE entity = 'case' GROUP BY entity_id)) AS l
                     ON l.entity_id = c.id
              WHERE r.hi IS NULL OR r.hi != c.version OR r.n != r.hi - r.lo + 1 OR l.v IS NULL OR l.v != c.version
              LIMIT 100",
         )
-        .fetch_all(&self.read)
+        .fetch_all(&self.pools.read)
         .await?;
         for (id, version, lo, hi, n, logged) in chains {
             r.problems.push(format!(
@@ -93,9 +97,9 @@ impl Store {
         let mut after = String::new();
         loop {
             let rows: Vec<(String, String, i64, String)> =
-                sqlx::query_as("SELECT id, status, version, data FROM cases WHERE id > ? ORDER BY id LIMIT 1000")
+                sqlx::query_as("SELECT id, status, version, data FROM cases WHERE id > $1 ORDER BY id LIMIT 1000")
                     .bind(&after)
-                    .fetch_all(&self.read)
+                    .fetch_all(&self.pools.read)
                     .await?;
             let Some(last) = rows.last() else { break };
             after = last.0.clone();

@@ -1,4 +1,5 @@
-//! The store's errors.
+//! The store's errors. No sqlx type crosses this crate's boundary: database
+//! failures become messages, with a flag for the ones worth retrying.
 
 use lumbung_core::ValidationErrors;
 
@@ -20,10 +21,48 @@ pub enum StoreError {
     Integrity(String),
     #[error("{0}")]
     Io(String),
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+    /// The database URL or another setting is not usable.
+    #[error("{0}")]
+    Config(String),
+    /// The database cannot be reached.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The database refused or failed a statement.
+    #[error("database: {message}")]
+    Db {
+        message: String,
+        /// Another writer holds the database (SQLite busy, PostgreSQL
+        /// serialization failure or deadlock): worth retrying.
+        busy: bool,
+    },
     #[error("migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        let busy = match &e {
+            sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+                // SQLite: SQLITE_BUSY (5), BUSY_SNAPSHOT (517), LOCKED (6);
+                // PostgreSQL: serialization_failure, deadlock_detected.
+                matches!(c.as_ref(), "5" | "517" | "6" | "40001" | "40P01")
+            }),
+            sqlx::Error::PoolTimedOut => true,
+            _ => false,
+        };
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                StoreError::Unavailable(format!("database: {e}"))
+            }
+            e => StoreError::Db { message: e.to_string(), busy },
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(e.to_string())
+    }
 }
 
 impl StoreError {
@@ -31,13 +70,30 @@ impl StoreError {
     pub(crate) fn on_unique(e: sqlx::Error, what: &str) -> StoreError {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what.to_owned()),
-            _ => StoreError::Db(e),
+            _ => StoreError::from(e),
         }
     }
 
-    /// Whether the database was busy (another process writing); worth retrying.
+    /// Maps a foreign-key violation to a field error on `field`.
+    pub(crate) fn on_reference(e: sqlx::Error, field: &str, message: &str) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                let mut errors = ValidationErrors::default();
+                errors.add(field, "unknown_value", message);
+                StoreError::Invalid(errors)
+            }
+            _ => StoreError::from(e),
+        }
+    }
+
+    /// Whether another writer held the database; worth retrying.
     pub fn is_busy(&self) -> bool {
-        matches!(self, StoreError::Db(sqlx::Error::Database(db)) if db.code().is_some_and(|c| c == "5" || c == "517" || c == "6"))
+        matches!(self, StoreError::Db { busy: true, .. })
+    }
+
+    /// Whether the database could not be reached at all.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
     }
 }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::{Store, StoreError};
 
 /// One harvest source and how its harvests went (totals over all runs).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HarvestSource {
     pub source: String,
     pub base_url: String,
@@ -21,23 +21,64 @@ pub struct HarvestSource {
     pub rejected: i64,
 }
 
+const SOURCE_COLUMNS: &str = "source, base_url, last_response_date, last_attempt_at, last_success_at, last_error, \
+     records_seen, created, updated, withdrawn, rejected";
+
+type SourceRow =
+    (String, String, Option<String>, Option<String>, Option<String>, Option<String>, i64, i64, i64, i64, i64);
+
+fn source_from_row(r: SourceRow) -> HarvestSource {
+    let (
+        source,
+        base_url,
+        last_response_date,
+        last_attempt_at,
+        last_success_at,
+        last_error,
+        records_seen,
+        created,
+        updated,
+        withdrawn,
+        rejected,
+    ) = r;
+    HarvestSource {
+        source,
+        base_url,
+        last_response_date,
+        last_attempt_at,
+        last_success_at,
+        last_error,
+        records_seen,
+        created,
+        updated,
+        withdrawn,
+        rejected,
+    }
+}
+
 impl Store {
     pub async fn harvest_source(&self, source: &str) -> Result<Option<HarvestSource>, StoreError> {
-        Ok(sqlx::query_as("SELECT * FROM harvest_sources WHERE source = ?")
-            .bind(source)
-            .fetch_optional(&self.read)
-            .await?)
+        let row: Option<SourceRow> =
+            sqlx::query_as(&format!("SELECT {SOURCE_COLUMNS} FROM harvest_sources WHERE source = $1"))
+                .bind(source)
+                .fetch_optional(&self.pools.read)
+                .await?;
+        Ok(row.map(source_from_row))
     }
 
     pub async fn harvest_sources(&self) -> Result<Vec<HarvestSource>, StoreError> {
-        Ok(sqlx::query_as("SELECT * FROM harvest_sources ORDER BY source").fetch_all(&self.read).await?)
+        let rows: Vec<SourceRow> =
+            sqlx::query_as(&format!("SELECT {SOURCE_COLUMNS} FROM harvest_sources ORDER BY source"))
+                .fetch_all(&self.pools.read)
+                .await?;
+        Ok(rows.into_iter().map(source_from_row).collect())
     }
 
     pub async fn save_harvest_source(&self, s: &HarvestSource) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO harvest_sources (source, base_url, last_response_date, last_attempt_at, last_success_at,
                 last_error, records_seen, created, updated, withdrawn, rejected)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (source) DO UPDATE SET base_url = excluded.base_url,
                 last_response_date = excluded.last_response_date, last_attempt_at = excluded.last_attempt_at,
                 last_success_at = excluded.last_success_at, last_error = excluded.last_error,
@@ -55,7 +96,7 @@ impl Store {
         .bind(s.updated)
         .bind(s.withdrawn)
         .bind(s.rejected)
-        .execute(&self.write)
+        .execute(&self.pools.write)
         .await?;
         Ok(())
     }

@@ -2,79 +2,63 @@
 //! change log. All SQL lives in this crate; the rest of the program sees typed
 //! records from `lumbung-core`.
 //!
-//! SQLite in WAL mode is the embedded default. Reads go through a pool of
-//! connections; every write goes through one writer connection, so writes are
-//! serialised in the process and each is one transaction that stores the
-//! record, its revision and its change-log entry together.
+//! Two backends behind one interface, chosen by a database URL: SQLite in the
+//! data folder (the embedded default; WAL mode, one writer connection) and
+//! PostgreSQL (several instances of a node on one database). Every write is a
+//! unit of work ([`Tx`]): one transaction that stores the record, its revision
+//! and its change-log entries together.
 
 mod accounts;
 mod cases;
 mod changelog;
 mod check;
+mod db;
 mod error;
 mod harvest;
+mod jobs;
+mod limits;
 mod nominations;
 mod oai;
 mod organisations;
+mod sql;
 mod time_fmt;
+mod tx;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
-
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use accounts::{NewAccount, hash_token};
 pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, RevisionSummary, Visibility};
-pub use changelog::Change;
+pub use changelog::{Change, Entity};
 pub use check::CheckReport;
+pub use db::{Backend, DB_FILE, create_postgres_database, drop_postgres_database, redact};
 pub use error::StoreError;
 pub use harvest::HarvestSource;
+pub use jobs::{JobClaim, JobState};
 pub use nominations::{Nomination, Presence};
 pub use oai::{OaiSelection, OaiSet};
-
-/// The database file's name inside the data folder.
-pub const DB_FILE: &str = "lumbung.db";
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+pub use tx::Tx;
 
 /// A handle on one node's data. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    read: SqlitePool,
-    write: SqlitePool,
+    pools: db::Pools,
     dir: PathBuf,
     counts: std::sync::Arc<cases::CountCache>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir` and applies migrations.
+    /// Opens (creating if needed) the SQLite store in `dir` and applies migrations.
     pub async fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::connect(dir, None).await
+    }
+
+    /// Opens the store at `database` (a `postgres://` or `sqlite://` URL), or
+    /// the SQLite file in `dir` when none is given, and applies migrations.
+    /// `dir` holds the node's local files (search index) either way.
+    pub async fn connect(dir: &Path, database: Option<&str>) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
-        let path = dir.join(DB_FILE);
-        let url = format!("sqlite://{}", path.display());
-        let options = SqliteConnectOptions::from_str(&url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-8000")
-            .pragma("temp_store", "memory");
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
-            .await?;
-        MIGRATOR.run(&write).await?;
-        let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8) as u32 * 2;
-        let read = SqlitePoolOptions::new()
-            .max_connections(readers)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok(Store { read, write, dir: dir.to_path_buf(), counts: Default::default() })
+        let pools = db::Pools::open(dir, database).await?;
+        Ok(Store { pools, dir: dir.to_path_buf(), counts: Default::default() })
     }
 
     /// The data folder.
@@ -82,11 +66,22 @@ impl Store {
         &self.dir
     }
 
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.pools.backend
+    }
+
+    /// Connections of the read and write pools: (size, idle, size, idle).
+    pub fn pool_usage(&self) -> (u32, usize, u32, usize) {
+        self.pools.usage()
+    }
+
     /// Whether the database answers and every migration is applied.
     pub async fn ready(&self) -> Result<(), StoreError> {
-        let applied: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success = 1").fetch_one(&self.read).await?;
-        let known = MIGRATOR.iter().count() as i64;
+        let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pools.read)
+            .await?;
+        let known = self.pools.backend.migrator().iter().count() as i64;
         if applied < known {
             return Err(StoreError::Integrity(format!("{applied} of {known} migrations applied")));
         }
@@ -98,24 +93,24 @@ impl Store {
         let n: i64 = sqlx::query_scalar(
             "SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM organisations) + (SELECT count(*) FROM accounts)",
         )
-        .fetch_one(&self.read)
+        .fetch_one(&self.pools.read)
         .await?;
         Ok(n == 0)
     }
 
     /// How many cases the store holds, in every status.
     pub async fn case_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&self.pools.read).await?)
     }
 
     /// Whether `close` was called.
     pub fn is_closed(&self) -> bool {
-        self.read.is_closed()
+        self.pools.read.is_closed()
     }
 
     /// Closes both pools, waiting for writes in flight.
     pub async fn close(&self) {
-        self.write.close().await;
-        self.read.close().await;
+        self.pools.write.close().await;
+        self.pools.read.close().await;
     }
 }

@@ -2,10 +2,12 @@
 
 use serde::Serialize;
 
-use crate::{Store, StoreError, changelog, time_fmt};
+use crate::changelog::Entity;
+use crate::sql::Sql;
+use crate::{Store, StoreError, Tx, time_fmt};
 
 /// A nomination, outgoing or incoming.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Nomination {
     pub id: String,
     /// `outgoing` (this node nominated) or `incoming` (harvested from below).
@@ -23,7 +25,7 @@ pub struct Nomination {
 }
 
 /// A node where one of this node's cases is (or was) published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Presence {
     pub node: String,
     /// `published` or `withdrawn`.
@@ -43,13 +45,13 @@ impl Store {
     ) -> Result<Nomination, StoreError> {
         let now = time_fmt::fmt(lumbung_core::clock::now());
         let id = ulid::Ulid::new().to_string();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let existing: Option<(String, String)> =
-            sqlx::query_as("SELECT id, state FROM nominations WHERE direction = ? AND case_id = ? AND node = ?")
+            sqlx::query_as("SELECT id, state FROM nominations WHERE direction = $1 AND case_id = $2 AND node = $3")
                 .bind(direction)
                 .bind(case_id)
                 .bind(node)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(tx.conn())
                 .await?;
         let id = match existing {
             Some((_, state)) if state == "nominated" || state == "accepted" => {
@@ -57,19 +59,19 @@ impl Store {
             }
             Some((id, _)) => {
                 sqlx::query(
-                    "UPDATE nominations SET state = 'nominated', note = ?, decision_note = NULL, updated_at = ? WHERE id = ?",
+                    "UPDATE nominations SET state = 'nominated', note = $1, decision_note = NULL, updated_at = $2 WHERE id = $3",
                 )
                 .bind(note)
                 .bind(&now)
                 .bind(&id)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await?;
                 id
             }
             None => {
                 sqlx::query(
                     "INSERT INTO nominations (id, direction, case_id, node, note, state, created_by, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, 'nominated', ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4, $5, 'nominated', $6, $7, $8)",
                 )
                 .bind(&id)
                 .bind(direction)
@@ -79,68 +81,71 @@ impl Store {
                 .bind(actor)
                 .bind(&now)
                 .bind(&now)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await?;
                 id
             }
         };
         // A nomination changes what the nomination set holds: the case's
         // OAI datestamp moves, so incremental harvesters of the set see it.
-        sqlx::query("UPDATE cases SET changed_s = ? WHERE id = ?")
+        sqlx::query("UPDATE cases SET changed_s = $1 WHERE id = $2")
             .bind(lumbung_core::clock::now().unix_timestamp())
             .bind(case_id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         let version: i64 =
-            sqlx::query_scalar("SELECT version FROM cases WHERE id = ?").bind(case_id).fetch_one(&mut *tx).await?;
-        changelog::append(&mut tx, "nomination", &id, "nominate", version, actor, lumbung_core::clock::now()).await?;
+            sqlx::query_scalar("SELECT version FROM cases WHERE id = $1").bind(case_id).fetch_one(tx.conn()).await?;
+        tx.log(Entity::Nomination, &id, "nominate", version, actor, lumbung_core::clock::now());
         tx.commit().await?;
         self.nomination(&id).await?.ok_or(StoreError::NotFound)
     }
 
     pub async fn nomination(&self, id: &str) -> Result<Option<Nomination>, StoreError> {
-        Ok(sqlx::query_as("SELECT * FROM nominations WHERE id = ?").bind(id).fetch_optional(&self.read).await?)
+        let row: Option<NominationRow> =
+            sqlx::query_as(&format!("SELECT {NOMINATION_COLUMNS} FROM nominations WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pools.read)
+                .await?;
+        Ok(row.map(nomination_from_row))
     }
 
     /// Nominations by direction (and state), newest first.
     pub async fn nominations(&self, direction: &str, state: Option<&str>) -> Result<Vec<Nomination>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT * FROM nominations WHERE direction = ? AND (? IS NULL OR state = ?) ORDER BY updated_at DESC, id DESC LIMIT 500",
-        )
-        .bind(direction)
-        .bind(state)
-        .bind(state)
-        .fetch_all(&self.read)
-        .await?)
+        let mut q = Sql::new(&format!("SELECT {NOMINATION_COLUMNS} FROM nominations WHERE direction = "));
+        q.bind(direction);
+        if let Some(state) = state {
+            q.push(" AND state = ").bind(state);
+        }
+        q.push(" ORDER BY updated_at DESC, id DESC LIMIT 500");
+        let rows: Vec<NominationRow> = q.query_as().fetch_all(&self.pools.read).await?;
+        Ok(rows.into_iter().map(nomination_from_row).collect())
     }
 
     /// Every nomination of one case.
     pub async fn nominations_of(&self, case_id: &str) -> Result<Vec<Nomination>, StoreError> {
-        Ok(sqlx::query_as("SELECT * FROM nominations WHERE case_id = ? ORDER BY created_at")
-            .bind(case_id)
-            .fetch_all(&self.read)
-            .await?)
+        let rows: Vec<NominationRow> = sqlx::query_as(&format!(
+            "SELECT {NOMINATION_COLUMNS} FROM nominations WHERE case_id = $1 ORDER BY created_at"
+        ))
+        .bind(case_id)
+        .fetch_all(&self.pools.read)
+        .await?;
+        Ok(rows.into_iter().map(nomination_from_row).collect())
     }
 
     /// Sets a nomination's state (with the curator's note).
     pub async fn decide_nomination(&self, id: &str, state: &str, note: Option<&str>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE nominations SET state = ?, decision_note = ?, updated_at = ? WHERE id = ?")
-            .bind(state)
-            .bind(note)
-            .bind(time_fmt::fmt(lumbung_core::clock::now()))
-            .bind(id)
-            .execute(&self.write)
-            .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        let mut tx = self.begin().await?;
+        tx.decide_nomination(id, state, note).await?;
+        tx.commit().await
     }
 
     /// The outgoing nomination notes of a case, by upstream node.
     pub async fn outgoing_notes(&self, case_id: &str) -> Result<Vec<(String, Option<String>)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT node, note FROM nominations WHERE direction = 'outgoing' AND case_id = ? AND state IN ('nominated', 'accepted')",
+            "SELECT node, note FROM nominations WHERE direction = 'outgoing' AND case_id = $1 AND state IN ('nominated', 'accepted')",
         )
         .bind(case_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.pools.read)
         .await?)
     }
 
@@ -152,16 +157,12 @@ impl Store {
     ) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
         let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         for chunk in case_ids.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            let mut q = Sql::new(
                 "SELECT case_id, node FROM nominations WHERE direction = 'outgoing' \
                  AND state IN ('nominated', 'accepted') AND case_id IN (",
             );
-            let mut ids = q.separated(", ");
-            for id in chunk {
-                ids.push_bind(*id);
-            }
-            q.push(") ORDER BY node");
-            let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&self.read).await?;
+            q.list(chunk.iter().copied()).push(") ORDER BY node");
+            let rows: Vec<(String, String)> = q.query_as().fetch_all(&self.pools.read).await?;
             for (case_id, node) in rows {
                 out.entry(case_id).or_default().push(node);
             }
@@ -172,16 +173,18 @@ impl Store {
     /// Records that a case of this node is published (or withdrawn) at `node`,
     /// and moves an outgoing nomination there to accepted (or declined/withdrawn).
     pub async fn set_presence(&self, case_id: &str, node: &str, published: bool) -> Result<bool, StoreError> {
-        let known: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM cases WHERE id = ?").bind(case_id).fetch_optional(&self.read).await?;
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(&self.pools.read)
+            .await?;
         if known.is_none() {
             return Ok(false);
         }
         let now = time_fmt::fmt(lumbung_core::clock::now());
         let state = if published { "published" } else { "withdrawn" };
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO case_presence (case_id, node, state, since) VALUES (?, ?, ?, ?)
+            "INSERT INTO case_presence (case_id, node, state, since) VALUES ($1, $2, $3, $4)
              ON CONFLICT (case_id, node) DO UPDATE SET state = excluded.state,
                 since = CASE WHEN case_presence.state = excluded.state THEN case_presence.since ELSE excluded.since END",
         )
@@ -189,13 +192,13 @@ impl Store {
         .bind(node)
         .bind(state)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         let outcome = if published { "accepted" } else { "declined" };
         sqlx::query(
-            "UPDATE nominations SET state = CASE WHEN ? = 'declined' AND state = 'accepted' THEN 'withdrawn' ELSE ? END,
-                updated_at = ?
-             WHERE direction = 'outgoing' AND case_id = ? AND node = ? AND state IN ('nominated', 'accepted') AND state != ?",
+            "UPDATE nominations SET state = CASE WHEN $1 = 'declined' AND state = 'accepted' THEN 'withdrawn' ELSE $2 END,
+                updated_at = $3
+             WHERE direction = 'outgoing' AND case_id = $4 AND node = $5 AND state IN ('nominated', 'accepted') AND state != $6",
         )
         .bind(outcome)
         .bind(outcome)
@@ -203,7 +206,7 @@ impl Store {
         .bind(case_id)
         .bind(node)
         .bind(outcome)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         tx.commit().await?;
         Ok(true)
@@ -211,9 +214,36 @@ impl Store {
 
     /// Where a case of this node is published elsewhere.
     pub async fn presence(&self, case_id: &str) -> Result<Vec<Presence>, StoreError> {
-        Ok(sqlx::query_as("SELECT node, state, since FROM case_presence WHERE case_id = ? ORDER BY node")
-            .bind(case_id)
-            .fetch_all(&self.read)
-            .await?)
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT node, state, since FROM case_presence WHERE case_id = $1 ORDER BY node")
+                .bind(case_id)
+                .fetch_all(&self.pools.read)
+                .await?;
+        Ok(rows.into_iter().map(|(node, state, since)| Presence { node, state, since }).collect())
+    }
+}
+
+const NOMINATION_COLUMNS: &str =
+    "id, direction, case_id, node, note, state, decision_note, created_by, created_at, updated_at";
+
+type NominationRow =
+    (String, String, String, String, Option<String>, String, Option<String>, Option<String>, String, String);
+
+fn nomination_from_row(r: NominationRow) -> Nomination {
+    let (id, direction, case_id, node, note, state, decision_note, created_by, created_at, updated_at) = r;
+    Nomination { id, direction, case_id, node, note, state, decision_note, created_by, created_at, updated_at }
+}
+
+impl Tx {
+    /// Sets a nomination's state (with the curator's note).
+    pub async fn decide_nomination(&mut self, id: &str, state: &str, note: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE nominations SET state = $1, decision_note = $2, updated_at = $3 WHERE id = $4")
+            .bind(state)
+            .bind(note)
+            .bind(time_fmt::fmt(lumbung_core::clock::now()))
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 }

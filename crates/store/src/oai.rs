@@ -1,10 +1,9 @@
 //! Queries behind the OAI-PMH provider and the feeds: every case that was
 //! ever published, ordered by the second of its last change, then id.
 
+use crate::sql::Sql;
+use crate::{Backend, Store, StoreError};
 use lumbung_core::Case;
-use sqlx::{QueryBuilder, Sqlite};
-
-use crate::{Store, StoreError};
 
 /// An OAI-PMH set a record can belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,25 +29,25 @@ pub struct OaiSelection {
     pub set: Option<OaiSet>,
 }
 
-fn push_selection(q: &mut QueryBuilder<'_, Sqlite>, s: &OaiSelection) {
+fn push_selection(q: &mut Sql<'_>, s: &OaiSelection) {
     q.push(" FROM cases WHERE published_at IS NOT NULL");
     if let Some(from) = s.from {
-        q.push(" AND changed_s >= ").push_bind(from);
+        q.push(" AND changed_s >= ").bind(from);
     }
     if let Some(until) = s.until {
-        q.push(" AND changed_s <= ").push_bind(until);
+        q.push(" AND changed_s <= ").bind(until);
     }
     match &s.set {
         None => {}
         Some(OaiSet::Country(c)) => {
-            q.push(" AND country = ").push_bind(c.clone());
+            q.push(" AND country = ").bind(c.clone());
         }
         Some(OaiSet::Level(l)) => {
-            q.push(" AND level_of_government = ").push_bind(l.clone());
+            q.push(" AND level_of_government = ").bind(l.clone());
         }
         Some(OaiSet::Sector(v)) => {
             q.push(" AND id IN (SELECT case_id FROM case_terms WHERE field = 'sector' AND value = ")
-                .push_bind(v.clone())
+                .bind(v.clone())
                 .push(")");
         }
         Some(OaiSet::Origin { own: true, .. }) => {
@@ -59,11 +58,11 @@ fn push_selection(q: &mut QueryBuilder<'_, Sqlite>, s: &OaiSelection) {
                 " AND id IN (SELECT case_id FROM nominations WHERE direction = 'outgoing' \
                  AND state IN ('nominated', 'accepted') AND node = ",
             )
-            .push_bind(upstream.clone())
+            .bind(upstream.clone())
             .push(")");
         }
         Some(OaiSet::Origin { node, own: false }) => {
-            q.push(" AND origin_identifier LIKE ").push_bind(format!("oai:{}:%", node.replace(['%', '_'], "")));
+            q.push(" AND origin_identifier LIKE ").bind(format!("oai:{}:%", node.replace(['%', '_'], "")));
         }
     }
 }
@@ -71,9 +70,9 @@ fn push_selection(q: &mut QueryBuilder<'_, Sqlite>, s: &OaiSelection) {
 impl Store {
     /// How many records a selection holds (published and deleted).
     pub async fn oai_count(&self, s: &OaiSelection) -> Result<i64, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT count(*)");
+        let mut q = Sql::new("SELECT count(*)");
         push_selection(&mut q, s);
-        Ok(q.build_query_scalar().fetch_one(&self.read).await?)
+        Ok(q.query_scalar().fetch_one(&self.pools.read).await?)
     }
 
     /// A page of a selection after `(changed_s, id)`, oldest change first.
@@ -83,31 +82,35 @@ impl Store {
         after: Option<(i64, &str)>,
         limit: i64,
     ) -> Result<Vec<(i64, Case)>, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT changed_s, data");
+        let mut q = Sql::new("SELECT changed_s, data");
         push_selection(&mut q, s);
         if let Some((t, id)) = after {
-            q.push(" AND (changed_s > ").push_bind(t).push(" OR (changed_s = ").push_bind(t);
-            q.push(" AND id > ").push_bind(id.to_owned()).push("))");
+            q.push(" AND (changed_s > ").bind(t).push(" OR (changed_s = ").bind(t);
+            q.push(" AND id > ").bind(id.to_owned()).push("))");
         }
-        q.push(" ORDER BY changed_s, id LIMIT ").push_bind(limit);
-        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&self.read).await?;
+        q.push(" ORDER BY changed_s, id LIMIT ").bind(limit);
+        let rows: Vec<(i64, String)> = q.query_as().fetch_all(&self.pools.read).await?;
         rows.into_iter().map(|(t, d)| Ok((t, serde_json::from_str(&d)?))).collect()
     }
 
     /// The oldest datestamp any record has (None when nothing was ever published).
     pub async fn oai_earliest(&self) -> Result<Option<i64>, StoreError> {
         Ok(sqlx::query_scalar("SELECT min(changed_s) FROM cases WHERE published_at IS NOT NULL")
-            .fetch_one(&self.read)
+            .fetch_one(&self.pools.read)
             .await?)
     }
 
     /// The origin nodes of harvested cases, for the origin sets.
     pub async fn origin_nodes(&self) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT substr(origin_identifier, 5, instr(substr(origin_identifier, 5), ':') - 1)
-             FROM cases WHERE origin_identifier IS NOT NULL AND published_at IS NOT NULL",
-        )
-        .fetch_all(&self.read)
+        // `oai:<node>:case/<id>` → `<node>`.
+        let node = match self.pools.backend {
+            Backend::Sqlite => "substr(origin_identifier, 5, instr(substr(origin_identifier, 5), ':') - 1)",
+            Backend::Postgres => "split_part(origin_identifier, ':', 2)",
+        };
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT DISTINCT {node} FROM cases WHERE origin_identifier IS NOT NULL AND published_at IS NOT NULL"
+        ))
+        .fetch_all(&self.pools.read)
         .await?;
         Ok(rows.into_iter().filter(|n| !n.is_empty()).collect())
     }
@@ -115,25 +118,29 @@ impl Store {
     /// Newest published cases first (feeds), after an id cursor.
     pub async fn newest_published(&self, limit: i64) -> Result<Vec<Case>, StoreError> {
         let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT data FROM cases WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT ?",
+            "SELECT data FROM cases WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&self.pools.read)
         .await?;
         rows.iter().map(|d| Ok(serde_json::from_str(d)?)).collect()
     }
 
     /// (id, last change second) of every published case, by id, after `after`: for sitemaps.
     pub async fn published_ids(&self, after: Option<&str>, limit: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, changed_s FROM cases WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?")
-            .bind(after.unwrap_or(""))
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, changed_s FROM cases WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pools.read)
+        .await?)
     }
 
     /// How many cases are published.
     pub async fn published_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM cases WHERE status = 'published'").fetch_one(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM cases WHERE status = 'published'")
+            .fetch_one(&self.pools.read)
+            .await?)
     }
 }

@@ -2,10 +2,7 @@
 //! hashes, HttpOnly SameSite=Lax session cookies, bearer tokens, and a limit
 //! on failed sign-ins per e-mail and per client address.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -78,55 +75,6 @@ pub fn new_secret(prefix: &str) -> String {
     format!("{prefix}{}", hex::encode(bytes))
 }
 
-/// Counts failed sign-ins in a sliding window, by key.
-pub struct LoginLimiter {
-    max: u32,
-    window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl LoginLimiter {
-    pub fn new(max: u32, window: Duration) -> LoginLimiter {
-        LoginLimiter { max, window, failures: Mutex::new(HashMap::new()) }
-    }
-
-    /// Seconds to wait if any key is over the limit.
-    pub fn blocked(&self, keys: &[String]) -> Option<u64> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = None;
-        for key in keys {
-            if let Some(list) = map.get_mut(key) {
-                list.retain(|t| now.duration_since(*t) < self.window);
-                if list.len() >= self.max as usize {
-                    let oldest = list.iter().min().copied().unwrap_or(now);
-                    let secs = self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
-                    wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
-                }
-            }
-        }
-        wait
-    }
-
-    pub fn record_failure(&self, keys: &[String]) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < self.window));
-        }
-        for key in keys {
-            map.entry(key.clone()).or_default().push(now);
-        }
-    }
-
-    pub fn clear(&self, keys: &[String]) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for key in keys {
-            map.remove(key);
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub email: String,
@@ -176,7 +124,10 @@ pub async fn sign_in(
     if let Some(ip) = client {
         keys.push(format!("ip:{ip}"));
     }
-    if let Some(retry_after) = state.limiter().blocked(&keys) {
+    let (max, window) = (state.settings().login_max_failures, state.settings().login_window);
+    // Failures are counted in the database, so every instance of the node
+    // sees them and round-robin cannot spread attempts over instances.
+    if let Some(retry_after) = state.store().sign_in_blocked(&keys, max, window).await? {
         return Err(ApiError::TooManyRequests { retry_after });
     }
     let found = state.store().account_by_email(&email).await?;
@@ -193,11 +144,11 @@ pub async fn sign_in(
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let Some(account) = verified else {
-        state.limiter().record_failure(&keys);
+        state.store().record_sign_in_failure(&keys, window).await?;
         return Err(ApiError::Unauthorized);
     };
     // A success clears the e-mail's count, not the client address's.
-    state.limiter().clear(keys.get(..1).unwrap_or_default());
+    state.store().clear_sign_in_failures(keys.get(..1).unwrap_or_default()).await?;
     let token = new_secret("s_");
     let ttl = state.settings().session_ttl;
     let expires = lumbung_core::clock::now() + ttl;

@@ -156,7 +156,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { current } => ApiError::Conflict { current },
             StoreError::Duplicate(what) => ApiError::Duplicate(what),
             StoreError::Invalid(errors) => ApiError::Invalid(errors),
-            e if e.is_busy() => ApiError::Busy,
+            e if e.is_busy() || e.is_unavailable() => ApiError::Busy,
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -6,8 +6,6 @@ use std::time::Duration;
 use lumbung_search::SearchIndex;
 use lumbung_store::Store;
 
-use crate::auth::LoginLimiter;
-
 /// Web settings taken from the node's configuration.
 #[derive(Debug, Clone)]
 pub struct WebSettings {
@@ -75,15 +73,13 @@ struct Inner {
     /// Searches running at once: more only queue up memory and latency on a small machine.
     search_slots: tokio::sync::Semaphore,
     settings: WebSettings,
-    limiter: LoginLimiter,
 }
 
 impl AppState {
     pub fn new(store: Store, search: SearchIndex, settings: WebSettings) -> AppState {
-        let limiter = LoginLimiter::new(settings.login_max_failures, settings.login_window);
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let search_slots = tokio::sync::Semaphore::new(cores * 2);
-        AppState { inner: Arc::new(Inner { store, search, search_slots, settings, limiter }) }
+        AppState { inner: Arc::new(Inner { store, search, search_slots, settings }) }
     }
 
     pub fn store(&self) -> &Store {
@@ -101,9 +97,5 @@ impl AppState {
 
     pub fn settings(&self) -> &WebSettings {
         &self.inner.settings
-    }
-
-    pub fn limiter(&self) -> &LoginLimiter {
-        &self.inner.limiter
     }
 }

@@ -1,0 +1,174 @@
+//! Connections to the database behind a store: SQLite in the data folder (the
+//! embedded default) or PostgreSQL, chosen by a database URL. Both speak
+//! through sqlx's `Any` driver, so every query is written once, with `$N`
+//! placeholders that both engines accept.
+
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool, Executor};
+
+use crate::StoreError;
+
+/// The database file's name inside the data folder (SQLite).
+pub const DB_FILE: &str = "lumbung.db";
+
+pub(crate) static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The engine a database URL names.
+    pub fn of_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL '{}': use postgres://… or sqlite://…",
+                redact(url)
+            )))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    pub(crate) fn migrator(self) -> &'static Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        }
+    }
+}
+
+/// A URL with its password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The pools of one store: a read pool, and the pool writes go through. On
+/// SQLite the writer is one connection (SQLite takes one writer at a time, and
+/// queueing in the process is cheaper than retrying on a busy file); on
+/// PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub(crate) struct Pools {
+    pub read: AnyPool,
+    pub write: AnyPool,
+    pub backend: Backend,
+}
+
+static DRIVERS: Once = Once::new();
+
+impl Pools {
+    pub async fn open(dir: &Path, database: Option<&str>) -> Result<Pools, StoreError> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let pools = match database {
+            None => Self::open_sqlite(&format!("sqlite://{}", dir.join(DB_FILE).display())).await?,
+            Some(url) => match Backend::of_url(url)? {
+                Backend::Sqlite => Self::open_sqlite(url).await?,
+                Backend::Postgres => Self::open_postgres(url).await?,
+            },
+        };
+        pools.backend.migrator().run(&pools.write).await?;
+        Ok(pools)
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Pools, StoreError> {
+        let base = url.split('?').next().unwrap_or(url);
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, true).await }))
+            .connect(&format!("{base}?mode=rwc"))
+            .await?;
+        let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8) as u32 * 2;
+        let read = AnyPoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, false).await }))
+            .connect(&format!("{base}?mode=ro"))
+            .await?;
+        Ok(Pools { read, write, backend: Backend::Sqlite })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Pools, StoreError> {
+        let max = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8) as u32 * 4;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", redact(url))))?;
+        Ok(Pools { read: pool.clone(), write: pool, backend: Backend::Postgres })
+    }
+
+    /// Connections in use and idle, for metrics: (read size, read idle, write size, write idle).
+    pub fn usage(&self) -> (u32, usize, u32, usize) {
+        (self.read.size(), self.read.num_idle(), self.write.size(), self.write.num_idle())
+    }
+}
+
+async fn sqlite_pragmas(conn: &mut AnyConnection, writer: bool) -> Result<(), sqlx::Error> {
+    let mut pragmas = vec!["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8000", "PRAGMA temp_store = memory"];
+    if writer {
+        pragmas.extend(["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"]);
+    } else {
+        pragmas.push("PRAGMA query_only = ON");
+    }
+    for p in pragmas {
+        conn.execute(p).await?;
+    }
+    Ok(())
+}
+
+/// Creates an empty PostgreSQL database next to the one `admin_url` names and
+/// returns its URL: each test run (and `migrate-store` tests) gets its own.
+pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+    check_database_name(name)?;
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(admin_url).await?;
+    conn.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await?;
+    let _ = sqlx::Connection::close(conn).await;
+    let mut url = url::Url::parse(admin_url).map_err(|e| StoreError::Config(format!("bad database URL: {e}")))?;
+    url.set_path(&format!("/{name}"));
+    Ok(url.to_string())
+}
+
+/// Drops a database made by `create_postgres_database` (closing its connections).
+pub async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+    check_database_name(name)?;
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(admin_url).await?;
+    conn.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await?;
+    let _ = sqlx::Connection::close(conn).await;
+    Ok(())
+}
+
+fn check_database_name(name: &str) -> Result<(), StoreError> {
+    if name.is_empty() || name.len() > 63 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(StoreError::Config(format!("bad database name '{name}'")));
+    }
+    Ok(())
+}
