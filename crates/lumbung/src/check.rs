@@ -10,10 +10,13 @@ use crate::import::progress_bar;
 
 async fn open(data: &DataArgs) -> Result<Store> {
     let config = load_config(data, None)?;
-    if !config.server.data.join(lumbung_store::DB_FILE).exists() {
-        bail!("no Lumbung store in {}", config.server.data.display());
+    if !Store::exists(&config.server.data, config.store.database.as_deref()).await? {
+        match &config.store.database {
+            Some(url) => bail!("no Lumbung store in {}", lumbung_store::redact(url)),
+            None => bail!("no Lumbung store in {}", config.server.data.display()),
+        }
     }
-    Ok(Store::open(&config.server.data).await?)
+    Ok(config.open_store().await?)
 }
 
 pub async fn run(args: CheckArgs) -> Result<()> {

@@ -52,6 +52,10 @@ pub struct DataArgs {
     /// A TOML configuration file [env: LUMBUNG_CONFIG]
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// The database: a postgres:// URL, or unset for SQLite in the data
+    /// folder [env: LUMBUNG_DATABASE]
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +214,7 @@ pub fn load_config(data: &DataArgs, addr: Option<&str>) -> Result<Config> {
         config_file: data.config.clone(),
         data: data.data.clone(),
         addr: addr.map(str::to_owned),
+        database: data.database.clone(),
     })
 }
 
@@ -232,7 +237,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Config(ConfigCommand::Show(args)) => {
-            let config = load_config(&args, None)?;
+            let mut config = load_config(&args, None)?;
+            config.store.database = config.store.database.map(|url| lumbung_store::redact(&url));
             print!("{}", toml::to_string_pretty(&config)?);
             Ok(())
         }

@@ -36,6 +36,13 @@ addr = "127.0.0.1:8080"
 # Data folder (SQLite database and indexes).  [LUMBUNG_DATA, --data]
 data = "./lumbung-data"
 
+[store]
+# Where the node's records live. Unset: SQLite in the data folder (nothing to
+# install). A PostgreSQL URL lets several `lumbung serve` instances share one
+# database; each keeps its search index in its own data folder.
+#   [LUMBUNG_DATABASE, --database]
+# database = "postgres://lumbung@127.0.0.1:5432/lumbung"
+
 [security]
 # How long a browser session lasts, in days.
 session_days = 14
@@ -67,6 +74,7 @@ rereview_changed_copies = false
 pub struct Config {
     pub node: NodeConfig,
     pub server: ServerConfig,
+    pub store: StoreConfig,
     pub security: SecurityConfig,
     pub oai: OaiConfig,
     pub federation: FederationConfig,
@@ -133,6 +141,14 @@ pub struct ServerConfig {
     pub data: PathBuf,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// A `postgres://` or `sqlite://` URL; None is SQLite in the data folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecurityConfig {
@@ -173,9 +189,20 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     pub data: Option<PathBuf>,
     pub addr: Option<String>,
+    pub database: Option<String>,
 }
 
 impl Config {
+    /// Opens the node's store: the configured database, else SQLite in the data folder.
+    pub async fn open_store(&self) -> Result<lumbung_store::Store> {
+        lumbung_store::Store::connect(&self.server.data, self.store.database.as_deref()).await.with_context(|| {
+            match &self.store.database {
+                Some(url) => format!("cannot open the store at {}", lumbung_store::redact(url)),
+                None => format!("cannot open the store in {}", self.server.data.display()),
+            }
+        })
+    }
+
     /// Loads defaults, the file (from `--config` or `LUMBUNG_CONFIG`), the
     /// environment, then the flags; and validates the result.
     pub fn load(flags: &Overrides) -> Result<Config> {
@@ -220,8 +247,14 @@ impl Config {
         if let Some(v) = env("LUMBUNG_DATA") {
             config.server.data = PathBuf::from(v);
         }
+        if let Some(v) = env("LUMBUNG_DATABASE").filter(|v| !v.is_empty()) {
+            config.store.database = Some(v);
+        }
         if let Some(v) = &flags.addr {
             config.server.addr = v.clone();
+        }
+        if let Some(v) = &flags.database {
+            config.store.database = Some(v.clone());
         }
         if let Some(v) = &flags.data {
             config.server.data = v.clone();
@@ -249,6 +282,9 @@ impl Config {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
         if !id_ok {
             bail!("node.id '{}' must be 1–64 of a-z, 0-9, '.', '-', '_'", self.node.id);
+        }
+        if let Some(url) = &self.store.database {
+            lumbung_store::Backend::of_url(url).map_err(|e| anyhow::anyhow!("store.database: {e}"))?;
         }
         if self.server.addr.parse::<std::net::SocketAddr>().is_err() {
             bail!("server.addr '{}' is not an address such as 127.0.0.1:8080", self.server.addr);
@@ -335,7 +371,7 @@ mod tests {
             "LUMBUNG_NODE_ID" => Some("id.env".to_owned()),
             _ => None,
         };
-        let flags = Overrides { config_file: Some(file), data: None, addr: Some("127.0.0.1:3333".into()) };
+        let flags = Overrides { config_file: Some(file), addr: Some("127.0.0.1:3333".into()), ..Default::default() };
         let c = Config::load_with_env(&flags, &env).ok();
         assert_eq!(c.as_ref().map(|c| c.server.addr.as_str()), Some("127.0.0.1:3333"));
         assert_eq!(c.as_ref().map(|c| c.node.id.as_str()), Some("id.env"));

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use lumbung_core::{Actor, Case, Role, Status, Transition, workflow};
 use lumbung_store::{ImportMode, NewAccount, Store};
 use lumbung_web::auth::hash_password;
@@ -29,7 +29,7 @@ pub const ACCOUNTS: [(&str, &str, Role, Option<&str>); 5] = [
 
 pub async fn run(args: DemoArgs) -> Result<()> {
     let config = load_config(&args.serve.data, args.serve.addr.as_deref())?;
-    let store = Store::open(&config.server.data).await.context("cannot open the store")?;
+    let store = config.open_store().await?;
     if store.is_empty().await? {
         let n = seed(&store).await?;
         println!("created a demo node in {} with {n} cases", config.server.data.display());

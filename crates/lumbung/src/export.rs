@@ -14,7 +14,7 @@ use crate::cli::{ExportArgs, Format, load_config};
 
 pub async fn run(args: ExportArgs) -> Result<()> {
     let config = load_config(&args.data, None)?;
-    let store = Store::open(&config.server.data).await?;
+    let store = config.open_store().await?;
     let out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
         None => Box::new(std::io::stdout().lock()),

@@ -41,7 +41,7 @@ pub async fn run(args: HarvestArgs) -> Result<()> {
         }
         (None, None) => bail!("give --peer or --url"),
     };
-    let store = Store::open(&config.server.data).await?;
+    let store = config.open_store().await?;
     let started = std::time::Instant::now();
     let agent = harvest::agent_with_timeout(Duration::from_secs(args.timeout.max(1)));
     let report = harvest::harvest(&store, &agent, &job).await;

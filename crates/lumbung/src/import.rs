@@ -89,7 +89,7 @@ pub async fn run(args: ImportArgs) -> Result<()> {
         Format::Csv => Some(csv_options(&args.map, &args.language, &args.status)?),
         Format::Jsonl => None,
     };
-    let store = Store::open(&config.server.data).await?;
+    let store = config.open_store().await?;
     let known = store.organisation_ids().await?;
     let path = args.file.as_path();
 

@@ -12,7 +12,7 @@ use lumbung_web::AppState;
 use crate::config::Config;
 
 pub async fn run(config: Config) -> Result<()> {
-    let store = Store::open(&config.server.data).await.context("cannot open the store")?;
+    let store = config.open_store().await?;
     serve(config, store).await
 }
 

@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use anyhow::{Context, Result, anyhow, bail};
 use lumbung_core::{Role, validate};
-use lumbung_store::{NewAccount, Store};
+use lumbung_store::NewAccount;
 use lumbung_web::auth::{MIN_PASSWORD, hash_password, new_secret};
 
 use crate::cli::{TokenCreateArgs, UserAddArgs, load_config};
@@ -36,7 +36,7 @@ pub async fn add(args: UserAddArgs) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD {
         bail!("a password needs at least {MIN_PASSWORD} characters");
     }
-    let store = Store::open(&config.server.data).await?;
+    let store = config.open_store().await?;
     if let Some(org) = &args.org {
         if store.get_organisation(org).await?.is_none() {
             bail!("no organisation with id '{org}'");
@@ -52,7 +52,7 @@ pub async fn add(args: UserAddArgs) -> Result<()> {
 
 pub async fn create_token(args: TokenCreateArgs) -> Result<()> {
     let config = load_config(&args.data, None)?;
-    let store = Store::open(&config.server.data).await?;
+    let store = config.open_store().await?;
     let (account, _) = store
         .account_by_email(args.email.trim())
         .await?

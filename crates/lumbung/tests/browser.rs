@@ -41,8 +41,7 @@ impl Node {
     fn start(data: &Path, log: PathBuf) -> Node {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(bin())
-            .args(["demo", "--data", data.to_str().unwrap(), "--addr", &format!("127.0.0.1:{port}")])
+        let child = lumbung_cmd(&["demo", "--data", data.to_str().unwrap(), "--addr", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())

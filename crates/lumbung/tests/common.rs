@@ -31,26 +31,59 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
+        // Drop the PostgreSQL databases of the nodes in this folder.
+        let mut dbs = databases().lock().unwrap_or_else(|p| p.into_inner());
+        dbs.retain(|path, _| !path.starts_with(&self.0));
+        drop(dbs);
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
+/// PostgreSQL runs: each node's data folder → its own database.
+fn databases() -> &'static std::sync::Mutex<std::collections::HashMap<PathBuf, lumbung_store::testing::TestDatabase>> {
+    static DBS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<PathBuf, lumbung_store::testing::TestDatabase>>,
+    > = std::sync::OnceLock::new();
+    DBS.get_or_init(Default::default)
+}
+
+/// The database URL of the node in `data` when the tests run on PostgreSQL
+/// (`LUMBUNG_TEST_BACKEND=postgres`), made on first use; None on SQLite.
+pub fn database_for(data: &Path) -> Option<String> {
+    lumbung_store::testing::postgres_admin_url()?;
+    let mut dbs = databases().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(db) = dbs.get(data) {
+        return Some(db.url.clone());
+    }
+    let db = lumbung_store::testing::TestDatabase::create().unwrap().unwrap();
+    let url = db.url.clone();
+    dbs.insert(data.to_path_buf(), db);
+    Some(url)
+}
+
+/// `lumbung ARGS` as a command, with the node's database set when the tests
+/// run on PostgreSQL (the node is the one `--data` names).
+pub fn lumbung_cmd(args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).env("RUST_LOG", "warn").env_remove("LUMBUNG_DATABASE");
+    if let Some(data) = args.iter().position(|a| *a == "--data").and_then(|i| args.get(i + 1)) {
+        if let Some(url) = database_for(Path::new(data)) {
+            cmd.env("LUMBUNG_DATABASE", url);
+        }
+    }
+    cmd
+}
+
 /// Runs `lumbung ARGS` and returns its output.
 pub fn run(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).env("RUST_LOG", "warn").stdin(Stdio::null()).output().unwrap()
+    lumbung_cmd(args).stdin(Stdio::null()).output().unwrap()
 }
 
 /// Runs `lumbung ARGS` with `input` on standard input.
 pub fn run_with_stdin(args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(bin())
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        lumbung_cmd(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -76,7 +109,7 @@ pub fn participedia_cases() -> PathBuf {
 pub fn with_store<T>(data: &Path, f: impl AsyncFnOnce(&lumbung_store::Store) -> T) -> T {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let store = lumbung_store::Store::open(data).await.unwrap();
+        let store = lumbung_store::Store::connect(data, database_for(data).as_deref()).await.unwrap();
         let v = f(&store).await;
         store.close().await;
         v

@@ -39,8 +39,7 @@ impl Server {
     fn start(data: &str, log: PathBuf) -> Server {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(bin())
-            .args(["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
+        let child = lumbung_cmd(&["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "warn")
             .env("LUMBUNG_OAI_PAGE_SIZE", PAGE_SIZE)
             .env("LUMBUNG_NODE_ID", NODE_ID)

@@ -6,7 +6,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::*;
 
@@ -25,21 +25,20 @@ fn sigkill_during_import_loses_nothing_reported_committed() {
     let total_cases = text.lines().filter(|l| l.contains("\"kind\":\"case\"")).count();
     let organisations = text.lines().filter(|l| l.contains("\"kind\":\"organisation\"")).count() as i64;
 
-    let mut child = Command::new(bin())
-        .args([
-            "import",
-            "--data",
-            target.to_str().unwrap(),
-            "--format",
-            "jsonl",
-            "--batch",
-            "500",
-            file.to_str().unwrap(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = lumbung_cmd(&[
+        "import",
+        "--data",
+        target.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--batch",
+        "500",
+        file.to_str().unwrap(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut reported = 0usize;
     for line in BufReader::new(stdout).lines() {

@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -53,8 +53,7 @@ fn json(body: &str) -> serde_json::Value {
 
 fn serve(data: &str, port: u16, node: &str) -> Server {
     let server = Server(
-        Command::new(bin())
-            .args(["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
+        lumbung_cmd(&["serve", "--data", data, "--addr", &format!("127.0.0.1:{port}")])
             .env("LUMBUNG_NODE_ID", node)
             .env("LUMBUNG_BASE_URL", format!("http://127.0.0.1:{port}"))
             .env("LUMBUNG_OAI_PAGE_SIZE", "7")
@@ -76,11 +75,7 @@ fn serve(data: &str, port: u16, node: &str) -> Server {
 }
 
 fn harvest(data: &str, url: &str, node: &str) -> String {
-    let out = Command::new(bin())
-        .args(["harvest", "--data", data, "--url", url])
-        .env("LUMBUNG_NODE_ID", node)
-        .output()
-        .unwrap();
+    let out = lumbung_cmd(&["harvest", "--data", data, "--url", url]).env("LUMBUNG_NODE_ID", node).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -201,10 +196,8 @@ fn a_hostile_peer_harms_nothing() {
         (vec![format!("{OAI_OPEN}<error code=\"badArgument\">nope</error></OAI-PMH>")], "badArgument"),
     ] {
         let (port, handle) = hostile_peer(answers);
-        let out = Command::new(bin())
-            .args(["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")])
-            .output()
-            .unwrap();
+        let out =
+            lumbung_cmd(&["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")]).output().unwrap();
         let _ = handle.join();
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains(expected), "{}", String::from_utf8_lossy(&out.stderr));
@@ -219,10 +212,17 @@ fn a_hostile_peer_harms_nothing() {
         drop(conn);
     });
     let started = Instant::now();
-    let out = Command::new(bin())
-        .args(["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{silent_port}/oai"), "--timeout", "2"])
-        .output()
-        .unwrap();
+    let out = lumbung_cmd(&[
+        "harvest",
+        "--data",
+        d,
+        "--url",
+        &format!("http://127.0.0.1:{silent_port}/oai"),
+        "--timeout",
+        "2",
+    ])
+    .output()
+    .unwrap();
     assert!(!out.status.success());
     assert!(started.elapsed() < Duration::from_secs(4), "the timeout was not applied");
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach"), "{}", String::from_utf8_lossy(&out.stderr));
@@ -239,10 +239,8 @@ fn a_hostile_peer_harms_nothing() {
         record("01KDVDNAZ89HAMTGG0000000AD", &"x".repeat(5000), "ID"),
     );
     let (port, handle) = hostile_peer(vec![page]);
-    let out = Command::new(bin())
-        .args(["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")])
-        .output()
-        .unwrap();
+    let out =
+        lumbung_cmd(&["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")]).output().unwrap();
     let _ = handle.join();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::*;
 
@@ -19,8 +19,7 @@ fn sigkill_during_indexing_leaves_a_consistent_index() {
 
     // The first start builds the index from scratch; kill it part-way,
     // after thousands of documents were added but before the commit.
-    let mut child = Command::new(bin())
-        .args(["serve", "--data", d, "--addr", "127.0.0.1:0"])
+    let mut child = lumbung_cmd(&["serve", "--data", d, "--addr", "127.0.0.1:0"])
         .env("RUST_LOG", "lumbung_search=debug,lumbung=info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -9,7 +9,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -95,6 +95,9 @@ fn node(
         "[node]\nid = \"{id}\"\nname = \"{id}\"\nbase_url = \"http://127.0.0.1:{port}\"\nupstreams = [{}]\n\n[server]\ndata = \"{data}\"\naddr = \"127.0.0.1:{port}\"\n\n[oai]\npage_size = 5\n",
         upstream.map(|u| format!("\"{u}\"")).unwrap_or_default()
     );
+    if let Some(url) = database_for(std::path::Path::new(&data)) {
+        toml.push_str(&format!("\n[store]\ndatabase = \"{url}\"\n"));
+    }
     for (peer, peer_port, set) in peers {
         toml.push_str(&format!(
             "\n[[peers]]\nid = \"{peer}\"\nurl = \"http://127.0.0.1:{peer_port}/oai\"\nscheduled = false\n{}",
@@ -126,12 +129,8 @@ fn node(
         .last()
         .unwrap()
         .to_owned();
-    let child = Command::new(bin())
-        .args(["serve", "--config", &config])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child =
+        lumbung_cmd(&["serve", "--config", &config]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let node = Node { id, data, port, config, token, child };
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(60) {

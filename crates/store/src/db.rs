@@ -130,6 +130,22 @@ impl Pools {
     }
 }
 
+/// Whether a store was made at this place (see [`crate::Store::exists`]).
+pub(crate) async fn exists(dir: &Path, database: Option<&str>) -> Result<bool, StoreError> {
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+    let Some(url) = database else { return Ok(dir.join(DB_FILE).exists()) };
+    let table = match Backend::of_url(url)? {
+        Backend::Sqlite => "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
+        Backend::Postgres => "SELECT count(*) FROM pg_tables WHERE tablename = '_sqlx_migrations'",
+    };
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", redact(url))))?;
+    let n: i64 = sqlx::query_scalar(table).fetch_one(&mut conn).await?;
+    let _ = sqlx::Connection::close(conn).await;
+    Ok(n > 0)
+}
+
 async fn sqlite_pragmas(conn: &mut AnyConnection, writer: bool) -> Result<(), sqlx::Error> {
     let mut pragmas = vec!["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8000", "PRAGMA temp_store = memory"];
     if writer {

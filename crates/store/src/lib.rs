@@ -21,6 +21,7 @@ mod nominations;
 mod oai;
 mod organisations;
 mod sql;
+pub mod testing;
 mod time_fmt;
 mod tx;
 
@@ -59,6 +60,12 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
         let pools = db::Pools::open(dir, database).await?;
         Ok(Store { pools, dir: dir.to_path_buf(), counts: Default::default() })
+    }
+
+    /// Whether a store was ever made there (without making one): the SQLite
+    /// file in `dir`, or the migrations table in the database.
+    pub async fn exists(dir: &Path, database: Option<&str>) -> Result<bool, StoreError> {
+        db::exists(dir, database).await
     }
 
     /// The data folder.

@@ -125,6 +125,8 @@ pub struct TestApp {
     /// Organisations created at start: `kemenpan-rb` (ID) and `lan-ri` (ID).
     pub organisations: Vec<String>,
     _dir: tempfile::TempDir,
+    /// PostgreSQL runs (LUMBUNG_TEST_BACKEND=postgres): the test's own database.
+    _db: Option<lumbung_store::testing::TestDatabase>,
 }
 
 /// One argon2 hash of [`PASSWORD`], shared by every test account (hashing is slow).
@@ -142,7 +144,8 @@ impl TestApp {
 
     pub async fn with_settings(settings: WebSettings) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).await.expect("open the store");
+        let db = lumbung_store::testing::TestDatabase::create().expect("a test database");
+        let store = Store::connect(dir.path(), db.as_ref().map(|d| d.url.as_str())).await.expect("open the store");
         let mut organisations = Vec::new();
         for (id, en, idn, acronym) in [
             ("kemenpan-rb", "Ministry of Administrative and Bureaucratic Reform", "Kementerian PANRB", "KemenPAN-RB"),
@@ -191,7 +194,7 @@ impl TestApp {
         }
         let search = lumbung_search::SearchIndex::open_for(&store).expect("search index");
         let router = lumbung_web::router(AppState::new(store.clone(), search.clone(), settings));
-        TestApp { store, search, router, accounts, organisations, _dir: dir }
+        TestApp { store, search, router, accounts, organisations, _dir: dir, _db: db }
     }
 
     /// The account of a signed-in caller.
