@@ -16,7 +16,7 @@ async fn open(data: &DataArgs) -> Result<Store> {
             None => bail!("no Lumbung store in {}", config.server.data.display()),
         }
     }
-    Ok(config.open_store().await?)
+    config.open_store().await
 }
 
 pub async fn run(args: CheckArgs) -> Result<()> {
