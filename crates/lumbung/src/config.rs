@@ -54,6 +54,15 @@ login_window_minutes = 15
 # Records per OAI-PMH list page (ListRecords, ListIdentifiers).  [LUMBUNG_OAI_PAGE_SIZE]
 page_size = 100
 
+[jobs]
+# Background jobs (scheduled harvests) run on one instance at a time: the one
+# that claims a job holds a lease it renews while it works; if it dies, another
+# instance claims the job once the lease has run out.
+# Lease length in seconds.  [LUMBUNG_JOB_LEASE_SECONDS]
+lease_seconds = 30
+# How often an instance looks for due jobs, in seconds.  [LUMBUNG_JOB_POLL_SECONDS]
+poll_seconds = 5
+
 [federation]
 # When a copy accepted here changes at its origin, send it back to the
 # curators' queue (true) or keep it published with the change (false).
@@ -76,6 +85,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub store: StoreConfig,
     pub security: SecurityConfig,
+    pub jobs: JobsConfig,
     pub oai: OaiConfig,
     pub federation: FederationConfig,
     pub peers: Vec<PeerConfig>,
@@ -147,6 +157,19 @@ pub struct StoreConfig {
     /// A `postgres://` or `sqlite://` URL; None is SQLite in the data folder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    pub lease_seconds: u32,
+    pub poll_seconds: u32,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig { lease_seconds: 30, poll_seconds: 5 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -241,6 +264,14 @@ impl Config {
             config.oai.page_size =
                 v.parse().map_err(|_| anyhow::anyhow!("LUMBUNG_OAI_PAGE_SIZE must be a whole number, not '{v}'"))?;
         }
+        for (key, slot) in [
+            ("LUMBUNG_JOB_LEASE_SECONDS", &mut config.jobs.lease_seconds),
+            ("LUMBUNG_JOB_POLL_SECONDS", &mut config.jobs.poll_seconds),
+        ] {
+            if let Some(v) = env(key) {
+                *slot = v.parse().map_err(|_| anyhow::anyhow!("{key} must be a whole number, not '{v}'"))?;
+            }
+        }
         if let Some(v) = env("LUMBUNG_ADDR") {
             config.server.addr = v;
         }
@@ -282,6 +313,9 @@ impl Config {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
         if !id_ok {
             bail!("node.id '{}' must be 1–64 of a-z, 0-9, '.', '-', '_'", self.node.id);
+        }
+        if self.jobs.lease_seconds < 2 || self.jobs.poll_seconds == 0 {
+            bail!("jobs.lease_seconds must be at least 2 and jobs.poll_seconds at least 1");
         }
         if let Some(url) = &self.store.database {
             lumbung_store::Backend::of_url(url).map_err(|e| anyhow::anyhow!("store.database: {e}"))?;

@@ -73,43 +73,109 @@ fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
 }
 
 /// Harvests each configured peer on its schedule, retrying failures with
-/// growing back-off (up to the peer's interval). Runs until aborted.
+/// growing back-off (up to the peer's interval). Each peer is a job in the
+/// store (`harvest:<peer>`), so with several instances on one database each
+/// harvest runs on one of them, and another takes over if that one dies.
+/// Runs until aborted.
 pub fn schedule(config: &Config, store: Store) -> Vec<tokio::task::JoinHandle<()>> {
+    let holder = instance_name();
     config
         .peers
         .iter()
         .filter(|peer| peer.scheduled)
         .map(|peer| {
-            spawn_peer(peer.clone(), config.node.id.clone(), config.federation.rereview_changed_copies, store.clone())
+            let runner = PeerRunner {
+                peer: peer.clone(),
+                own_node: config.node.id.clone(),
+                rereview: config.federation.rereview_changed_copies,
+                lease: Duration::from_secs(u64::from(config.jobs.lease_seconds)),
+                poll: Duration::from_secs(u64::from(config.jobs.poll_seconds)),
+                holder: holder.clone(),
+            };
+            tokio::spawn(runner.run(store.clone()))
         })
         .collect()
 }
 
-fn spawn_peer(peer: PeerConfig, own_node: String, rereview: bool, store: Store) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let every = Duration::from_secs(u64::from(peer.every_minutes) * 60);
+/// This process's name as a job holder: host, process id and a random part.
+pub fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
+    format!("{host}:{}:{}", std::process::id(), ulid::Ulid::new())
+}
+
+struct PeerRunner {
+    peer: PeerConfig,
+    own_node: String,
+    rereview: bool,
+    lease: Duration,
+    poll: Duration,
+    holder: String,
+}
+
+impl PeerRunner {
+    async fn run(self, store: Store) {
+        let name = format!("harvest:{}", self.peer.id);
+        let every = Duration::from_secs(u64::from(self.peer.every_minutes) * 60);
         let agent = harvest::agent();
         let mut backoff = Duration::from_secs(30);
         loop {
-            let mut job = HarvestJob::new(&peer.id, &peer.url, peer.set.clone(), &own_node, &peer.id);
-            job.rereview = rereview;
-            let wait = match harvest::harvest(&store, &agent, &job).await {
-                Ok(r) => {
-                    tracing::info!(peer = %peer.id, records = r.records, created = r.created, updated = r.updated, withdrawn = r.withdrawn, "harvested");
-                    backoff = Duration::from_secs(30);
-                    every
-                }
-                Err(e) => {
-                    tracing::warn!(peer = %peer.id, error = %e, retry_in = ?backoff, "harvest failed");
-                    let wait = backoff.min(every);
-                    backoff = (backoff * 2).min(every);
-                    wait
-                }
-            };
             if store.is_closed() {
                 return;
             }
-            tokio::time::sleep(wait).await;
+            let claim = match store.ensure_job(&name).await {
+                Ok(()) => store.claim_job(&name, &self.holder, self.lease).await,
+                Err(e) => Err(e),
+            };
+            match claim {
+                Ok(Some(claim)) => {
+                    // Renew the lease while the harvest runs; a lost lease
+                    // (this instance stalled past it) ends the renewals.
+                    let renewer = {
+                        let (store, claim, lease) = (store.clone(), claim.clone(), self.lease);
+                        tokio::spawn(async move {
+                            loop {
+                                tokio::time::sleep(lease / 3).await;
+                                if !matches!(store.renew_job(&claim, lease).await, Ok(true)) {
+                                    return;
+                                }
+                            }
+                        })
+                    };
+                    let mut job = HarvestJob::new(
+                        &self.peer.id,
+                        &self.peer.url,
+                        self.peer.set.clone(),
+                        &self.own_node,
+                        &self.peer.id,
+                    );
+                    job.rereview = self.rereview;
+                    let outcome = harvest::harvest(&store, &agent, &job).await;
+                    renewer.abort();
+                    let (next, error) = match outcome {
+                        Ok(r) => {
+                            tracing::info!(peer = %self.peer.id, records = r.records, created = r.created, updated = r.updated, withdrawn = r.withdrawn, "harvested");
+                            backoff = Duration::from_secs(30);
+                            (every, None)
+                        }
+                        Err(e) => {
+                            tracing::warn!(peer = %self.peer.id, error = %e, retry_in = ?backoff, "harvest failed");
+                            let wait = backoff.min(every);
+                            backoff = (backoff * 2).min(every);
+                            (wait, Some(e.to_string()))
+                        }
+                    };
+                    match store.finish_job(&claim, next, error.as_deref()).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!(job = %name, "lease lost during the run; another instance took the job")
+                        }
+                        Err(e) => tracing::warn!(job = %name, error = %e, "cannot record the job's end"),
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(job = %name, error = %e, "cannot claim the job"),
+            }
+            tokio::time::sleep(self.poll).await;
         }
-    })
+    }
 }

@@ -40,11 +40,21 @@ fn block_on<T: Send + 'static>(f: impl std::future::Future<Output = T> + Send + 
 impl TestDatabase {
     /// A fresh PostgreSQL database when the tests run on PostgreSQL, else None.
     pub fn create() -> Result<Option<TestDatabase>, StoreError> {
-        let Some(admin) = postgres_admin_url() else { return Ok(None) };
+        match postgres_admin_url() {
+            Some(_) => Self::create_postgres().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A fresh PostgreSQL database whatever the suite's backend, for tests
+    /// that are about PostgreSQL (several instances on one database).
+    pub fn create_postgres() -> Result<TestDatabase, StoreError> {
+        let admin =
+            std::env::var("LUMBUNG_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let name = format!("lumbung_t_{}", ulid::Ulid::new().to_string().to_lowercase());
         let (a, n) = (admin.clone(), name.clone());
         let url = block_on(async move { crate::create_postgres_database(&a, &n).await })??;
-        Ok(Some(TestDatabase { admin, name, url }))
+        Ok(TestDatabase { admin, name, url })
     }
 }
 
