@@ -116,3 +116,34 @@ impl Store {
         Ok(r)
     }
 }
+
+impl Store {
+    /// The tables of the schema and their columns, by name (not the
+    /// migrator's own table): what a test compares across the backends.
+    pub async fn schema(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>, StoreError> {
+        let sql = match self.pools.backend {
+            Backend::Sqlite => {
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT table_name::text, column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name != '_sqlx_migrations'"
+            }
+        };
+        let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&self.pools.read).await?;
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (table, column) in rows {
+            out.entry(table).or_default().push(column);
+        }
+        for columns in out.values_mut() {
+            columns.sort();
+        }
+        Ok(out)
+    }
+}
+
+/// The migrations a backend applies: (version, description).
+pub fn migrations(backend: Backend) -> Vec<(i64, String)> {
+    backend.migrator().iter().map(|m| (m.version, m.description.to_string())).collect()
+}

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 pub use accounts::{NewAccount, hash_token};
 pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, RevisionSummary, Visibility};
 pub use changelog::{Change, Entity};
-pub use check::CheckReport;
+pub use check::{CheckReport, migrations};
 pub use db::{Backend, DB_FILE, create_postgres_database, drop_postgres_database, redact};
 pub use error::StoreError;
 pub use harvest::HarvestSource;
