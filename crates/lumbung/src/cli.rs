@@ -39,9 +39,50 @@ pub enum Command {
     Reindex(DataArgs),
     /// Harvest an OAI-PMH repository (a configured peer, or any base URL once).
     Harvest(HarvestArgs),
+    /// Write a consistent backup of the whole store (while the node serves).
+    Backup(BackupArgs),
+    /// Restore a backup into an empty store (either backend).
+    Restore(RestoreArgs),
+    /// Copy everything from one store into another (SQLite ⇄ PostgreSQL).
+    MigrateStore(MigrateStoreArgs),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup file to write (JSON Lines).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Replace the contents of a store that is not empty.
+    #[arg(long)]
+    pub force: bool,
+    /// A file written by `lumbung backup`.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The store to copy: a postgres:// or sqlite:// URL, or a data folder.
+    #[arg(long)]
+    pub from: String,
+    /// The store to fill: a postgres:// or sqlite:// URL, or a data folder.
+    #[arg(long)]
+    pub to: String,
+    /// Replace the contents of a target that is not empty.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -232,6 +273,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => crate::check::run(args).await,
         Command::Reindex(args) => crate::check::reindex(args).await,
         Command::Harvest(args) => crate::harvest::run(args).await,
+        Command::Backup(args) => crate::backup::backup(args).await,
+        Command::Restore(args) => crate::backup::restore(args).await,
+        Command::MigrateStore(args) => crate::backup::migrate_store(args).await,
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             Ok(())

@@ -1,6 +1,8 @@
 //! The `lumbung` command line: `serve`, `demo`, `import`, `export`, `user`,
-//! `token`, `check` and `config`. Each subcommand lives in its own module.
+//! `token`, `check`, `reindex`, `harvest`, `backup`, `restore`, `migrate-store` and
+//! `config`. Each subcommand lives in its own module.
 
+pub mod backup;
 pub mod check;
 pub mod cli;
 pub mod config;

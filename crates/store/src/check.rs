@@ -121,20 +121,32 @@ impl Store {
     /// The tables of the schema and their columns, by name (not the
     /// migrator's own table): what a test compares across the backends.
     pub async fn schema(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>, StoreError> {
+        Ok(self
+            .schema_types()
+            .await?
+            .into_iter()
+            .map(|(t, cols)| (t, cols.into_iter().map(|(c, _)| c).collect()))
+            .collect())
+    }
+
+    /// The schema's columns with whether each holds integers.
+    pub(crate) async fn schema_types(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<(String, bool)>>, StoreError> {
         let sql = match self.pools.backend {
             Backend::Sqlite => {
-                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                "SELECT m.name, p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '_sqlx_migrations'"
             }
             Backend::Postgres => {
-                "SELECT table_name::text, column_name::text FROM information_schema.columns
+                "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name != '_sqlx_migrations'"
             }
         };
-        let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&self.pools.read).await?;
-        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for (table, column) in rows {
-            out.entry(table).or_default().push(column);
+        let rows: Vec<(String, String, String)> = sqlx::query_as(sql).fetch_all(&self.pools.read).await?;
+        let mut out: std::collections::BTreeMap<String, Vec<(String, bool)>> = Default::default();
+        for (table, column, kind) in rows {
+            out.entry(table).or_default().push((column, kind.to_ascii_uppercase().contains("INT")));
         }
         for columns in out.values_mut() {
             columns.sort();

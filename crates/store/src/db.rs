@@ -134,6 +134,13 @@ impl Pools {
 pub(crate) async fn exists(dir: &Path, database: Option<&str>) -> Result<bool, StoreError> {
     DRIVERS.call_once(sqlx::any::install_default_drivers);
     let Some(url) = database else { return Ok(dir.join(DB_FILE).exists()) };
+    if Backend::of_url(url)? == Backend::Sqlite {
+        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = path.split('?').next().unwrap_or(path);
+        if !Path::new(path).exists() {
+            return Ok(false);
+        }
+    }
     let table = match Backend::of_url(url)? {
         Backend::Sqlite => "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
         Backend::Postgres => "SELECT count(*) FROM pg_tables WHERE tablename = '_sqlx_migrations'",

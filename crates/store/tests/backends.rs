@@ -17,7 +17,8 @@ fn both_migration_sets_have_the_same_versions() {
 async fn both_backends_create_the_same_tables_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = Store::open(dir.path()).await.unwrap();
-    let db = TestDatabase::create_postgres().expect("PostgreSQL must run on 127.0.0.1:5432 (scripts/test.sh starts it)");
+    let db =
+        TestDatabase::create_postgres().expect("PostgreSQL must run on 127.0.0.1:5432 (scripts/test.sh starts it)");
     let postgres = Store::connect(dir.path(), Some(&db.url)).await.unwrap();
     assert_eq!(postgres.backend(), Backend::Postgres);
     let (a, b) = (sqlite.schema().await.unwrap(), postgres.schema().await.unwrap());

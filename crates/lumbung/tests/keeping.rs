@@ -1,0 +1,139 @@
+//! Keeping and moving a node: `backup` while writes continue, `restore` into
+//! either backend, `migrate-store` SQLite → PostgreSQL → SQLite, all judged by
+//! `export --include-unpublished`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use common::*;
+use lumbung_store::testing::TestDatabase;
+
+/// `lumbung ARGS` on exactly the store the arguments name.
+fn cmd(args: &[&str]) -> std::process::Output {
+    let out = lumbung_cmd(args).env_remove("LUMBUNG_DATABASE").stdin(Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "lumbung {args:?}: {}", stderr(&out));
+    out
+}
+
+/// Everything in a store, as the lossless export writes it.
+fn export(store: &[&str]) -> String {
+    let mut args = vec!["export", "--format", "jsonl", "--include-unpublished"];
+    args.extend_from_slice(store);
+    stdout(&cmd(&args))
+}
+
+#[test]
+fn backup_while_writing_and_restore_into_either_backend() {
+    let dir = TempDir::new("backup");
+    let source = dir.join("source");
+    let s = source.to_str().unwrap();
+    cmd(&["demo", "--data", s, "--no-serve", "--generate", "300"]);
+    let token = stdout(&cmd(&["token", "create", "--data", s, "--email", "contributor@lumbung.example"]))
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned();
+    let port = free_port();
+    let mut server = lumbung_cmd(&["serve", "--data", s, "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("LUMBUNG_DATABASE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port);
+
+    // Writers keep creating drafts while the backup is taken.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (stop, bearer) = (stop.clone(), format!("Bearer {token}"));
+        std::thread::spawn(move || {
+            let mut made = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let body =
+                    format!(r#"{{"original_language":"en","title":{{"en":"Written during the backup {made}"}}}}"#);
+                let (st, _, _) = http_raw(port, "POST", "/api/v1/cases", &[("Authorization", &bearer)], Some(&body));
+                assert_eq!(st, 201);
+                made += 1;
+            }
+            made
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let file = dir.join("node.backup");
+    let f = file.to_str().unwrap();
+    let out = cmd(&["backup", "--data", s, "--out", f]);
+    assert!(stdout(&out).contains("backed up to"), "{}", stdout(&out));
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::SeqCst);
+    let made = writer.join().unwrap();
+    assert!(made > 5, "the writers wrote {made} cases only");
+
+    // The backup restores into SQLite and into PostgreSQL alike, consistent.
+    let db = TestDatabase::create_postgres().expect("PostgreSQL must run on 127.0.0.1:5432");
+    let (into_sqlite, into_pg) = (dir.join("r-sqlite"), dir.join("r-pg"));
+    cmd(&["restore", "--data", into_sqlite.to_str().unwrap(), f]);
+    cmd(&["restore", "--data", into_pg.to_str().unwrap(), "--database", &db.url, f]);
+    let restored = export(&["--data", into_sqlite.to_str().unwrap()]);
+    assert_eq!(restored, export(&["--data", into_pg.to_str().unwrap(), "--database", &db.url]));
+    cmd(&["check", "--data", into_sqlite.to_str().unwrap()]);
+    let pg_check = cmd(&["check", "--data", into_pg.to_str().unwrap(), "--database", &db.url]);
+    assert!(stdout(&pg_check).contains("ok: the store is consistent"));
+    // The snapshot holds some of the drafts written meanwhile, not all.
+    let during = restored.matches("Written during the backup").count();
+    assert!(during < made, "the backup is not a snapshot: {during} of {made}");
+
+    // A second restore into a non-empty store is refused unless forced.
+    let refused = lumbung_cmd(&["restore", "--data", into_sqlite.to_str().unwrap(), f]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("not empty"), "{}", stderr(&refused));
+    // A file that is not a backup is refused and writes nothing.
+    let junk = dir.join("junk");
+    std::fs::write(&junk, "{\"format\":\"something else\"}\n[1,2]\n").unwrap();
+    let empty = dir.join("empty");
+    let bad = lumbung_cmd(&["restore", "--data", empty.to_str().unwrap(), junk.to_str().unwrap()]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
+    assert!(export(&["--data", empty.to_str().unwrap()]).is_empty());
+
+    // With the writers stopped, backup → restore reproduces the source exactly.
+    let _ = server.kill();
+    let _ = server.wait();
+    cmd(&["check", "--data", s]);
+    let again = dir.join("again.backup");
+    cmd(&["backup", "--data", s, "--out", again.to_str().unwrap()]);
+    cmd(&["restore", "--data", into_pg.to_str().unwrap(), "--database", &db.url, "--force", again.to_str().unwrap()]);
+    assert_eq!(export(&["--data", s]), export(&["--data", into_pg.to_str().unwrap(), "--database", &db.url]));
+}
+
+#[test]
+fn migrate_store_sqlite_to_postgres_and_back() {
+    let dir = TempDir::new("migrate");
+    let first = dir.join("first");
+    let csv = participedia_cases();
+    cmd(&["import", "--data", first.to_str().unwrap(), "--format", "csv", csv.to_str().unwrap()]);
+    let original = export(&["--data", first.to_str().unwrap()]);
+    assert!(original.lines().count() >= 2258);
+
+    let db = TestDatabase::create_postgres().expect("PostgreSQL must run on 127.0.0.1:5432");
+    let out = cmd(&["migrate-store", "--from", first.to_str().unwrap(), "--to", &db.url]);
+    assert!(stdout(&out).contains("cases 2258"), "{}", stdout(&out));
+    assert_eq!(original, export(&["--data", dir.join("pg").to_str().unwrap(), "--database", &db.url]));
+
+    // A non-empty target is refused unless forced.
+    let again = lumbung_cmd(&["migrate-store", "--from", first.to_str().unwrap(), "--to", &db.url]).output().unwrap();
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+
+    let back = dir.join("back");
+    let back_url = format!("sqlite://{}/lumbung.db", back.to_str().unwrap());
+    std::fs::create_dir_all(&back).unwrap();
+    cmd(&["migrate-store", "--from", &db.url, "--to", &back_url]);
+    assert_eq!(original, export(&["--data", back.to_str().unwrap()]));
+    let checked = cmd(&["check", "--data", back.to_str().unwrap()]);
+    assert!(stdout(&checked).contains("ok: the store is consistent"));
+}
