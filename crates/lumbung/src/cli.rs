@@ -283,6 +283,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Config(ConfigCommand::Show(args)) => {
             let mut config = load_config(&args, None)?;
             config.store.database = config.store.database.map(|url| lumbung_store::redact(&url));
+            config.metrics.token = config.metrics.token.map(|_| "***".into());
             print!("{}", toml::to_string_pretty(&config)?);
             Ok(())
         }

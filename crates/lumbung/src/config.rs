@@ -63,6 +63,12 @@ lease_seconds = 30
 # How often an instance looks for due jobs, in seconds.  [LUMBUNG_JOB_POLL_SECONDS]
 poll_seconds = 5
 
+[metrics]
+# /metrics (Prometheus text format) answers to administrators' credentials and
+# to this bearer token, for a scraper; to anyone else it does not exist.
+#   [LUMBUNG_METRICS_TOKEN]
+# token = "a-long-random-secret"
+
 [federation]
 # When a copy accepted here changes at its origin, send it back to the
 # curators' queue (true) or keep it published with the change (false).
@@ -86,6 +92,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub security: SecurityConfig,
     pub jobs: JobsConfig,
+    pub metrics: MetricsConfig,
     pub oai: OaiConfig,
     pub federation: FederationConfig,
     pub peers: Vec<PeerConfig>,
@@ -157,6 +164,13 @@ pub struct StoreConfig {
     /// A `postgres://` or `sqlite://` URL; None is SQLite in the data folder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -278,6 +292,9 @@ impl Config {
         if let Some(v) = env("LUMBUNG_DATA") {
             config.server.data = PathBuf::from(v);
         }
+        if let Some(v) = env("LUMBUNG_METRICS_TOKEN").filter(|v| !v.is_empty()) {
+            config.metrics.token = Some(v);
+        }
         if let Some(v) = env("LUMBUNG_DATABASE").filter(|v| !v.is_empty()) {
             config.store.database = Some(v);
         }
@@ -370,6 +387,7 @@ impl Config {
                     scheduled: p.scheduled,
                 })
                 .collect(),
+            metrics_token: self.metrics.token.clone(),
         }
     }
 }

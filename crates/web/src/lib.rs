@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod federation;
 pub mod html;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod state;

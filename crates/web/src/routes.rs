@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{auth, federation, html, openapi};
+use crate::{auth, federation, html, metrics, openapi};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(federation::router())
         .merge(html::router())
+        .merge(metrics::router())
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .fallback(html::not_found)
         // After every route: axum keeps the Allow header on these responses.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

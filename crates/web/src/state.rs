@@ -30,6 +30,8 @@ pub struct WebSettings {
     pub upstreams: Vec<String>,
     /// The peers this node harvests, as configured (shown to administrators).
     pub peers: Vec<PeerSetting>,
+    /// A bearer token that may read `/metrics` (administrators always may).
+    pub metrics_token: Option<String>,
 }
 
 /// A configured peer, as administrators see it beside its harvest state.
@@ -57,6 +59,7 @@ impl Default for WebSettings {
             oai_page_size: 100,
             upstreams: Vec::new(),
             peers: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -73,13 +76,14 @@ struct Inner {
     /// Searches running at once: more only queue up memory and latency on a small machine.
     search_slots: tokio::sync::Semaphore,
     settings: WebSettings,
+    metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
     pub fn new(store: Store, search: SearchIndex, settings: WebSettings) -> AppState {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let search_slots = tokio::sync::Semaphore::new(cores * 2);
-        AppState { inner: Arc::new(Inner { store, search, search_slots, settings }) }
+        AppState { inner: Arc::new(Inner { store, search, search_slots, settings, metrics: Default::default() }) }
     }
 
     pub fn store(&self) -> &Store {
@@ -93,6 +97,10 @@ impl AppState {
     /// A permit to run one search (waits while the machine is busy with others).
     pub async fn search_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         self.inner.search_slots.acquire().await.ok()
+    }
+
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub fn settings(&self) -> &WebSettings {

@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header};
 use common::{CaseBody, PASSWORD, TestApp, TestResponse, Who, assert_problem, error_fields};
 use lumbung_core::{Role, Status};
 use lumbung_web::WebSettings;
@@ -679,4 +679,37 @@ async fn organisations_are_created_and_updated() {
         .create_case_as(Who::Contributor, CaseBody::new("Jakarta").set("organisations", json!(["pemprov-dki"])).build())
         .await;
     assert_eq!(case["organisations"], json!(["pemprov-dki"]));
+}
+
+#[tokio::test]
+async fn metrics_answer_administrators_and_the_scrape_token_only() {
+    let settings = WebSettings { metrics_token: Some("scrape-secret".into()), ..Default::default() };
+    let app = TestApp::with_settings(settings).await;
+    app.create_case_as(Who::Contributor, serde_json::json!({"original_language": "en", "title": {"en": "Metered"}}))
+        .await;
+    for who in [Who::Anonymous, Who::Reader, Who::Contributor, Who::Curator] {
+        let res = app.send_raw(Method::GET, "/metrics", who, None, "").await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{who:?} reads the metrics");
+    }
+    let wrong = Request::builder().uri("/metrics").header("authorization", "Bearer nope").body(Body::empty()).unwrap();
+    assert_eq!(app.send(wrong).await.status, StatusCode::NOT_FOUND);
+    let scraper =
+        Request::builder().uri("/metrics").header("authorization", "Bearer scrape-secret").body(Body::empty()).unwrap();
+    let res = app.send(scraper).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let res = app.send_raw(Method::GET, "/metrics", Who::Admin, None, "").await;
+    assert_eq!(res.status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&res.bytes).into_owned();
+    let head = app.last_change().await;
+    for line in [
+        format!("lumbung_change_log_head {head}"),
+        "lumbung_http_requests_total{route=\"/api/v1/cases\",method=\"POST\",status=\"201\"} 1".to_owned(),
+        "lumbung_http_request_duration_seconds_bucket{le=\"0.0005\",route=\"/api/v1/cases\"}".to_owned(),
+        "lumbung_search_index_lag ".to_owned(),
+        "lumbung_db_pool_connections{pool=\"read\",state=\"open\"}".to_owned(),
+    ] {
+        assert!(text.contains(&line), "missing {line} in\n{text}");
+    }
+    assert!(text.ends_with("# EOF\n"));
 }

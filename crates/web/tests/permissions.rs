@@ -200,6 +200,8 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/cases/{id}/related", "/api/v1/cases/{draft}/related", S::Nothing, ALL_404),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
+        // metrics: administrators (and a configured scrape token) only; to others it does not exist
+        row(M::GET, "/metrics", "/metrics", S::Nothing, [404, 404, 404, 404, 404, 404, 200]),
         row(M::GET, "/api/openapi.json", "/api/openapi.json", S::Nothing, ALL_200),
         row(M::GET, "/api/docs", "/api/docs", S::Nothing, ALL_200),
         row(M::GET, "/api/docs.css", "/api/docs.css", S::Nothing, ALL_200),
