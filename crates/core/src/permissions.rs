@@ -52,6 +52,23 @@ pub fn can_manage_accounts(actor: &Actor) -> bool {
     actor.role == Role::Admin
 }
 
+/// Curators, administrators and delegates nominate published cases upstream.
+pub fn can_nominate(actor: &Actor) -> bool {
+    actor.role.is_editor() || actor.role == Role::Delegate
+}
+
+/// Incoming nominations are accepted or declined by curators and administrators.
+pub fn can_decide_nominations(actor: &Actor) -> bool {
+    actor.role.is_editor()
+}
+
+/// Who reads the notes of nominations (the nominator's reason, the upstream
+/// curators' decision): those who nominate. Every channel (the case page, the
+/// API) asks this one rule.
+pub fn sees_nomination_notes(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(can_nominate)
+}
+
 fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
     owner == Some(actor.account_id.as_str())
 }

@@ -240,6 +240,14 @@ impl Config {
         })
     }
 
+    /// The application layer over an opened store, with this node's settings.
+    pub fn app(&self, store: &lumbung_store::Store) -> lumbung_app::App {
+        lumbung_app::App::new(
+            store.clone(),
+            lumbung_app::AppSettings { node_id: self.node.id.clone(), upstreams: self.node.upstreams.clone() },
+        )
+    }
+
     /// Loads defaults, the file (from `--config` or `LUMBUNG_CONFIG`), the
     /// environment, then the flags; and validates the result.
     pub fn load(flags: &Overrides) -> Result<Config> {

@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 
 use anyhow::{Result, anyhow};
-use lumbung_core::{Actor, Case, Role, Status, Transition, workflow};
-use lumbung_store::{ImportMode, NewAccount, Store};
-use lumbung_web::auth::hash_password;
+use lumbung_app::{App, NewAccountRequest};
+use lumbung_core::{Actor, Case, Role, Status, Transition};
+use lumbung_store::{ImportMode, Store};
 
 use crate::cli::{DemoArgs, load_config};
 use crate::import::{Record, org_ids_in, progress_bar, scan_jsonl_in};
@@ -31,7 +31,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let config = load_config(&args.serve.data, args.serve.addr.as_deref())?;
     let store = config.open_store().await?;
     if store.is_empty().await? {
-        let n = seed(&store).await?;
+        let n = seed(&config.app(&store)).await?;
         println!("created a demo node in {} with {n} cases", config.server.data.display());
     } else {
         println!("{} already holds a node; serving it as it is", config.server.data.display());
@@ -51,7 +51,8 @@ pub async fn run(args: DemoArgs) -> Result<()> {
 }
 
 /// Fills an empty store with the demo content. Returns the number of cases.
-pub async fn seed(store: &Store) -> Result<usize> {
+pub async fn seed(app: &App) -> Result<usize> {
+    let store = app.store();
     let mut records = Vec::new();
     let all_orgs: HashSet<String> = org_ids_in(&mut CONTENT.as_bytes())?;
     let scan = scan_jsonl_in(&mut CONTENT.as_bytes(), &all_orgs, &mut |_, r| {
@@ -61,7 +62,6 @@ pub async fn seed(store: &Store) -> Result<usize> {
     if let Some((line, reason)) = scan.rejected.first() {
         return Err(anyhow!("demo content line {line}: {reason}"));
     }
-    let hash = hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
     let mut orgs: Vec<_> = records
         .iter()
         .filter_map(|r| if let Record::Organisation(o) = r { Some((**o).clone()) } else { None })
@@ -73,18 +73,19 @@ pub async fn seed(store: &Store) -> Result<usize> {
     let mut actors = Vec::new();
     for (email, name, role, org) in ACCOUNTS {
         let organisation = org.filter(|o| all_orgs.contains(*o)).map(str::to_owned);
-        let account = store
+        let account = app
             .create_account(
-                NewAccount {
+                None,
+                NewAccountRequest {
                     email: email.into(),
                     name: name.into(),
                     role,
                     organisation,
-                    password_hash: Some(hash.clone()),
+                    password: PASSWORD.into(),
                 },
-                None,
             )
-            .await?;
+            .await
+            .map_err(|e| anyhow!("demo account {email}: {e}"))?;
         actors.push(account.actor());
     }
     let find = |role: Role| actors.iter().find(|a| a.role == role).cloned();
@@ -95,7 +96,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
     for record in records {
         let Record::Case(case) = record else { continue };
         let author = if case.content.country.as_deref() == Some("ID") { &contributor } else { &delegate };
-        walk_workflow(store, *case, author, &curator).await?;
+        walk_workflow(app, *case, author, &curator).await?;
         count += 1;
     }
     Ok(count)
@@ -103,13 +104,13 @@ pub async fn seed(store: &Store) -> Result<usize> {
 
 /// Stores a demo case as a draft by `author`, then takes it through the
 /// workflow to the status the content names, so its history is real.
-async fn walk_workflow(store: &Store, mut case: Case, author: &Actor, curator: &Actor) -> Result<()> {
+async fn walk_workflow(app: &App, mut case: Case, author: &Actor, curator: &Actor) -> Result<()> {
     let target = case.status;
     case.status = Status::Draft;
     case.version = 1;
     case.published_at = None;
     case.created_by = Some(author.account_id.clone());
-    store.create_case(&case, Some(&author.account_id)).await?;
+    app.store().create_case(&case, Some(&author.account_id)).await?;
     let steps: &[(Transition, bool, Option<&str>)] = match target {
         Status::Draft => &[],
         Status::Submitted => &[(Transition::Submit, false, None)],
@@ -132,13 +133,9 @@ async fn walk_workflow(store: &Store, mut case: Case, author: &Actor, curator: &
     };
     for (step, by_curator, comment) in steps {
         let actor = if *by_curator { curator } else { author };
-        store
-            .update_case(&case.id, None, step.as_str(), Some(&actor.account_id), *comment, |c: &mut Case| {
-                c.status = workflow::authorize(actor, c.created_by.as_deref(), c.status, *step, *comment)
-                    .map_err(|e| anyhow!("{e}"))?;
-                Ok::<(), anyhow::Error>(())
-            })
-            .await?;
+        app.transition(actor, &case.id, None, *step, comment.map(str::to_owned))
+            .await
+            .map_err(|e| anyhow!("demo case {}: {step:?}: {e}", case.id))?;
     }
     Ok(())
 }

@@ -4,8 +4,6 @@
 
 use std::net::SocketAddr;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{AUTHORIZATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -13,16 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use lumbung_core::Account;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, MaybeUser, SESSION_COOKIE, session_token};
 use crate::state::AppState;
-
-/// Shortest password accepted.
-pub const MIN_PASSWORD: usize = 10;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -33,47 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me/password", put(change_password))
 }
 
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))
-}
-
-/// Whether `password` matches the stored hash.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
-/// A hash of a random password, for equal-time refusals.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&new_secret("")).unwrap_or_default())
-}
-
-/// Checks a new password against the policy.
-pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
-    if password.chars().count() < MIN_PASSWORD {
-        return Err(ApiError::field(
-            "password",
-            "too_short",
-            format!("a password needs at least {MIN_PASSWORD} characters"),
-        ));
-    }
-    if password.len() > 1024 {
-        return Err(ApiError::field("password", "too_long", "a password has at most 1024 bytes"));
-    }
-    Ok(())
-}
-
-/// A new random secret: 32 bytes as hex, with a prefix naming its use.
-pub fn new_secret(prefix: &str) -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    format!("{prefix}{}", hex::encode(bytes))
-}
+pub use lumbung_app::passwords::{MIN_PASSWORD, new_secret};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -132,12 +86,14 @@ pub async fn sign_in(
     }
     let found = state.store().account_by_email(&email).await?;
     let verified = tokio::task::spawn_blocking(move || match found {
-        Some((account, Some(hash))) if !account.disabled && verify_password(&password, &hash) => Some(account),
+        Some((account, Some(hash))) if !account.disabled && lumbung_app::passwords::verify(&password, &hash) => {
+            Some(account)
+        }
         Some((_, Some(_))) => None,
         // No account (or no password): spend the same work on a dummy hash,
         // so response times do not tell which e-mails have accounts.
         _ => {
-            let _ = verify_password(&password, dummy_hash());
+            let _ = lumbung_app::passwords::verify(&password, lumbung_app::passwords::dummy_hash());
             None
         }
     })
@@ -194,39 +150,8 @@ pub async fn change_password(
     let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
     // The session this request came with (if it came with one) stays signed in.
     let current_session = if headers.contains_key(AUTHORIZATION) { None } else { session_token(&headers) };
-    set_password(&state, &account, req.current_password, req.new_password, current_session.as_deref()).await?;
+    state.app().change_password(&account, req.current_password, req.new_password, current_session.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Checks the current password and the policy, then stores the new one and
-/// ends the account's other sessions (all but `keep_session`).
-pub async fn set_password(
-    state: &AppState,
-    account: &Account,
-    current: String,
-    new: String,
-    keep_session: Option<&str>,
-) -> Result<(), ApiError> {
-    check_password_policy(&new).map_err(|e| match e {
-        ApiError::Invalid(mut errors) => {
-            for error in &mut errors.errors {
-                error.field = "new_password".into();
-            }
-            ApiError::Invalid(errors)
-        }
-        other => other,
-    })?;
-    let stored = state.store().account_by_email(&account.email).await?.and_then(|(_, h)| h);
-    let hash = tokio::task::spawn_blocking(move || {
-        if stored.is_some_and(|h| verify_password(&current, &h)) { hash_password(&new).map(Some) } else { Ok(None) }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))??;
-    let Some(hash) = hash else {
-        return Err(ApiError::field("current_password", "invalid", "the current password is not right"));
-    };
-    state.store().set_password_hash(&account.id, &hash, keep_session).await?;
-    Ok(())
 }
 
 /// Creates an API token for the signed-in account. The token is shown once.
@@ -237,9 +162,8 @@ pub async fn create_token(
     user: MaybeUser,
 ) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
     let account = user.0.ok_or(ApiError::Unauthorized)?;
-    let token = new_secret("lmb_");
     let label = format!("created {}", lumbung_core::clock::now().date());
-    state.store().create_token(&account.id, &token, &label).await?;
+    let token = state.app().create_token(&account, &label).await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { token, label })))
 }
 

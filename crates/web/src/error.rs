@@ -162,6 +162,23 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<lumbung_app::AppError> for ApiError {
+    fn from(e: lumbung_app::AppError) -> Self {
+        use lumbung_app::AppError as A;
+        match e {
+            A::NotFound => ApiError::NotFound,
+            A::Unauthorized => ApiError::Unauthorized,
+            A::Forbidden(why) => ApiError::Forbidden(why),
+            A::Conflict { current } => ApiError::Conflict { current },
+            A::Duplicate(what) => ApiError::Duplicate(what),
+            A::Invalid(errors) => ApiError::Invalid(errors),
+            A::InvalidTransition(why) => ApiError::InvalidTransition(why),
+            A::Busy => ApiError::Busy,
+            A::Internal(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
 impl From<WorkflowError> for ApiError {
     fn from(e: WorkflowError) -> Self {
         match e {

@@ -71,6 +71,7 @@ pub struct AppState {
 }
 
 struct Inner {
+    app: lumbung_app::App,
     store: Store,
     search: SearchIndex,
     /// Searches running at once: more only queue up memory and latency on a small machine.
@@ -83,7 +84,27 @@ impl AppState {
     pub fn new(store: Store, search: SearchIndex, settings: WebSettings) -> AppState {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let search_slots = tokio::sync::Semaphore::new(cores * 2);
-        AppState { inner: Arc::new(Inner { store, search, search_slots, settings, metrics: Default::default() }) }
+        AppState {
+            inner: Arc::new(Inner {
+                app: lumbung_app::App::new(
+                    store.clone(),
+                    lumbung_app::AppSettings {
+                        node_id: settings.node_id.clone(),
+                        upstreams: settings.upstreams.clone(),
+                    },
+                ),
+                store,
+                search,
+                search_slots,
+                settings,
+                metrics: Default::default(),
+            }),
+        }
+    }
+
+    /// The application layer: every use case that changes something.
+    pub fn app(&self) -> &lumbung_app::App {
+        &self.inner.app
     }
 
     pub fn store(&self) -> &Store {

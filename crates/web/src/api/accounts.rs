@@ -4,12 +4,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use lumbung_core::{Account, Actor, Role, permissions, validate};
-use lumbung_store::NewAccount;
+use lumbung_core::{Account, Actor, Role, permissions};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::{check_password_policy, hash_password};
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, MaybeUser, if_match_version};
 use crate::state::AppState;
@@ -51,59 +49,23 @@ pub struct AccountUpdate {
     pub disabled: Option<bool>,
 }
 
-/// Validates a new account (e-mail, name, password policy), hashes its
-/// password and stores it: what the API and the administration pages share.
-/// The caller has checked that `actor` may manage accounts.
-pub async fn create_checked(state: &AppState, actor: &Actor, req: AccountCreate) -> Result<Account, ApiError> {
-    let email = req.email.trim().to_lowercase();
-    let name = req.name.trim().to_owned();
-    let mut errors = validate::ValidationErrors::default();
-    if !validate::valid_email(&email) {
-        errors.add("email", "invalid", "not an e-mail address");
-    }
-    if name.is_empty() || name.chars().count() > validate::MAX_SHORT {
-        errors.add("name", "required", "a name of 1–200 characters is required");
-    }
-    if let Err(ApiError::Invalid(e)) = check_password_policy(&req.password) {
-        errors.errors.extend(e.errors);
-    }
-    errors.into_result()?;
-    let password = req.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(state
-        .store()
-        .create_account(
-            NewAccount { email, name, role: req.role, organisation: req.organisation, password_hash: Some(hash) },
-            Some(&actor.account_id),
-        )
-        .await?)
-}
-
-/// Applies an account change after the checks the API and the pages share:
-/// administrators cannot disable themselves or drop their own role, and a
-/// new name must be 1–200 characters. `organisation`: `Some(None)` clears it.
-pub async fn update_checked(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-    version: i64,
-    req: AccountUpdate,
-    organisation: Option<Option<String>>,
-) -> Result<Account, ApiError> {
-    if id == actor.account_id && (req.disabled == Some(true) || req.role.is_some_and(|r| r != Role::Admin)) {
-        return Err(ApiError::Forbidden("you cannot disable yourself or drop your own administrator role".into()));
-    }
-    if let Some(n) = &req.name {
-        if n.trim().is_empty() || n.chars().count() > validate::MAX_SHORT {
-            return Err(ApiError::field("name", "required", "a name of 1–200 characters is required"));
+impl From<AccountCreate> for lumbung_app::NewAccountRequest {
+    fn from(r: AccountCreate) -> Self {
+        lumbung_app::NewAccountRequest {
+            email: r.email,
+            name: r.name,
+            role: r.role,
+            organisation: r.organisation,
+            password: r.password,
         }
     }
-    Ok(state
-        .store()
-        .update_account(id, version, req.name, req.role, organisation, req.disabled, Some(&actor.account_id))
-        .await?)
+}
+
+impl AccountUpdate {
+    /// The change to make; `organisation` as read from the body (`Some(None)` clears it).
+    pub fn into_change(self, organisation: Option<Option<String>>) -> lumbung_app::AccountChange {
+        lumbung_app::AccountChange { name: self.name, role: self.role, organisation, disabled: self.disabled }
+    }
 }
 
 /// Every account (administrators).
@@ -141,7 +103,7 @@ pub async fn create_account(
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let actor = require_admin(&user)?;
     let req: AccountCreate = body.parse(&["email", "name", "role", "organisation", "password"])?;
-    let account = create_checked(&state, &actor, req).await?;
+    let account = state.app().create_account(Some(&actor), req.into()).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -171,6 +133,6 @@ pub async fn update_account(
         body.0.remove(f);
     }
     let req: AccountUpdate = body.parse(&["name", "role", "disabled"])?;
-    let account = update_checked(&state, &actor, &id, version, req, organisation).await?;
+    let account = state.app().update_account(&actor, &id, version, req.into_change(organisation)).await?;
     Ok(Json(account))
 }

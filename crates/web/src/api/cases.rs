@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lumbung_core::{Actor, Case, CaseContent, Status, Transition, permissions, validate, vocab, workflow};
+use lumbung_core::{Actor, Case, CaseContent, Status, Transition, permissions, vocab};
 use lumbung_store::{CaseFilter, RevisionSummary, Visibility};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -211,15 +211,6 @@ pub fn public_view(mut case: Case, actor: Option<&Actor>) -> Case {
     case
 }
 
-/// Loads a case the actor may see; 404 otherwise (drafts do not leak).
-async fn visible_case(state: &AppState, id: &str, actor: Option<&Actor>) -> Result<Case, ApiError> {
-    let case = state.store().get_case(id).await?.ok_or(ApiError::NotFound)?;
-    if !permissions::can_view_case(actor, case.status, case.created_by.as_deref()) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(case)
-}
-
 fn with_etag(case: Case, status: StatusCode) -> Response {
     let etag = HeaderValue::from_str(&format!("\"{}\"", case.version)).ok();
     let location = HeaderValue::from_str(&format!("/api/v1/cases/{}", case.id)).ok();
@@ -245,7 +236,7 @@ pub async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let actor = user.actor();
-    let case = visible_case(&state, &id, actor.as_ref()).await?;
+    let case = state.app().visible_case(&id, actor.as_ref()).await?;
     Ok(with_etag(public_view(case, actor.as_ref()), StatusCode::OK))
 }
 
@@ -257,60 +248,6 @@ fn parse_content(body: JsonBody) -> Result<CaseContent, ApiError> {
         body.0.remove(field);
     }
     body.parse::<CaseContent>(&allowed)
-}
-
-/// Normalises case content and validates it against this node's organisations.
-pub async fn validate_content(state: &AppState, content: CaseContent) -> Result<CaseContent, ApiError> {
-    let content = content.normalised();
-    let orgs = state.store().organisation_ids().await?;
-    validate::validate_case(&content, &|id| orgs.contains(id))?;
-    Ok(content)
-}
-
-/// Parses and validates case content from a request body.
-async fn content_from_body(state: &AppState, body: JsonBody) -> Result<CaseContent, ApiError> {
-    validate_content(state, parse_content(body)?).await
-}
-
-/// Validates `content` and stores it as a new draft owned by `actor` (the
-/// API's create and the submission form share this).
-pub async fn create_draft(state: &AppState, actor: &Actor, content: CaseContent) -> Result<Case, ApiError> {
-    if !permissions::can_create_case(actor) {
-        return Err(ApiError::Forbidden(
-            "readers cannot write cases; ask an administrator for a contributor role".into(),
-        ));
-    }
-    let content = validate_content(state, content).await?;
-    let case = Case::new(
-        ulid::Ulid::new().to_string(),
-        content,
-        Status::Draft,
-        Some(actor.account_id.clone()),
-        lumbung_core::clock::now(),
-    );
-    state.store().create_case(&case, Some(&actor.account_id)).await?;
-    Ok(case)
-}
-
-/// Replaces a case's content with validated `content`, when `actor` may edit
-/// it and `version` is current (the API's update and the submission form share this).
-pub async fn save_content(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-    version: i64,
-    content: CaseContent,
-) -> Result<Case, ApiError> {
-    state
-        .store()
-        .update_case(id, Some(version), "update", Some(&actor.account_id), None, |case: &mut Case| {
-            if !permissions::can_edit_case(actor, case.status, case.created_by.as_deref()) {
-                return Err(ApiError::Forbidden(format!("you may not edit a case that is {}", case.status)));
-            }
-            case.content = content;
-            Ok(())
-        })
-        .await
 }
 
 /// Start a case. It is stored as a draft owned by you.
@@ -325,7 +262,7 @@ pub async fn create_case(State(state): State<AppState>, user: MaybeUser, body: J
             "readers cannot write cases; ask an administrator for a contributor role".into(),
         ));
     }
-    let case = create_draft(&state, &actor, parse_content(body)?).await?;
+    let case = state.app().create_draft(&actor, parse_content(body)?).await?;
     Ok(with_etag(case, StatusCode::CREATED))
 }
 
@@ -352,9 +289,9 @@ pub async fn update_case(
         (Some(v), _) | (None, Some(v)) => v,
         (None, None) => return Err(ApiError::PreconditionRequired),
     };
-    visible_case(&state, &id, Some(&actor)).await?;
-    let content = content_from_body(&state, body).await?;
-    let case = save_content(&state, &actor, &id, version, content).await?;
+    // Who may see the case is answered before what they sent.
+    state.app().visible_case(&id, Some(&actor)).await?;
+    let case = state.app().save_content(&actor, &id, version, parse_content(body)?).await?;
     Ok(with_etag(public_view(case, Some(&actor)), StatusCode::OK))
 }
 
@@ -380,40 +317,9 @@ async fn transition(
         Some(b) => b.parse(&["comment", "version"])?,
         None => TransitionRequest::default(),
     };
-    let comment = clean_comment(req.comment)?;
     let version = if_match_version(&headers)?.or(req.version);
-    let case = apply_transition(&state, &actor, &id, version, step, comment.as_deref()).await?;
+    let case = state.app().transition(&actor, &id, version, step, req.comment).await?;
     Ok(with_etag(public_view(case, Some(&actor)), StatusCode::OK))
-}
-
-/// A workflow comment trimmed (blank is none), refused when too long.
-pub fn clean_comment(comment: Option<String>) -> Result<Option<String>, ApiError> {
-    let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-    if comment.as_ref().is_some_and(|c| c.chars().count() > validate::MAX_SUMMARY) {
-        return Err(ApiError::field("comment", "too_long", format!("at most {} characters", validate::MAX_SUMMARY)));
-    }
-    Ok(comment)
-}
-
-/// Takes a workflow step on a case the actor may see, checked by
-/// [`workflow::authorize`] (the API and the pages share this).
-pub async fn apply_transition(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-    version: Option<i64>,
-    step: Transition,
-    comment: Option<&str>,
-) -> Result<Case, ApiError> {
-    visible_case(state, id, Some(actor)).await?;
-    state
-        .store()
-        .update_case(id, version, step.as_str(), Some(&actor.account_id), comment, |case: &mut Case| {
-            let to = workflow::authorize(actor, case.created_by.as_deref(), case.status, step, comment)?;
-            case.status = to;
-            Ok::<(), ApiError>(())
-        })
-        .await
 }
 
 macro_rules! transition_handler {
@@ -464,7 +370,7 @@ transition_handler!(
 
 async fn history_case(state: &AppState, id: &str, user: &MaybeUser) -> Result<Case, ApiError> {
     let actor = user.actor();
-    let case = visible_case(state, id, actor.as_ref()).await?;
+    let case = state.app().visible_case(id, actor.as_ref()).await?;
     if !permissions::can_see_private(actor.as_ref(), case.created_by.as_deref()) {
         return Err(ApiError::Forbidden("the history of a case is shown to its author and curators".into()));
     }

@@ -7,8 +7,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lumbung_core::{Actor, Case, Role, Status, permissions};
-use lumbung_store::{Nomination, Presence, StoreError};
+use lumbung_core::{Actor, permissions};
+use lumbung_store::{Nomination, Presence};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -80,54 +80,10 @@ pub async fn nominate(
 ) -> Result<(StatusCode, Json<NominationView>), ApiError> {
     let actor = user.require()?;
     // Who may act on which case is answered before what they sent.
-    nominator_case(&state, &actor, &id).await?;
+    state.app().case_to_nominate(&actor, &id).await?;
     let req: NominateRequest = body.parse(&["to", "note"])?;
-    let n = nominate_case(&state, &actor, &id, &req.to, req.note).await?;
+    let n = state.app().nominate(&actor, &id, &req.to, req.note).await?;
     Ok((StatusCode::CREATED, Json(n.into())))
-}
-
-/// Nominates a published case to one of the node's upstreams, as `actor`
-/// (curators and delegates). Shared by the API and the case page.
-pub async fn nominate_case(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-    to: &str,
-    note: Option<String>,
-) -> Result<Nomination, ApiError> {
-    let case = nominator_case(state, actor, id).await?;
-    if !state.settings().upstreams.iter().any(|u| u == to) {
-        return Err(ApiError::field(
-            "to",
-            "unknown_value",
-            format!("'{to}' is not an upstream node of this node ({})", state.settings().upstreams.join(", ")),
-        ));
-    }
-    if case.status != Status::Published {
-        return Err(ApiError::InvalidTransition("only published cases can be nominated".into()));
-    }
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 5_000) {
-        return Err(ApiError::field("note", "too_long", "at most 5000 characters"));
-    }
-    Ok(state.store().nominate("outgoing", id, to, note.as_deref(), Some(&actor.account_id)).await?)
-}
-
-/// The case, when the actor may see it (404 otherwise) and may nominate (403 otherwise).
-async fn nominator_case(state: &AppState, actor: &Actor, id: &str) -> Result<Case, ApiError> {
-    let case = state.store().get_case(id).await?.ok_or(ApiError::NotFound)?;
-    if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
-        return Err(ApiError::NotFound);
-    }
-    if !may_nominate(actor) {
-        return Err(ApiError::Forbidden("curators and delegates nominate cases".into()));
-    }
-    Ok(case)
-}
-
-/// Whether an actor may nominate cases to upstream nodes.
-pub fn may_nominate(actor: &Actor) -> bool {
-    actor.role.is_editor() || actor.role == Role::Delegate
 }
 
 /// Where a case stands between nodes.
@@ -167,7 +123,7 @@ pub async fn federation(
     if !permissions::can_view_case(actor.as_ref(), case.status, case.created_by.as_deref()) {
         return Err(ApiError::NotFound);
     }
-    let editor = actor.as_ref().is_some_and(|a| a.role.is_editor());
+    let notes = permissions::sees_nomination_notes(actor.as_ref());
     let nominations = state
         .store()
         .nominations_of(&id)
@@ -175,7 +131,7 @@ pub async fn federation(
         .into_iter()
         .map(|n| {
             let mut v = NominationView::from(n);
-            if !editor {
+            if !notes {
                 v.note = None;
                 v.decision_note = None;
             }
@@ -188,7 +144,7 @@ pub async fn federation(
 
 fn require_editor(user: &MaybeUser) -> Result<Actor, ApiError> {
     let actor = user.require()?;
-    if !actor.role.is_editor() {
+    if !permissions::can_decide_nominations(&actor) {
         return Err(ApiError::Forbidden("nominations are handled by curators".into()));
     }
     Ok(actor)
@@ -239,50 +195,8 @@ async fn decide(
         Some(b) => b.parse(&["note"])?,
         None => DecisionRequest::default(),
     };
-    let n = decide_as(&state, &actor, &id, req.note, accept).await?;
+    let n = state.app().decide_nomination(&actor, &id, req.note, accept).await?;
     Ok(Json(n.into()))
-}
-
-/// Accepts or declines an incoming nomination as a curator (the API and the
-/// review queue share this). Declining needs a note.
-pub async fn decide_as(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-    note: Option<String>,
-    accept: bool,
-) -> Result<Nomination, ApiError> {
-    if !actor.role.is_editor() {
-        return Err(ApiError::Forbidden("nominations are handled by curators".into()));
-    }
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if !accept && note.is_none() {
-        return Err(ApiError::field("note", "required", "say why the nomination is declined"));
-    }
-    let n = state.store().nomination(id).await?.ok_or(ApiError::NotFound)?;
-    if n.direction != "incoming" {
-        return Err(ApiError::InvalidTransition("only incoming nominations are accepted or declined here".into()));
-    }
-    if n.state != "nominated" {
-        return Err(ApiError::InvalidTransition(format!("this nomination is already {}", n.state)));
-    }
-    let (to, action) = if accept { (Status::Published, "accept") } else { (Status::Archived, "decline") };
-    state
-        .store()
-        .update_case(&n.case_id, None, action, Some(&actor.account_id), note.as_deref(), |c: &mut Case| {
-            if c.status != Status::Submitted {
-                return Err(ApiError::InvalidTransition(format!("the copy is {}, not submitted", c.status)));
-            }
-            c.status = to;
-            Ok(())
-        })
-        .await?;
-    let decided = if accept { "accepted" } else { "declined" };
-    state.store().decide_nomination(id, decided, note.as_deref()).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::NotFound,
-        other => other.into(),
-    })?;
-    state.store().nomination(id).await?.ok_or(ApiError::NotFound)
 }
 
 /// Accept an incoming nomination: its copy is published here (curators).

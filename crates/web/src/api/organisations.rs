@@ -1,14 +1,12 @@
 //! `/api/v1/organisations`: list and read (everyone), create and update (curators, administrators).
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use lumbung_core::{Organisation, OrganisationContent, permissions, validate};
+use lumbung_core::{Organisation, OrganisationContent, permissions};
 
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, MaybeUser};
@@ -48,65 +46,6 @@ fn require_editor(user: &MaybeUser) -> Result<lumbung_core::Actor, ApiError> {
     Ok(actor)
 }
 
-fn normalise(mut o: OrganisationContent) -> OrganisationContent {
-    o.name = o.name.normalised();
-    let trim = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    o.acronym = trim(o.acronym);
-    o.org_type = o.org_type.trim().to_owned();
-    o.level_of_government = trim(o.level_of_government);
-    o.country = trim(o.country).map(|c| c.to_ascii_uppercase());
-    o.parent = trim(o.parent);
-    o.website = trim(o.website);
-    o
-}
-
-/// Normalises and validates a new organisation and stores it: what the API
-/// and the administration pages share. The caller has checked that `actor`
-/// may manage organisations.
-pub async fn create_checked(
-    state: &AppState,
-    actor: &lumbung_core::Actor,
-    id: String,
-    content: OrganisationContent,
-) -> Result<Organisation, ApiError> {
-    let content = normalise(content);
-    let known = state.store().organisation_ids().await?;
-    validate::validate_organisation(&id, &content, &|o| known.contains(o))?;
-    let now = lumbung_core::clock::now();
-    let org = Organisation { id, content, version: 1, created_at: now, updated_at: now };
-    state.store().create_organisation(&org, Some(&actor.account_id)).await?;
-    Ok(org)
-}
-
-/// Normalises and validates an organisation's new details (parent loops
-/// refused) and stores them if `version` is still current.
-pub async fn update_checked(
-    state: &AppState,
-    actor: &lumbung_core::Actor,
-    id: &str,
-    version: i64,
-    content: OrganisationContent,
-) -> Result<Organisation, ApiError> {
-    let content = normalise(content);
-    let known = state.store().organisation_ids().await?;
-    if !known.contains(id) {
-        return Err(ApiError::NotFound);
-    }
-    validate::validate_organisation(id, &content, &|o| known.contains(o))?;
-    if let Some(parent) = &content.parent {
-        let parents: HashMap<String, Option<String>> =
-            state.store().list_organisations().await?.into_iter().map(|o| (o.id, o.content.parent)).collect();
-        if validate::creates_parent_cycle(id, parent, &|o| parents.get(o).cloned().flatten()) {
-            return Err(ApiError::field(
-                "parent",
-                "invalid",
-                format!("'{parent}' belongs to '{id}' already; it cannot also be its parent"),
-            ));
-        }
-    }
-    Ok(state.store().update_organisation(id, version, content, Some(&actor.account_id)).await?)
-}
-
 /// Add an organisation. Send its `id` (a slug such as `kemenpan-rb`).
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = OrganisationContent,
     security(("bearer" = []), ("session" = [])),
@@ -123,7 +62,7 @@ pub async fn create_organisation(
         body.0.remove(f);
     }
     let content = body.parse::<OrganisationContent>(&FIELDS)?;
-    let org = create_checked(&state, &actor, id, content).await?;
+    let org = state.app().create_organisation(Some(&actor), id, content).await?;
     let location = format!("/api/v1/organisations/{}", org.id);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(org)).into_response())
 }
@@ -149,5 +88,5 @@ pub async fn update_organisation(
         body.0.remove(f);
     }
     let content = body.parse::<OrganisationContent>(&FIELDS)?;
-    Ok(Json(update_checked(&state, &actor, &id, version, content).await?))
+    Ok(Json(state.app().update_organisation(&actor, &id, version, content).await?))
 }

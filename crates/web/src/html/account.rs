@@ -143,7 +143,8 @@ async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError
         Some(e)
     } else {
         let session = crate::extract::session_token(&ctx.headers);
-        match crate::auth::set_password(&ctx.state, &account, current, new, session.as_deref()).await {
+        match ctx.state.app().change_password(&account, current, new, session.as_deref()).await.map_err(ApiError::from)
+        {
             Ok(()) => None,
             Err(ApiError::Invalid(e)) => Some(e),
             Err(e) => return Err(ctx.fail(e)),

@@ -285,7 +285,7 @@ async fn create_account(ctx: Ctx, form: FormData) -> Result<Response, PageError>
                 organisation: form.text("organisation"),
                 password: form.get("password").unwrap_or("").to_owned(),
             };
-            crate::api::accounts::create_checked(&ctx.state, &actor, req).await
+            ctx.state.app().create_account(Some(&actor), req.into()).await.map_err(ApiError::from)
         }
         None => Err(ApiError::Invalid(invalid)),
     };
@@ -383,7 +383,11 @@ async fn update_account(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Res
                 disabled: Some(shown.disabled),
             };
             let organisation = Some(form.text("organisation"));
-            crate::api::accounts::update_checked(&ctx.state, &actor, &id, version, req, organisation).await
+            ctx.state
+                .app()
+                .update_account(&actor, &id, version, req.into_change(organisation))
+                .await
+                .map_err(ApiError::from)
         }
         None => Err(ApiError::Invalid(invalid)),
     };
@@ -571,7 +575,12 @@ async fn create_organisation(ctx: Ctx, form: FormData) -> Result<Response, PageE
     let actor = require_org_keeper(&ctx)?;
     let tr = ctx.tr();
     let shown = OrgForm::from_form(&form);
-    let result = crate::api::organisations::create_checked(&ctx.state, &actor, shown.id.clone(), shown.content()).await;
+    let result = ctx
+        .state
+        .app()
+        .create_organisation(Some(&actor), shown.id.clone(), shown.content())
+        .await
+        .map_err(ApiError::from);
     let errors = match result {
         Ok(_) => return Ok(see_other("/admin/organisations?done=created")),
         Err(ApiError::Invalid(e)) => messages(tr, &e, &ORG_MESSAGES),
@@ -624,7 +633,8 @@ async fn update_organisation(ctx: Ctx, Path(id): Path<String>, form: FormData) -
     load_organisation(&ctx, &id).await?;
     let version = form_version(&ctx, &form)?;
     let shown = OrgForm { id: id.clone(), version, ..OrgForm::from_form(&form) };
-    let result = crate::api::organisations::update_checked(&ctx.state, &actor, &id, version, shown.content()).await;
+    let result =
+        ctx.state.app().update_organisation(&actor, &id, version, shown.content()).await.map_err(ApiError::from);
     let (status, shown, errors, alert) = match result {
         Ok(_) => return Ok(see_other("/admin/organisations?done=saved")),
         Err(ApiError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, shown, messages(tr, &e, &ORG_MESSAGES), None),

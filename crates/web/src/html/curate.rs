@@ -3,8 +3,8 @@
 //! changed since it was last submitted or published, its comments, and the
 //! forms to return it to its author or publish it.
 //!
-//! Every step goes through the API's shared functions (`apply_transition`,
-//! `decide_as`), so the rules are the API's.
+//! Every step goes through the application layer (`App::transition`,
+//! `App::decide_nomination`), so the rules are the API's.
 
 use std::collections::BTreeMap;
 
@@ -20,8 +20,7 @@ use serde::Deserialize;
 
 use super::submit::form_field;
 use super::{Chrome, Ctx, FormData, PageError, field_messages, human_date, render, see_other};
-use crate::api::cases::{apply_transition, clean_comment, diff};
-use crate::api::nominations::decide_as;
+use crate::api::cases::diff;
 use crate::error::ApiError;
 use crate::extract::query_pairs;
 use crate::state::AppState;
@@ -162,7 +161,7 @@ async fn decide(ctx: Ctx, nid: String, form: FormData, accept: bool) -> Result<R
     ctx.check_form(&form)?;
     let actor = curator(&ctx)?;
     let note = form.text("note");
-    match decide_as(&ctx.state, &actor, &nid, note, accept).await {
+    match ctx.state.app().decide_nomination(&actor, &nid, note, accept).await.map_err(ApiError::from) {
         Ok(_) => Ok(see_other(if accept { "/curate?done=accepted" } else { "/curate?done=declined" })),
         Err(ApiError::Invalid(e)) => {
             let messages = field_messages(ctx.tr(), &e).into_values().flatten().collect();
@@ -337,10 +336,12 @@ async fn return_case(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result
     let actor = curator(&ctx)?;
     let typed = form.get("comment").unwrap_or_default().to_owned();
     let version = form.get("version").and_then(|v| v.trim().parse::<i64>().ok());
-    let result = match clean_comment(form.text("comment")) {
-        Ok(comment) => apply_transition(&ctx.state, &actor, &id, version, Transition::Return, comment.as_deref()).await,
-        Err(e) => Err(e),
-    };
+    let result = ctx
+        .state
+        .app()
+        .transition(&actor, &id, version, Transition::Return, form.text("comment"))
+        .await
+        .map_err(ApiError::from);
     match result {
         Ok(_) => Ok(see_other("/curate?done=returned")),
         Err(ApiError::Invalid(e)) => {
@@ -356,6 +357,6 @@ async fn publish_case(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Resul
     ctx.check_form(&form)?;
     let actor = curator(&ctx)?;
     let version = form.get("version").and_then(|v| v.trim().parse::<i64>().ok());
-    apply_transition(&ctx.state, &actor, &id, version, Transition::Publish, None).await.map_err(|e| ctx.fail(e))?;
+    ctx.state.app().transition(&actor, &id, version, Transition::Publish, None).await.map_err(|e| ctx.fail(e))?;
     Ok(see_other("/curate?done=published"))
 }

@@ -526,7 +526,8 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
     );
     let can_edit =
         actor.as_ref().is_some_and(|a| permissions::can_edit_case(a, case.status, case.created_by.as_deref()));
-    let nominator = actor.as_ref().is_some_and(crate::api::nominations::may_nominate);
+    let nominator = actor.as_ref().is_some_and(permissions::can_nominate);
+    let notes = permissions::sees_nomination_notes(actor.as_ref());
     let nominate_to =
         if nominator && case.status == Status::Published { ctx.state.settings().upstreams.clone() } else { Vec::new() };
     let nominations = if nominator {
@@ -536,7 +537,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
             .map_err(|e| ctx.fail(e))?
             .into_iter()
             .filter(|n| n.direction == "outgoing")
-            .map(|n| (n.node, tr.term(vocab::NOMINATION_STATES, &n.state), n.decision_note))
+            .map(|n| (n.node, tr.term(vocab::NOMINATION_STATES, &n.state), n.decision_note.filter(|_| notes)))
             .collect()
     } else {
         Vec::new()
@@ -587,9 +588,7 @@ async fn nominate(ctx: Ctx, Path(id): Path<String>, form: super::FormData) -> Re
     ctx.check_form(&form)?;
     let actor = ctx.require_user()?;
     let to = form.get("to").unwrap_or("").to_owned();
-    crate::api::nominations::nominate_case(&ctx.state, &actor, &id, &to, form.text("note"))
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    ctx.state.app().nominate(&actor, &id, &to, form.text("note")).await.map_err(|e| ctx.fail(e))?;
     Ok(super::see_other(&format!("/cases/{id}?nominated=1#federation")))
 }
 

@@ -3,8 +3,8 @@
 //! draft, so an author can leave and come back; the preview shows the case as
 //! readers will see it and sends it for review.
 //!
-//! Writes go through the same functions as the JSON API (`create_draft`,
-//! `save_content`, `apply_transition`), so the rules are the same.
+//! Writes go through the application layer as the JSON API's do
+//! (`App::create_draft`, `save_content`, `transition`), so the rules are the same.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +18,6 @@ use lumbung_core::vocab::{self, Term};
 use lumbung_core::{Actor, Case, CaseContent, Contact, Link, Status, Text, Transition, ValidationErrors, permissions};
 
 use super::{Choice, Chrome, Ctx, FormData, PageError, Tr, choices, field_messages, markdown, render, see_other};
-use crate::api::cases::{apply_transition, create_draft, save_content, validate_content};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -805,7 +804,7 @@ async fn create(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
     let mut content = CaseContent::default();
     let parse_errors = apply("identity", &form, &mut content);
     let result = if parse_errors.is_empty() {
-        create_draft(&ctx.state, &actor, content.clone()).await
+        ctx.state.app().create_draft(&actor, content.clone()).await.map_err(ApiError::from)
     } else {
         Err(ApiError::Invalid(parse_errors))
     };
@@ -867,7 +866,7 @@ async fn save_step(ctx: Ctx, Path((id, step)): Path<(String, String)>, form: For
         return show(&ctx, step, StatusCode::CONFLICT, view).await;
     }
     let mut errors = apply(step, &form, &mut content);
-    let valid = match validate_content(&ctx.state, content.clone()).await {
+    let valid = match ctx.state.app().validate_content(content.clone()).await.map_err(ApiError::from) {
         Ok(valid) => Some(valid),
         Err(ApiError::Invalid(e)) => {
             errors.errors.extend(e.errors);
@@ -886,7 +885,7 @@ async fn save_step(ctx: Ctx, Path((id, step)): Path<(String, String)>, form: For
     };
     // Nothing changed (e.g. "next" on an untouched step): no new revision.
     if valid != case.content {
-        match save_content(&ctx.state, &actor, &id, version, valid).await {
+        match ctx.state.app().save_content(&actor, &id, version, valid).await.map_err(ApiError::from) {
             Ok(_) => {}
             Err(ApiError::Conflict { current }) => {
                 let mut view = View::of(Some(&case), &content);
@@ -904,7 +903,8 @@ async fn save_step(ctx: Ctx, Path((id, step)): Path<(String, String)>, form: For
 async fn submit(ctx: Ctx, actor: Actor, id: String, form: FormData) -> Result<Response, PageError> {
     let case = editable_case(&ctx, &actor, &id).await?;
     let version = form.get("version").and_then(|v| v.trim().parse::<i64>().ok());
-    match apply_transition(&ctx.state, &actor, &case.id, version, Transition::Submit, None).await {
+    match ctx.state.app().transition(&actor, &case.id, version, Transition::Submit, None).await.map_err(ApiError::from)
+    {
         Ok(_) => Ok(see_other("/my/cases")),
         Err(ApiError::Conflict { current }) => {
             let mut view = View::of(Some(&case), &case.content);

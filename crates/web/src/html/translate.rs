@@ -11,7 +11,6 @@ use lumbung_core::{Case, CaseContent, Sections, Text, vocab};
 
 use super::submit::{section_mut, set_text};
 use super::{Chrome, Ctx, FormData, PageError, field_messages, render, see_other};
-use crate::api::cases::save_content;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -154,10 +153,7 @@ async fn save(ctx: Ctx, Path((id, lang)): Path<(String, String)>, form: FormData
     if content == case.content {
         return Ok(see_other(&format!("/translate/{id}/{lang}?saved=1")));
     }
-    let result = match crate::api::cases::validate_content(&ctx.state, content).await {
-        Ok(content) => save_content(&ctx.state, &actor, &id, version, content).await,
-        Err(e) => Err(e),
-    };
+    let result = ctx.state.app().save_content(&actor, &id, version, content).await.map_err(ApiError::from);
     match result {
         Ok(_) => Ok(see_other(&format!("/translate/{id}/{lang}?saved=1"))),
         Err(ApiError::Invalid(errors)) => {

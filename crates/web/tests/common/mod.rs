@@ -132,7 +132,7 @@ pub struct TestApp {
 /// One argon2 hash of [`PASSWORD`], shared by every test account (hashing is slow).
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| lumbung_web::auth::hash_password(PASSWORD).expect("hash the test password")).clone()
+    HASH.get_or_init(|| lumbung_app::passwords::hash(PASSWORD).expect("hash the test password")).clone()
 }
 
 impl TestApp {

@@ -1,0 +1,160 @@
+//! Accounts: created and changed by administrators (or the node's own
+//! command line), passwords, and API tokens.
+
+use lumbung_core::{Account, Actor, Role, permissions, validate};
+use lumbung_store::NewAccount;
+
+use crate::{App, AppError, passwords};
+
+/// A new account as a request gives it.
+#[derive(Debug, Clone)]
+pub struct NewAccountRequest {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub organisation: Option<String>,
+    pub password: String,
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` clears the organisation.
+    pub organisation: Option<Option<String>>,
+    pub disabled: Option<bool>,
+}
+
+fn require_admin(actor: Option<&Actor>) -> Result<(), AppError> {
+    match actor {
+        Some(a) if !permissions::can_manage_accounts(a) => {
+            Err(AppError::Forbidden("accounts are kept by administrators".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_name(name: &str) -> Result<(), AppError> {
+    if name.trim().is_empty() || name.trim().chars().count() > validate::MAX_SHORT {
+        return Err(AppError::field("name", "required", "a name of 1–200 characters is required"));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Validates a new account (e-mail, name, password policy, every error at
+    /// once), hashes its password and stores it. `actor` None is the node's
+    /// own command line; an account must be an administrator.
+    pub async fn create_account(&self, actor: Option<&Actor>, req: NewAccountRequest) -> Result<Account, AppError> {
+        require_admin(actor)?;
+        let email = req.email.trim().to_lowercase();
+        let name = req.name.trim().to_owned();
+        let mut errors = validate::ValidationErrors::default();
+        if !validate::valid_email(&email) {
+            errors.add("email", "invalid", "not an e-mail address");
+        }
+        if let Err(AppError::Invalid(e)) = check_name(&name) {
+            errors.errors.extend(e.errors);
+        }
+        if let Err(AppError::Invalid(e)) = passwords::check_policy(&req.password) {
+            errors.errors.extend(e.errors);
+        }
+        errors.into_result()?;
+        let hash = passwords::hash_blocking(req.password).await?;
+        Ok(self
+            .store
+            .create_account(
+                NewAccount { email, name, role: req.role, organisation: req.organisation, password_hash: Some(hash) },
+                actor.map(|a| a.account_id.as_str()),
+            )
+            .await?)
+    }
+
+    /// Changes an account if `version` is current. Administrators cannot
+    /// disable themselves or drop their own role.
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        id: &str,
+        version: i64,
+        change: AccountChange,
+    ) -> Result<Account, AppError> {
+        require_admin(Some(actor))?;
+        if id == actor.account_id && (change.disabled == Some(true) || change.role.is_some_and(|r| r != Role::Admin)) {
+            return Err(AppError::Forbidden("you cannot disable yourself or drop your own administrator role".into()));
+        }
+        if let Some(n) = &change.name {
+            check_name(n)?;
+        }
+        let name = change.name.map(|n| n.trim().to_owned());
+        Ok(self
+            .store
+            .update_account(
+                id,
+                version,
+                name,
+                change.role,
+                change.organisation,
+                change.disabled,
+                Some(&actor.account_id),
+            )
+            .await?)
+    }
+
+    /// Changes an account's password after checking the current one; ends
+    /// the account's other sessions (`keep_session` stays).
+    pub async fn change_password(
+        &self,
+        account: &Account,
+        current: String,
+        new: String,
+        keep_session: Option<&str>,
+    ) -> Result<(), AppError> {
+        passwords::check_policy(&new).map_err(|e| match e {
+            AppError::Invalid(mut errors) => {
+                for error in &mut errors.errors {
+                    error.field = "new_password".into();
+                }
+                AppError::Invalid(errors)
+            }
+            other => other,
+        })?;
+        let stored = self.store.account_by_email(&account.email).await?.and_then(|(_, h)| h);
+        let hash = tokio::task::spawn_blocking(move || {
+            if stored.is_some_and(|h| passwords::verify(&current, &h)) {
+                passwords::hash(&new).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+        let Some(hash) = hash else {
+            return Err(AppError::field("current_password", "invalid", "the current password is not right"));
+        };
+        Ok(self.store.set_password_hash(&account.id, &hash, keep_session).await?)
+    }
+
+    /// Creates an API token for an account; the token is returned once and
+    /// only its hash is kept.
+    pub async fn create_token(&self, account: &Account, label: &str) -> Result<String, AppError> {
+        if account.disabled {
+            return Err(AppError::Forbidden(format!("the account {} is disabled", account.email)));
+        }
+        let label =
+            crate::clean_text("label", Some(label.to_owned()), validate::MAX_SHORT)?.unwrap_or_else(|| "token".into());
+        let token = passwords::new_secret("lmb_");
+        self.store.create_token(&account.id, &token, &label).await?;
+        Ok(token)
+    }
+
+    /// Creates an API token for the account with this e-mail (the command line).
+    pub async fn create_token_for(&self, email: &str, label: &str) -> Result<(Account, String), AppError> {
+        let (account, _) = self.store.account_by_email(email.trim()).await?.ok_or_else(|| {
+            AppError::field("email", "unknown_value", format!("no account with e-mail {}", email.trim()))
+        })?;
+        let token = self.create_token(&account, label).await?;
+        Ok((account, token))
+    }
+}

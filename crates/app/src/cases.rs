@@ -1,0 +1,92 @@
+//! Cases and their workflow: start a draft, save content (also a
+//! translation), take a workflow step.
+
+use lumbung_core::{Actor, Case, CaseContent, Status, Transition, permissions, validate, workflow};
+
+use crate::{App, AppError};
+
+impl App {
+    /// The case with this id when `actor` may see it; NotFound otherwise, so
+    /// that a draft's existence does not leak.
+    pub async fn visible_case(&self, id: &str, actor: Option<&Actor>) -> Result<Case, AppError> {
+        let case = self.store.get_case(id).await?.ok_or(AppError::NotFound)?;
+        if !permissions::can_view_case(actor, case.status, case.created_by.as_deref()) {
+            return Err(AppError::NotFound);
+        }
+        Ok(case)
+    }
+
+    /// Normalises case content and validates it against this node's organisations.
+    pub async fn validate_content(&self, content: CaseContent) -> Result<CaseContent, AppError> {
+        let content = content.normalised();
+        let orgs = self.store.organisation_ids().await?;
+        validate::validate_case(&content, &|id| orgs.contains(id))?;
+        Ok(content)
+    }
+
+    /// Validates `content` and stores it as a new draft owned by `actor`.
+    pub async fn create_draft(&self, actor: &Actor, content: CaseContent) -> Result<Case, AppError> {
+        if !permissions::can_create_case(actor) {
+            return Err(AppError::Forbidden(
+                "readers cannot write cases; ask an administrator for a contributor role".into(),
+            ));
+        }
+        let content = self.validate_content(content).await?;
+        let case = Case::new(
+            ulid::Ulid::new().to_string(),
+            content,
+            Status::Draft,
+            Some(actor.account_id.clone()),
+            lumbung_core::clock::now(),
+        );
+        self.store.create_case(&case, Some(&actor.account_id)).await?;
+        Ok(case)
+    }
+
+    /// Replaces a case's content with `content` (validated here), when `actor`
+    /// may edit it and `version` is current. A translation is a save too.
+    pub async fn save_content(
+        &self,
+        actor: &Actor,
+        id: &str,
+        version: i64,
+        content: CaseContent,
+    ) -> Result<Case, AppError> {
+        let content = self.validate_content(content).await?;
+        self.store
+            .update_case(id, Some(version), "update", Some(&actor.account_id), None, |case: &mut Case| {
+                if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
+                    return Err(AppError::NotFound);
+                }
+                if !permissions::can_edit_case(actor, case.status, case.created_by.as_deref()) {
+                    return Err(AppError::Forbidden(format!("you may not edit a case that is {}", case.status)));
+                }
+                case.content = content;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Takes a workflow step on a case the actor may see, checked by
+    /// [`workflow::authorize`]; `comment` is kept in the case's history.
+    pub async fn transition(
+        &self,
+        actor: &Actor,
+        id: &str,
+        version: Option<i64>,
+        step: Transition,
+        comment: Option<String>,
+    ) -> Result<Case, AppError> {
+        let comment = crate::clean_text("comment", comment, validate::MAX_SUMMARY)?;
+        self.store
+            .update_case(id, version, step.as_str(), Some(&actor.account_id), comment.as_deref(), |case: &mut Case| {
+                if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
+                    return Err(AppError::NotFound);
+                }
+                let to = workflow::authorize(actor, case.created_by.as_deref(), case.status, step, comment.as_deref())?;
+                case.status = to;
+                Ok(())
+            })
+            .await
+    }
+}
