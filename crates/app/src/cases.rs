@@ -1,7 +1,7 @@
 //! Cases and their workflow: start a draft, save content (also a
 //! translation), take a workflow step.
 
-use lumbung_core::{Actor, Case, CaseContent, Status, Transition, permissions, validate, workflow};
+use lumbung_core::{Actor, Case, CaseContent, RevisionAction, Status, Transition, permissions, validate, workflow};
 
 use crate::{App, AppError};
 
@@ -54,7 +54,7 @@ impl App {
     ) -> Result<Case, AppError> {
         let content = self.validate_content(content).await?;
         self.store
-            .update_case(id, Some(version), "update", Some(&actor.account_id), None, |case: &mut Case| {
+            .update_case(id, Some(version), RevisionAction::Update, Some(&actor.account_id), None, |case: &mut Case| {
                 if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
                     return Err(AppError::NotFound);
                 }
@@ -79,7 +79,7 @@ impl App {
     ) -> Result<Case, AppError> {
         let comment = crate::clean_text("comment", comment, validate::MAX_SUMMARY)?;
         self.store
-            .update_case(id, version, step.as_str(), Some(&actor.account_id), comment.as_deref(), |case: &mut Case| {
+            .update_case(id, version, step.into(), Some(&actor.account_id), comment.as_deref(), |case: &mut Case| {
                 if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
                     return Err(AppError::NotFound);
                 }

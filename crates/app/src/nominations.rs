@@ -1,7 +1,7 @@
 //! Nominations between nodes: nominating a case upstream, and deciding on a
 //! nomination that came from below.
 
-use lumbung_core::{Actor, Case, Status, permissions};
+use lumbung_core::{Actor, Case, RevisionAction, Status, permissions};
 use lumbung_store::Nomination;
 
 use crate::{App, AppError};
@@ -67,8 +67,11 @@ impl App {
         if n.state != "nominated" {
             return Err(AppError::InvalidTransition(format!("this nomination is already {}", n.state)));
         }
-        let (to, action, decided) =
-            if accept { (Status::Published, "accept", "accepted") } else { (Status::Archived, "decline", "declined") };
+        let (to, action, decided) = if accept {
+            (Status::Published, RevisionAction::Accept, "accepted")
+        } else {
+            (Status::Archived, RevisionAction::Decline, "declined")
+        };
         let mut tx = self.store.begin().await?;
         tx.update_case(&n.case_id, None, action, Some(&actor.account_id), note.as_deref(), |c: &mut Case| {
             if c.status != Status::Submitted {

@@ -18,4 +18,4 @@ pub use case::{Case, CaseContent, Contact, Link, Origin, Sections};
 pub use organisation::{Organisation, OrganisationContent};
 pub use text::Text;
 pub use validate::{FieldError, ValidationErrors};
-pub use workflow::{Status, Transition, WorkflowError};
+pub use workflow::{RevisionAction, Status, Transition, WorkflowError};

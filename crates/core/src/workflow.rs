@@ -195,3 +195,78 @@ mod tests {
         ));
     }
 }
+
+/// What a saved revision of a case records: how it came to be. Workflow
+/// steps, edits, and what arrives from outside (imports, harvests, decisions
+/// on nominations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionAction {
+    Create,
+    Update,
+    Import,
+    Harvest,
+    Submit,
+    Return,
+    Publish,
+    Archive,
+    /// An incoming nomination accepted: the copy is published here.
+    Accept,
+    /// An incoming nomination declined: the copy is archived.
+    Decline,
+    /// The origin withdrew a harvested case.
+    Withdraw,
+}
+
+impl RevisionAction {
+    pub const ALL: [RevisionAction; 11] = [
+        RevisionAction::Create,
+        RevisionAction::Update,
+        RevisionAction::Import,
+        RevisionAction::Harvest,
+        RevisionAction::Submit,
+        RevisionAction::Return,
+        RevisionAction::Publish,
+        RevisionAction::Archive,
+        RevisionAction::Accept,
+        RevisionAction::Decline,
+        RevisionAction::Withdraw,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionAction::Create => "create",
+            RevisionAction::Update => "update",
+            RevisionAction::Import => "import",
+            RevisionAction::Harvest => "harvest",
+            RevisionAction::Submit => "submit",
+            RevisionAction::Return => "return",
+            RevisionAction::Publish => "publish",
+            RevisionAction::Archive => "archive",
+            RevisionAction::Accept => "accept",
+            RevisionAction::Decline => "decline",
+            RevisionAction::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RevisionAction> {
+        RevisionAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+impl From<Transition> for RevisionAction {
+    fn from(t: Transition) -> Self {
+        match t {
+            Transition::Submit => RevisionAction::Submit,
+            Transition::Return => RevisionAction::Return,
+            Transition::Publish => RevisionAction::Publish,
+            Transition::Archive => RevisionAction::Archive,
+        }
+    }
+}
+
+impl std::fmt::Display for RevisionAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use lumbung_core::{Case, CaseContent, Contact, Link, Origin, Sections, Status, Text, validate};
+use lumbung_core::{Case, CaseContent, Contact, Link, Origin, RevisionAction, Sections, Status, Text, validate};
 use lumbung_store::{HarvestSource, ImportMode, Store, StoreError};
 
 use crate::dom::{self, El};
@@ -450,10 +450,17 @@ async fn apply(
     if record.deleted {
         if let Some(copy) = existing.filter(|c| c.status != Status::Archived) {
             store
-                .update_case::<StoreError, _>(&copy.id, None, "withdraw", None, Some("withdrawn at the origin"), |c| {
-                    c.status = Status::Archived;
-                    Ok(())
-                })
+                .update_case::<StoreError, _>(
+                    &copy.id,
+                    None,
+                    RevisionAction::Withdraw,
+                    None,
+                    Some("withdrawn at the origin"),
+                    |c| {
+                        c.status = Status::Archived;
+                        Ok(())
+                    },
+                )
                 .await?;
             report.withdrawn += 1;
         }
@@ -491,7 +498,7 @@ async fn apply(
                 return Ok(None);
             }
             store
-                .update_case::<StoreError, _>(&copy.id, None, "harvest", None, None, |c| {
+                .update_case::<StoreError, _>(&copy.id, None, RevisionAction::Harvest, None, None, |c| {
                     c.content = content;
                     c.origin = Some(origin);
                     c.status = status;

@@ -6,8 +6,9 @@ use std::collections::{HashMap, HashSet};
 use crate::changelog::Entity;
 use crate::sql::Sql;
 use crate::{Store, StoreError, Tx, time_fmt};
-use lumbung_core::{Actor, Case, Status, permissions};
+use lumbung_core::{Actor, Case, RevisionAction, Status, permissions};
 use serde::Serialize;
+use time::OffsetDateTime;
 
 /// Which cases a reader may see in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +82,11 @@ pub struct ImportOutcome {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RevisionSummary {
     pub version: i64,
-    pub action: String,
+    pub action: RevisionAction,
     pub actor_id: Option<String>,
     pub comment: Option<String>,
-    pub created_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
 }
 
 /// A revision with the case as it was.
@@ -220,7 +222,7 @@ impl Store {
         &self,
         id: &str,
         expected_version: Option<i64>,
-        action: &str,
+        action: RevisionAction,
         actor: Option<&str>,
         comment: Option<&str>,
         apply: F,
@@ -267,16 +269,7 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pools.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(version, action, actor_id, comment, created_at)| RevisionSummary {
-                version,
-                action,
-                actor_id,
-                comment,
-                created_at,
-            })
-            .collect())
+        rows.into_iter().map(revision_summary).collect()
     }
 
     /// One revision of a case with the record as it was then.
@@ -291,7 +284,7 @@ impl Store {
         .await?;
         row.map(|(version, action, actor_id, comment, created_at, data)| {
             Ok(Revision {
-                summary: RevisionSummary { version, action, actor_id, comment, created_at },
+                summary: revision_summary((version, action, actor_id, comment, created_at))?,
                 case: serde_json::from_str(&data)?,
             })
         })
@@ -302,7 +295,7 @@ impl Store {
 impl Tx {
     /// Stores a new case with its first revision and change-log entry.
     pub async fn create_case(&mut self, case: &Case, actor: Option<&str>) -> Result<(), StoreError> {
-        insert_cases(self, &[case], "create", actor).await
+        insert_cases(self, &[case], RevisionAction::Create, actor).await
     }
 
     /// Changes a case: reads it, lets `apply` change it (or refuse), checks
@@ -312,7 +305,7 @@ impl Tx {
         &mut self,
         id: &str,
         expected_version: Option<i64>,
-        action: &str,
+        action: RevisionAction,
         actor: Option<&str>,
         comment: Option<&str>,
         apply: F,
@@ -348,7 +341,7 @@ impl Tx {
         &mut self,
         case: Case,
         before: i64,
-        action: &str,
+        action: RevisionAction,
         actor: Option<&str>,
         comment: Option<&str>,
     ) -> Result<Case, StoreError> {
@@ -391,14 +384,14 @@ impl Tx {
         q.rows([&case], |r, c| {
             r.bind(c.id.as_str())
                 .bind(c.version)
-                .bind(action)
+                .bind(action.as_str())
                 .bind(actor)
                 .bind(comment)
                 .bind(time_fmt::fmt(c.updated_at))
                 .bind(json.as_str());
         });
         q.query().execute(self.conn()).await?;
-        self.log(Entity::Case, &case.id, action, case.version, actor, case.updated_at);
+        self.log(Entity::Case, &case.id, action.as_str(), case.version, actor, case.updated_at);
         Ok(case)
     }
 
@@ -451,11 +444,23 @@ impl Tx {
             }
             accepted.push(case);
         }
-        let action = if mode == ImportMode::Harvest { "harvest" } else { "import" };
+        let action = if mode == ImportMode::Harvest { RevisionAction::Harvest } else { RevisionAction::Import };
         insert_cases(self, &accepted, action, actor).await?;
         outcome.inserted = accepted.len();
         Ok(outcome)
     }
+}
+
+fn revision_summary(row: RevisionRow) -> Result<RevisionSummary, StoreError> {
+    let (version, action, actor_id, comment, created_at) = row;
+    Ok(RevisionSummary {
+        version,
+        action: RevisionAction::parse(&action)
+            .ok_or_else(|| StoreError::Integrity(format!("revision {version} has an unknown action '{action}'")))?,
+        actor_id,
+        comment,
+        created_at: time_fmt::parse(&created_at)?,
+    })
 }
 
 fn push_filters(q: &mut Sql<'_>, f: &CaseFilter, v: &Visibility) {
@@ -536,7 +541,12 @@ async fn present<'a>(
 /// Inserts new cases with their first revision, their terms and one change-log
 /// entry each, a few statements per batch. The caller's transaction makes it
 /// all or nothing.
-async fn insert_cases(tx: &mut Tx, cases: &[&Case], action: &str, actor: Option<&str>) -> Result<(), StoreError> {
+async fn insert_cases(
+    tx: &mut Tx,
+    cases: &[&Case],
+    action: RevisionAction,
+    actor: Option<&str>,
+) -> Result<(), StoreError> {
     if cases.is_empty() {
         return Ok(());
     }
@@ -577,7 +587,7 @@ async fn insert_cases(tx: &mut Tx, cases: &[&Case], action: &str, actor: Option<
         q.rows(chunk, |r, (case, json)| {
             r.bind(case.id.as_str())
                 .bind(case.version)
-                .bind(action)
+                .bind(action.as_str())
                 .bind(actor)
                 .bind(None::<&str>)
                 .bind(time_fmt::fmt(case.updated_at))
@@ -587,7 +597,7 @@ async fn insert_cases(tx: &mut Tx, cases: &[&Case], action: &str, actor: Option<
     }
     insert_terms(tx, cases).await?;
     for case in cases {
-        tx.log(Entity::Case, &case.id, action, case.version, actor, case.updated_at);
+        tx.log(Entity::Case, &case.id, action.as_str(), case.version, actor, case.updated_at);
     }
     Ok(())
 }

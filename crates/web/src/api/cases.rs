@@ -395,11 +395,14 @@ pub async fn list_revisions(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionInfo {
     pub version: i64,
-    /// create, update, import, submit, return, publish or archive.
-    pub action: String,
+    /// How this revision came to be.
+    pub action: lumbung_core::RevisionAction,
     pub actor_id: Option<String>,
     pub comment: Option<String>,
-    pub created_at: String,
+    /// When, in RFC 3339 (UTC).
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
 }
 
 impl From<RevisionSummary> for RevisionInfo {

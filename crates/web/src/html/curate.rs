@@ -24,6 +24,7 @@ use crate::api::cases::diff;
 use crate::error::ApiError;
 use crate::extract::query_pairs;
 use crate::state::AppState;
+use lumbung_core::RevisionAction;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -250,7 +251,7 @@ async fn review_page(
         revisions
             .iter()
             .rev()
-            .find(|r| r.version < to && matches!(r.action.as_str(), "submit" | "publish"))
+            .find(|r| r.version < to && matches!(r.action, RevisionAction::Submit | RevisionAction::Publish))
             .or(revisions.first())
             .map(|r| r.version)
             .unwrap_or(to)
@@ -276,9 +277,9 @@ async fn review_page(
         })
         .collect();
     let mut names = BTreeMap::new();
-    let action_label = |a: &str| {
+    let action_label = |a: &lumbung_core::RevisionAction| {
         let key = format!("action-{a}");
-        if tr.has(&key) { tr.t(&key) } else { a.to_owned() }
+        if tr.has(&key) { tr.t(&key) } else { a.to_string() }
     };
     let versions =
         revisions.iter().map(|r| (r.version, format!("v{} · {}", r.version, action_label(&r.action)))).collect();
@@ -288,7 +289,7 @@ async fn review_page(
             comments.push(CommentView {
                 action: action_label(&r.action),
                 author: author_name(ctx, &mut names, r.actor_id.as_deref()).await,
-                at: r.created_at.chars().take(16).collect::<String>().replace('T', " "),
+                at: super::minute(r.created_at),
                 comment: cm.clone(),
             });
         }

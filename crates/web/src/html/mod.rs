@@ -598,6 +598,12 @@ pub fn field_messages(tr: Tr, errors: &lumbung_core::ValidationErrors) -> BTreeM
     out
 }
 
+/// A time to the minute, in UTC: `2026-11-26 09:30`.
+pub fn minute(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+}
+
 /// A date for people: `26 Nov 2026` / `26 Nov 2026` (month names translated).
 pub fn human_date(tr: Tr, t: time::OffsetDateTime) -> String {
     let month = tr.t(&format!("month-{}", u8::from(t.month())));

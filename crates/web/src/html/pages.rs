@@ -488,7 +488,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
                 action: tr.t(&format!("action-{}", r.action)),
                 actor: r.actor_id.unwrap_or_default(),
                 comment: r.comment,
-                at: r.created_at,
+                at: super::minute(r.created_at),
             })
             .collect()
     } else {

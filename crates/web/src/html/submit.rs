@@ -608,7 +608,7 @@ async fn build_page(ctx: &Ctx, step: &'static str, v: View<'_>) -> Result<StepPa
             .map_err(|e| ctx.fail(e))?
             .into_iter()
             .rev()
-            .find(|r| r.action == "return")
+            .find(|r| r.action == lumbung_core::RevisionAction::Return)
             .and_then(|r| r.comment),
         _ => None,
     };
