@@ -182,3 +182,14 @@ pub fn wait_ready(port: u16) {
     }
     panic!("the node on port {port} did not become ready");
 }
+
+/// A child process that is killed when dropped, so a failing test leaves no
+/// server running.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

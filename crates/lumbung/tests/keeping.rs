@@ -39,12 +39,13 @@ fn backup_while_writing_and_restore_into_either_backend() {
         .unwrap()
         .to_owned();
     let port = free_port();
-    let mut server = lumbung_cmd(&["serve", "--data", s, "--addr", &format!("127.0.0.1:{port}")])
+    let server = lumbung_cmd(&["serve", "--data", s, "--addr", &format!("127.0.0.1:{port}")])
         .env_remove("LUMBUNG_DATABASE")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let server = Running(server);
     wait_ready(port);
 
     // Writers keep creating drafts while the backup is taken.
@@ -101,8 +102,7 @@ fn backup_while_writing_and_restore_into_either_backend() {
     assert!(export(&["--data", empty.to_str().unwrap()]).is_empty());
 
     // With the writers stopped, backup → restore reproduces the source exactly.
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     cmd(&["check", "--data", s]);
     let again = dir.join("again.backup");
     cmd(&["backup", "--data", s, "--out", again.to_str().unwrap()]);

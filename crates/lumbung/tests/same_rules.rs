@@ -22,11 +22,12 @@ fn the_cli_refuses_what_the_api_refuses() {
         .unwrap()
         .to_owned();
     let port = free_port();
-    let mut server = lumbung_cmd(&["serve", "--data", d, "--addr", &format!("127.0.0.1:{port}")])
+    let server = lumbung_cmd(&["serve", "--data", d, "--addr", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let server = Running(server);
     wait_ready(port);
     let bearer = format!("Bearer {admin}");
     let accounts = || {
@@ -112,6 +113,5 @@ fn the_cli_refuses_what_the_api_refuses() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(accounts(), before + 2);
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 }
