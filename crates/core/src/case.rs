@@ -82,23 +82,46 @@ pub struct Sections {
 }
 
 impl Sections {
+    /// The sections' field names in display order: the one list every form,
+    /// page, import and harvest walks.
+    pub const NAMES: [&'static str; 10] = [
+        "problem",
+        "novelty",
+        "how_it_works",
+        "results",
+        "evidence",
+        "challenges",
+        "conditions_for_success",
+        "replication_potential",
+        "resources",
+        "lessons_learned",
+    ];
+
+    /// The section with this field name.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Text> {
+        let at = Sections::NAMES.iter().position(|n| *n == name)?;
+        self.iter_mut().into_iter().nth(at)
+    }
+
     /// The sections in display order, with their field names.
     pub fn iter(&self) -> [(&'static str, &Text); 10] {
+        let [a, b, c, d, e, f, g, h, i, j] = Sections::NAMES;
         [
-            ("problem", &self.problem),
-            ("novelty", &self.novelty),
-            ("how_it_works", &self.how_it_works),
-            ("results", &self.results),
-            ("evidence", &self.evidence),
-            ("challenges", &self.challenges),
-            ("conditions_for_success", &self.conditions_for_success),
-            ("replication_potential", &self.replication_potential),
-            ("resources", &self.resources),
-            ("lessons_learned", &self.lessons_learned),
+            (a, &self.problem),
+            (b, &self.novelty),
+            (c, &self.how_it_works),
+            (d, &self.results),
+            (e, &self.evidence),
+            (f, &self.challenges),
+            (g, &self.conditions_for_success),
+            (h, &self.replication_potential),
+            (i, &self.resources),
+            (j, &self.lessons_learned),
         ]
     }
 
-    fn iter_mut(&mut self) -> [&mut Text; 10] {
+    /// The sections in display order (the order of [`Sections::NAMES`]).
+    pub fn iter_mut(&mut self) -> [&mut Text; 10] {
         [
             &mut self.problem,
             &mut self.novelty,
@@ -300,4 +323,22 @@ impl CaseContent {
 
 fn trim_opt(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod section_names {
+    use super::*;
+
+    #[test]
+    fn names_reach_their_own_fields_in_order() {
+        let mut s = Sections::default();
+        for name in Sections::NAMES {
+            s.get_mut(name).map(|t| t.0.insert("en".into(), name.into())).unwrap_or_default();
+        }
+        let seen: Vec<(&str, String)> =
+            s.iter().iter().map(|(n, t)| (*n, t.0.get("en").cloned().unwrap_or_default())).collect();
+        let expected: Vec<(&str, String)> = Sections::NAMES.iter().map(|n| (*n, (*n).to_owned())).collect();
+        assert_eq!(seen, expected);
+        assert!(s.get_mut("no_such_section").is_none());
+    }
 }

@@ -192,18 +192,9 @@ pub fn case_from_xml(el: &El) -> Result<CaseContent, String> {
     for s in el.all("section") {
         let lang = s.attr("lang").unwrap_or("en").to_ascii_lowercase();
         let text = s.text.trim().to_owned();
-        let target = match s.attr("name") {
-            Some("problem") => &mut sections.problem,
-            Some("novelty") => &mut sections.novelty,
-            Some("how_it_works") => &mut sections.how_it_works,
-            Some("results") => &mut sections.results,
-            Some("evidence") => &mut sections.evidence,
-            Some("challenges") => &mut sections.challenges,
-            Some("conditions_for_success") => &mut sections.conditions_for_success,
-            Some("replication_potential") => &mut sections.replication_potential,
-            Some("resources") => &mut sections.resources,
-            Some("lessons_learned") => &mut sections.lessons_learned,
-            other => return Err(format!("unknown section {other:?}")),
+        let name = s.attr("name");
+        let Some(target) = name.and_then(|n| sections.get_mut(n)) else {
+            return Err(format!("unknown section {name:?}"));
         };
         target.0.insert(lang, text);
     }

@@ -32,18 +32,7 @@ pub fn router() -> Router<AppState> {
 pub const STEPS: [&str; 7] = ["identity", "place", "classification", "story", "evidence", "contacts", "preview"];
 
 /// The narrative sections, in order (as named in `Sections`).
-pub const SECTIONS: [&str; 10] = [
-    "problem",
-    "novelty",
-    "how_it_works",
-    "results",
-    "evidence",
-    "challenges",
-    "conditions_for_success",
-    "replication_potential",
-    "resources",
-    "lessons_learned",
-];
+pub const SECTIONS: [&str; 10] = lumbung_core::Sections::NAMES;
 
 /// The form fields of each step.
 fn step_fields(step: &str) -> &'static [&'static str] {
@@ -190,20 +179,7 @@ pub(crate) fn set_text(t: &mut Text, lang: &str, value: Option<&str>) {
 }
 
 pub(crate) fn section_mut<'a>(c: &'a mut CaseContent, name: &str) -> Option<&'a mut Text> {
-    let s = &mut c.sections;
-    Some(match name {
-        "problem" => &mut s.problem,
-        "novelty" => &mut s.novelty,
-        "how_it_works" => &mut s.how_it_works,
-        "results" => &mut s.results,
-        "evidence" => &mut s.evidence,
-        "challenges" => &mut s.challenges,
-        "conditions_for_success" => &mut s.conditions_for_success,
-        "replication_potential" => &mut s.replication_potential,
-        "resources" => &mut s.resources,
-        "lessons_learned" => &mut s.lessons_learned,
-        _ => return None,
-    })
+    c.sections.get_mut(name)
 }
 
 /// Applies a step's form to the content. Values that cannot even be read
@@ -217,19 +193,7 @@ fn apply(step: &str, form: &FormData, c: &mut CaseContent) -> ValidationErrors {
             if !old.is_empty() && !new.is_empty() && old != new {
                 // The author says the text was written in another language: it moves with them.
                 let mut texts: Vec<&mut Text> = vec![&mut c.title, &mut c.summary];
-                let s = &mut c.sections;
-                texts.extend([
-                    &mut s.problem,
-                    &mut s.novelty,
-                    &mut s.how_it_works,
-                    &mut s.results,
-                    &mut s.evidence,
-                    &mut s.challenges,
-                    &mut s.conditions_for_success,
-                    &mut s.replication_potential,
-                    &mut s.resources,
-                    &mut s.lessons_learned,
-                ]);
+                texts.extend(c.sections.iter_mut());
                 for t in texts {
                     if !t.0.contains_key(&new) {
                         if let Some(v) = t.0.remove(&old) {
