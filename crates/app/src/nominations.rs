@@ -1,7 +1,7 @@
 //! Nominations between nodes: nominating a case upstream, and deciding on a
 //! nomination that came from below.
 
-use lumbung_core::{Actor, Case, RevisionAction, Status, permissions};
+use lumbung_core::{Actor, Case, NominationDirection, NominationState, RevisionAction, Status, permissions};
 use lumbung_store::Nomination;
 
 use crate::{App, AppError};
@@ -40,7 +40,7 @@ impl App {
             return Err(AppError::InvalidTransition("only published cases can be nominated".into()));
         }
         let note = crate::clean_text("note", note, MAX_NOTE)?;
-        Ok(self.store.nominate("outgoing", id, to, note.as_deref(), Some(&actor.account_id)).await?)
+        Ok(self.store.nominate(NominationDirection::Outgoing, id, to, note.as_deref(), Some(&actor.account_id)).await?)
     }
 
     /// Accepts (publishes the copy here) or declines (archives it) an incoming
@@ -61,16 +61,16 @@ impl App {
             return Err(AppError::field("note", "required", "say why the nomination is declined"));
         }
         let n = self.store.nomination(id).await?.ok_or(AppError::NotFound)?;
-        if n.direction != "incoming" {
+        if n.direction != NominationDirection::Incoming {
             return Err(AppError::InvalidTransition("only incoming nominations are accepted or declined here".into()));
         }
-        if n.state != "nominated" {
+        if n.state != NominationState::Nominated {
             return Err(AppError::InvalidTransition(format!("this nomination is already {}", n.state)));
         }
         let (to, action, decided) = if accept {
-            (Status::Published, RevisionAction::Accept, "accepted")
+            (Status::Published, RevisionAction::Accept, NominationState::Accepted)
         } else {
-            (Status::Archived, RevisionAction::Decline, "declined")
+            (Status::Archived, RevisionAction::Decline, NominationState::Declined)
         };
         let mut tx = self.store.begin().await?;
         tx.update_case(&n.case_id, None, action, Some(&actor.account_id), note.as_deref(), |c: &mut Case| {

@@ -6,6 +6,7 @@ pub mod account;
 pub mod case;
 pub mod clock;
 pub mod completeness;
+pub mod nomination;
 pub mod organisation;
 pub mod permissions;
 pub mod text;
@@ -15,6 +16,7 @@ pub mod workflow;
 
 pub use account::{Account, Actor, Role};
 pub use case::{Case, CaseContent, Contact, Link, Origin, Sections};
+pub use nomination::{NominationDirection, NominationState};
 pub use organisation::{Organisation, OrganisationContent};
 pub use text::Text;
 pub use validate::{FieldError, ValidationErrors};

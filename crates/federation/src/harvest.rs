@@ -10,7 +10,9 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use lumbung_core::{Case, CaseContent, Contact, Link, Origin, RevisionAction, Sections, Status, Text, validate};
+use lumbung_core::{
+    Case, CaseContent, Contact, Link, NominationDirection, Origin, RevisionAction, Sections, Status, Text, validate,
+};
 use lumbung_store::{HarvestSource, ImportMode, Store, StoreError};
 
 use crate::dom::{self, El};
@@ -393,7 +395,8 @@ async fn run(
                 for (i, (copy, note)) in new_copies.iter().zip(notes).enumerate() {
                     if !skipped.contains(&i) {
                         let from = copy.origin.as_ref().map_or(job.peer_node.as_str(), |o| o.node.as_str());
-                        let _ = store.nominate("incoming", &copy.id, from, note.as_deref(), None).await;
+                        let _ =
+                            store.nominate(NominationDirection::Incoming, &copy.id, from, note.as_deref(), None).await;
                     }
                 }
             }

@@ -1,6 +1,8 @@
 //! Nominations between nodes and where this node's cases are published elsewhere.
 
+use lumbung_core::{NominationDirection, NominationState};
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use crate::changelog::Entity;
 use crate::sql::Sql;
@@ -10,18 +12,18 @@ use crate::{Store, StoreError, Tx, time_fmt};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Nomination {
     pub id: String,
-    /// `outgoing` (this node nominated) or `incoming` (harvested from below).
-    pub direction: String,
+    pub direction: NominationDirection,
     pub case_id: String,
     /// Outgoing: the upstream node; incoming: the nominating node.
     pub node: String,
     pub note: Option<String>,
-    /// nominated, accepted, declined or withdrawn.
-    pub state: String,
+    pub state: NominationState,
     pub decision_note: Option<String>,
     pub created_by: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
 }
 
 /// A node where one of this node's cases is (or was) published.
@@ -37,12 +39,13 @@ impl Store {
     /// Records a nomination (or renews a declined or withdrawn one).
     pub async fn nominate(
         &self,
-        direction: &str,
+        direction: NominationDirection,
         case_id: &str,
         node: &str,
         note: Option<&str>,
         actor: Option<&str>,
     ) -> Result<Nomination, StoreError> {
+        let direction = direction.as_str();
         let now = time_fmt::fmt(lumbung_core::clock::now());
         let id = ulid::Ulid::new().to_string();
         let mut tx = self.begin().await?;
@@ -106,19 +109,23 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&self.pools.read)
                 .await?;
-        Ok(row.map(nomination_from_row))
+        row.map(nomination_from_row).transpose()
     }
 
     /// Nominations by direction (and state), newest first.
-    pub async fn nominations(&self, direction: &str, state: Option<&str>) -> Result<Vec<Nomination>, StoreError> {
+    pub async fn nominations(
+        &self,
+        direction: NominationDirection,
+        state: Option<NominationState>,
+    ) -> Result<Vec<Nomination>, StoreError> {
         let mut q = Sql::new(&format!("SELECT {NOMINATION_COLUMNS} FROM nominations WHERE direction = "));
-        q.bind(direction);
+        q.bind(direction.as_str());
         if let Some(state) = state {
-            q.push(" AND state = ").bind(state);
+            q.push(" AND state = ").bind(state.as_str());
         }
         q.push(" ORDER BY updated_at DESC, id DESC LIMIT 500");
         let rows: Vec<NominationRow> = q.query_as().fetch_all(&self.pools.read).await?;
-        Ok(rows.into_iter().map(nomination_from_row).collect())
+        rows.into_iter().map(nomination_from_row).collect()
     }
 
     /// Every nomination of one case.
@@ -129,11 +136,16 @@ impl Store {
         .bind(case_id)
         .fetch_all(&self.pools.read)
         .await?;
-        Ok(rows.into_iter().map(nomination_from_row).collect())
+        rows.into_iter().map(nomination_from_row).collect()
     }
 
     /// Sets a nomination's state (with the curator's note).
-    pub async fn decide_nomination(&self, id: &str, state: &str, note: Option<&str>) -> Result<(), StoreError> {
+    pub async fn decide_nomination(
+        &self,
+        id: &str,
+        state: NominationState,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         tx.decide_nomination(id, state, note).await?;
         tx.commit().await
@@ -229,16 +241,33 @@ const NOMINATION_COLUMNS: &str =
 type NominationRow =
     (String, String, String, String, Option<String>, String, Option<String>, Option<String>, String, String);
 
-fn nomination_from_row(r: NominationRow) -> Nomination {
+fn nomination_from_row(r: NominationRow) -> Result<Nomination, StoreError> {
     let (id, direction, case_id, node, note, state, decision_note, created_by, created_at, updated_at) = r;
-    Nomination { id, direction, case_id, node, note, state, decision_note, created_by, created_at, updated_at }
+    let bad = |what: &str, v: &str| StoreError::Integrity(format!("nomination {id} has an unknown {what} '{v}'"));
+    Ok(Nomination {
+        direction: NominationDirection::parse(&direction).ok_or_else(|| bad("direction", &direction))?,
+        state: NominationState::parse(&state).ok_or_else(|| bad("state", &state))?,
+        created_at: time_fmt::parse(&created_at)?,
+        updated_at: time_fmt::parse(&updated_at)?,
+        id,
+        case_id,
+        node,
+        note,
+        decision_note,
+        created_by,
+    })
 }
 
 impl Tx {
     /// Sets a nomination's state (with the curator's note).
-    pub async fn decide_nomination(&mut self, id: &str, state: &str, note: Option<&str>) -> Result<(), StoreError> {
+    pub async fn decide_nomination(
+        &mut self,
+        id: &str,
+        state: NominationState,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE nominations SET state = $1, decision_note = $2, updated_at = $3 WHERE id = $4")
-            .bind(state)
+            .bind(state.as_str())
             .bind(note)
             .bind(time_fmt::fmt(lumbung_core::clock::now()))
             .bind(id)

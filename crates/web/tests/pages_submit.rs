@@ -505,8 +505,22 @@ async fn curators_accept_and_decline_nominations_from_other_nodes() {
     let app = TestApp::new().await;
     let first = app.case_in(Status::Submitted).await;
     let second = app.case_in(Status::Submitted).await;
-    let a = app.store.nominate("incoming", &first, "id.kendari", Some("Kasus unggulan daerah"), None).await.unwrap();
-    let d = app.store.nominate("incoming", &second, "id.kendari", None, None).await.unwrap();
+    let a = app
+        .store
+        .nominate(
+            lumbung_core::NominationDirection::Incoming,
+            &first,
+            "id.kendari",
+            Some("Kasus unggulan daerah"),
+            None,
+        )
+        .await
+        .unwrap();
+    let d = app
+        .store
+        .nominate(lumbung_core::NominationDirection::Incoming, &second, "id.kendari", None, None)
+        .await
+        .unwrap();
 
     let mut curator = Browser::signed_in_lang(&app, Who::Curator, "id").await;
     let html = curator.get("/curate").await.text();
@@ -518,7 +532,7 @@ async fn curators_accept_and_decline_nominations_from_other_nodes() {
     let res = curator.post(&format!("/curate/nominations/{}/decline", d.id), &[("note", "")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains(&format!(r#"id="note-{}-error""#, d.id)), "{}", res.text());
-    assert_eq!(app.store.nomination(&d.id).await.unwrap().unwrap().state, "nominated");
+    assert_eq!(app.store.nomination(&d.id).await.unwrap().unwrap().state, lumbung_core::NominationState::Nominated);
 
     let res = curator.post(&format!("/curate/nominations/{}/decline", d.id), &[("note", "Di luar cakupan")]).await;
     assert_eq!(location(&res), "/curate?done=declined");
@@ -528,7 +542,7 @@ async fn curators_accept_and_decline_nominations_from_other_nodes() {
 
     let res = curator.post(&format!("/curate/nominations/{}/accept", a.id), &[]).await;
     assert_eq!(location(&res), "/curate?done=accepted");
-    assert_eq!(app.store.nomination(&a.id).await.unwrap().unwrap().state, "accepted");
+    assert_eq!(app.store.nomination(&a.id).await.unwrap().unwrap().state, lumbung_core::NominationState::Accepted);
     assert_eq!(app.stored_case(&first).await.status, Status::Published);
     assert!(curator.get("/curate").await.text().contains("Tidak ada nominasi yang menunggu"));
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lumbung_core::{Actor, permissions};
+use lumbung_core::{Actor, NominationDirection, NominationState, permissions};
 use lumbung_store::{Nomination, Presence};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -42,18 +42,22 @@ pub struct NominationView {
     pub updated_at: String,
 }
 
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 impl From<Nomination> for NominationView {
     fn from(n: Nomination) -> Self {
         NominationView {
             id: n.id,
-            direction: n.direction,
+            direction: n.direction.as_str().to_owned(),
             case_id: n.case_id,
             node: n.node,
             note: n.note,
-            state: n.state,
+            state: n.state.as_str().to_owned(),
             decision_note: n.decision_note,
-            created_at: n.created_at,
-            updated_at: n.updated_at,
+            created_at: rfc3339(n.created_at),
+            updated_at: rfc3339(n.updated_at),
         }
     }
 }
@@ -164,16 +168,16 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<NominationView>>, ApiError> {
     require_editor(&user)?;
-    let mut direction = "incoming".to_owned();
-    let mut filter: Option<String> = None;
+    let mut direction = NominationDirection::Incoming;
+    let mut filter = None;
     for (k, v) in query_pairs(raw.as_deref()) {
-        match (k.as_str(), v.as_str()) {
-            ("direction", "incoming" | "outgoing") => direction = v,
-            ("state", "nominated" | "accepted" | "declined" | "withdrawn") => filter = Some(v),
-            (k, v) => return Err(ApiError::BadRequest(format!("'{v}' is not a valid value for {k}"))),
+        match (k.as_str(), NominationDirection::parse(&v), NominationState::parse(&v)) {
+            ("direction", Some(d), _) => direction = d,
+            ("state", _, Some(s)) => filter = Some(s),
+            (k, _, _) => return Err(ApiError::BadRequest(format!("'{v}' is not a valid value for {k}"))),
         }
     }
-    let list = state.store().nominations(&direction, filter.as_deref()).await?;
+    let list = state.store().nominations(direction, filter).await?;
     Ok(Json(list.into_iter().map(NominationView::from).collect()))
 }
 

@@ -24,7 +24,7 @@ use crate::api::cases::diff;
 use crate::error::ApiError;
 use crate::extract::query_pairs;
 use crate::state::AppState;
-use lumbung_core::RevisionAction;
+use lumbung_core::{NominationDirection, NominationState, RevisionAction};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -123,7 +123,11 @@ async fn queue_page(ctx: &Ctx, notice: Option<String>, refused: Option<DeclineEr
         });
     }
     let mut nominations = Vec::new();
-    for n in store.nominations("incoming", Some("nominated")).await.map_err(|e| ctx.fail(e))? {
+    for n in store
+        .nominations(NominationDirection::Incoming, Some(NominationState::Nominated))
+        .await
+        .map_err(|e| ctx.fail(e))?
+    {
         let case = store.get_case(&n.case_id).await.map_err(|e| ctx.fail(e))?;
         let (reason, errors) = match &refused {
             Some(r) if r.nid == n.id => (r.reason.clone(), r.errors.clone()),
@@ -132,7 +136,7 @@ async fn queue_page(ctx: &Ctx, notice: Option<String>, refused: Option<DeclineEr
         nominations.push(NominationItem {
             title: case.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default(),
             title_lang: case.as_ref().map(|c| title_lang(c, lang)).unwrap_or_default(),
-            date: n.created_at.chars().take(10).collect(),
+            date: n.created_at.date().to_string(),
             id: n.id,
             case_id: n.case_id,
             node: n.node,

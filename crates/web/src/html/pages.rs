@@ -536,8 +536,8 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
             .await
             .map_err(|e| ctx.fail(e))?
             .into_iter()
-            .filter(|n| n.direction == "outgoing")
-            .map(|n| (n.node, tr.term(vocab::NOMINATION_STATES, &n.state), n.decision_note.filter(|_| notes)))
+            .filter(|n| n.direction == lumbung_core::NominationDirection::Outgoing)
+            .map(|n| (n.node, tr.term(vocab::NOMINATION_STATES, n.state.as_str()), n.decision_note.filter(|_| notes)))
             .collect()
     } else {
         Vec::new()
