@@ -61,6 +61,9 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let store = config.open_store().await?;
     let report = store.restore(BufReader::new(file), args.force).await;
+    if report.is_ok() {
+        store.optimize().await?;
+    }
     store.close().await;
     let report = report.map_err(explain)?;
     print_report("restored", &report);
@@ -84,6 +87,9 @@ pub async fn migrate_store(args: MigrateStoreArgs) -> Result<()> {
     }
     let (to, _) = open(args.to.clone()).await?;
     let report = from.copy_into(&to, args.force).await;
+    if report.is_ok() {
+        to.optimize().await?;
+    }
     from.close().await;
     to.close().await;
     let report = report.map_err(explain)?;

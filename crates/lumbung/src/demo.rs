@@ -38,6 +38,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     }
     if args.generate > 0 {
         generate(&store, args.generate).await?;
+        store.optimize().await?;
     }
     println!("demo accounts (password '{PASSWORD}'):");
     for (email, _, role, _) in ACCOUNTS {

@@ -121,6 +121,8 @@ pub async fn run(args: ImportArgs) -> Result<()> {
         summary.skipped.len(),
         scan.rejected.len()
     );
+    // A bulk load changes the tables' shape: let the planner see it.
+    store.optimize().await?;
     store.close().await;
     Ok(())
 }

@@ -153,7 +153,7 @@ impl Store {
     ) -> Result<HashMap<String, Case>, StoreError> {
         let mut found = HashMap::new();
         for chunk in identifiers.chunks(ROWS_PER_STATEMENT) {
-            let mut q = Sql::new("SELECT data FROM cases WHERE origin_identifier IN (");
+            let mut q = Sql::new(self.pools.backend, "SELECT data FROM cases WHERE origin_identifier IN (");
             q.list(chunk.iter().map(String::as_str)).push(")");
             let rows: Vec<String> = q.query_scalar().fetch_all(&self.pools.read).await?;
             for data in rows {
@@ -177,7 +177,8 @@ impl Store {
         let total = self.count_cases(filter, visibility).await?;
         // Pick the page's ids first (from indexes only), then load their
         // records: sorting whole records would move every match's JSON.
-        let mut q = Sql::new("SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1");
+        let mut q =
+            Sql::new(self.pools.backend, "SELECT id, data FROM cases WHERE id IN (SELECT id FROM cases WHERE 1 = 1");
         push_filters(&mut q, filter, visibility);
         if let Some(c) = cursor {
             q.push(" AND id < ").bind(c.to_owned());
@@ -203,7 +204,7 @@ impl Store {
         if let Some(total) = self.counts.get(&key, seq) {
             return Ok(total);
         }
-        let mut count = Sql::new("SELECT count(*) FROM cases WHERE 1 = 1");
+        let mut count = Sql::new(self.pools.backend, "SELECT count(*) FROM cases WHERE 1 = 1");
         push_filters(&mut count, filter, visibility);
         let total: i64 = count.query_scalar().fetch_one(&self.pools.read).await?;
         self.counts.put(key, seq, total);
@@ -379,6 +380,7 @@ impl Tx {
         sqlx::query("DELETE FROM case_terms WHERE case_id = $1").bind(&case.id).execute(self.conn()).await?;
         insert_terms(self, &[&case]).await?;
         let mut q = Sql::new(
+            self.backend,
             "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data) VALUES ",
         );
         q.rows([&case], |r, c| {
@@ -530,7 +532,7 @@ async fn present<'a>(
     let values: Vec<&str> = values.collect();
     let mut found = HashSet::new();
     for chunk in values.chunks(ROWS_PER_STATEMENT) {
-        let mut q = Sql::new(&format!("SELECT {column} FROM cases WHERE {column} IN ("));
+        let mut q = Sql::new(tx.backend, &format!("SELECT {column} FROM cases WHERE {column} IN ("));
         q.list(chunk.iter().copied()).push(")");
         let rows: Vec<String> = q.query_scalar().fetch_all(tx.conn()).await?;
         found.extend(rows);
@@ -554,6 +556,7 @@ async fn insert_cases(
     let rows: Vec<(&Case, &String)> = cases.iter().copied().zip(jsons.iter()).collect();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut q = Sql::new(
+            tx.backend,
             "INSERT INTO cases (id, status, country, level_of_government, lifecycle_stage, year_launched,
                 operating_status, completeness, created_by, source_url, origin_identifier, version,
                 created_at, updated_at, published_at, data, changed_s) VALUES ",
@@ -582,6 +585,7 @@ async fn insert_cases(
             .await
             .map_err(|e| StoreError::on_unique(e, "a case with this id or origin identifier already exists"))?;
         let mut q = Sql::new(
+            tx.backend,
             "INSERT INTO case_revisions (case_id, version, action, actor_id, comment, created_at, data) VALUES ",
         );
         q.rows(chunk, |r, (case, json)| {
@@ -606,7 +610,7 @@ async fn insert_terms(tx: &mut Tx, cases: &[&Case]) -> Result<(), StoreError> {
     let terms: Vec<(&str, String, &str)> =
         cases.iter().flat_map(|c| case_terms(c).into_iter().map(|(f, v)| (f, v, c.id.as_str()))).collect();
     for chunk in terms.chunks(ROWS_PER_STATEMENT * 3) {
-        let mut q = Sql::new("INSERT INTO case_terms (field, value, case_id) VALUES ");
+        let mut q = Sql::new(tx.backend, "INSERT INTO case_terms (field, value, case_id) VALUES ");
         q.rows(chunk, |r, (field, value, id)| {
             r.bind(*field).bind(value.as_str()).bind(*id);
         });

@@ -88,7 +88,10 @@ pub(crate) async fn flush(tx: &mut Tx, changes: Vec<PendingChange>) -> Result<()
     let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM change_log").fetch_one(tx.conn()).await?;
     let numbered: Vec<(i64, &PendingChange)> = (last + 1..).zip(changes.iter()).collect();
     for chunk in numbered.chunks(ROWS) {
-        let mut q = Sql::new("INSERT INTO change_log (seq, entity, entity_id, action, version, actor_id, at) VALUES ");
+        let mut q = Sql::new(
+            tx.backend,
+            "INSERT INTO change_log (seq, entity, entity_id, action, version, actor_id, at) VALUES ",
+        );
         q.rows(chunk, |r, (seq, c)| {
             r.bind(*seq)
                 .bind(c.entity.as_str())

@@ -326,7 +326,8 @@ impl StoreSink<'_> {
             self.columns.iter().map(|c| known.iter().any(|(k, int)| k == c && *int)).collect()
         };
         let rows = std::mem::take(&mut self.batch);
-        let mut q = Sql::new(&format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", ")));
+        let mut q =
+            Sql::new(self.tx.backend, &format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", ")));
         q.rows(&rows, |r, row| {
             for (v, int) in row.iter().zip(&integer) {
                 match v {

@@ -23,7 +23,8 @@ impl Store {
         }
         let now = now_ms();
         let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-        let mut q = Sql::new("SELECT key, count(*), min(at_ms) FROM sign_in_failures WHERE at_ms > ");
+        let mut q =
+            Sql::new(self.pools.backend, "SELECT key, count(*), min(at_ms) FROM sign_in_failures WHERE at_ms > ");
         q.bind(now.saturating_sub(window_ms)).push(" AND key IN (").list(keys.iter().map(String::as_str));
         q.push(") GROUP BY key");
         let rows: Vec<(String, i64, i64)> = q.query_as().fetch_all(&self.pools.write).await?;
@@ -47,7 +48,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         if !keys.is_empty() {
-            let mut q = Sql::new("INSERT INTO sign_in_failures (key, at_ms) VALUES ");
+            let mut q = Sql::new(tx.backend, "INSERT INTO sign_in_failures (key, at_ms) VALUES ");
             q.rows(keys, |r, key| {
                 r.bind(key.as_str()).bind(now);
             });
@@ -61,7 +62,7 @@ impl Store {
         if keys.is_empty() {
             return Ok(());
         }
-        let mut q = Sql::new("DELETE FROM sign_in_failures WHERE key IN (");
+        let mut q = Sql::new(self.pools.backend, "DELETE FROM sign_in_failures WHERE key IN (");
         q.list(keys.iter().map(String::as_str)).push(")");
         q.query().execute(&self.pools.write).await?;
         Ok(())

@@ -118,7 +118,8 @@ impl Store {
         direction: NominationDirection,
         state: Option<NominationState>,
     ) -> Result<Vec<Nomination>, StoreError> {
-        let mut q = Sql::new(&format!("SELECT {NOMINATION_COLUMNS} FROM nominations WHERE direction = "));
+        let mut q =
+            Sql::new(self.pools.backend, &format!("SELECT {NOMINATION_COLUMNS} FROM nominations WHERE direction = "));
         q.bind(direction.as_str());
         if let Some(state) = state {
             q.push(" AND state = ").bind(state.as_str());
@@ -170,6 +171,7 @@ impl Store {
         let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         for chunk in case_ids.chunks(500) {
             let mut q = Sql::new(
+                self.pools.backend,
                 "SELECT case_id, node FROM nominations WHERE direction = 'outgoing' \
                  AND state IN ('nominated', 'accepted') AND case_id IN (",
             );

@@ -70,7 +70,7 @@ fn push_selection(q: &mut Sql<'_>, s: &OaiSelection) {
 impl Store {
     /// How many records a selection holds (published and deleted).
     pub async fn oai_count(&self, s: &OaiSelection) -> Result<i64, StoreError> {
-        let mut q = Sql::new("SELECT count(*)");
+        let mut q = Sql::new(self.pools.backend, "SELECT count(*)");
         push_selection(&mut q, s);
         Ok(q.query_scalar().fetch_one(&self.pools.read).await?)
     }
@@ -82,7 +82,7 @@ impl Store {
         after: Option<(i64, &str)>,
         limit: i64,
     ) -> Result<Vec<(i64, Case)>, StoreError> {
-        let mut q = Sql::new("SELECT changed_s, data");
+        let mut q = Sql::new(self.pools.backend, "SELECT changed_s, data");
         push_selection(&mut q, s);
         if let Some((t, id)) = after {
             q.push(" AND (changed_s > ").bind(t).push(" OR (changed_s = ").bind(t);

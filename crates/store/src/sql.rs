@@ -8,15 +8,25 @@ use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs, QueryScalar};
 use sqlx::{Any, Arguments, Encode, Type};
 
+use crate::Backend;
+
 pub(crate) struct Sql<'q> {
     text: String,
     args: AnyArguments<'q>,
     n: usize,
+    /// `$` for PostgreSQL; `?` for SQLite, which looks up `$N` parameters by
+    /// name (a linear search per parameter: quadratic in a multi-row insert)
+    /// but takes `?N` by number.
+    mark: char,
 }
 
 impl<'q> Sql<'q> {
-    pub fn new(text: &str) -> Sql<'q> {
-        Sql { text: text.to_owned(), args: AnyArguments::default(), n: 0 }
+    pub fn new(backend: Backend, text: &str) -> Sql<'q> {
+        let mark = match backend {
+            Backend::Sqlite => '?',
+            Backend::Postgres => '$',
+        };
+        Sql { text: text.to_owned(), args: AnyArguments::default(), n: 0, mark }
     }
 
     /// Appends SQL text (never user input).
@@ -28,7 +38,7 @@ impl<'q> Sql<'q> {
     /// Appends a placeholder bound to `value`.
     pub fn bind<T: 'q + Encode<'q, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
         self.n += 1;
-        let _ = write!(self.text, "${}", self.n);
+        let _ = write!(self.text, "{}{}", self.mark, self.n);
         // Encoding into the Any driver's value list cannot fail for the
         // types it supports, which are the only ones `T` can be.
         let _ = self.args.add(value);
@@ -108,13 +118,13 @@ mod tests {
 
     #[test]
     fn placeholders_are_numbered_in_order() {
-        let mut q = Sql::new("SELECT 1 FROM t WHERE a = ");
+        let mut q = Sql::new(Backend::Postgres, "SELECT 1 FROM t WHERE a = ");
         q.bind(1_i64).push(" AND b IN (").list(["x", "y"]).push(")");
         assert_eq!(q.text, "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3)");
-        let mut q = Sql::new("INSERT INTO t (a, b) VALUES ");
+        let mut q = Sql::new(Backend::Sqlite, "INSERT INTO t (a, b) VALUES ");
         q.rows([(1_i64, "a"), (2, "b")], |r, (n, s)| {
             r.bind(n).bind(s);
         });
-        assert_eq!(q.text, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(q.text, "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)");
     }
 }
