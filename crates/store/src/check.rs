@@ -22,7 +22,7 @@ impl CheckReport {
 }
 
 /// A case whose revision chain or change log does not match its version:
-/// id, version, lowest and highest revision, revision count, last logged version.
+/// id, version, lowest and highest revision, revision count, highest logged version.
 type ChainRow = (String, i64, Option<i64>, Option<i64>, i64, Option<i64>);
 
 impl Store {
@@ -80,8 +80,8 @@ impl Store {
              FROM cases c
              LEFT JOIN (SELECT case_id, min(version) AS lo, max(version) AS hi, count(*) AS n FROM case_revisions GROUP BY case_id) AS r
                     ON r.case_id = c.id
-             LEFT JOIN (SELECT entity_id, version AS v FROM change_log
-                        WHERE seq IN (SELECT max(seq) FROM change_log WHERE entity = 'case' GROUP BY entity_id)) AS l
+             LEFT JOIN (SELECT entity_id, max(version) AS v FROM change_log
+                        WHERE entity = 'case' GROUP BY entity_id) AS l
                     ON l.entity_id = c.id
              WHERE r.hi IS NULL OR r.hi != c.version OR r.n != r.hi - r.lo + 1 OR l.v IS NULL OR l.v != c.version
              LIMIT 100",
