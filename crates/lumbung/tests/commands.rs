@@ -105,6 +105,44 @@ fn check_reports_a_healthy_store_and_a_missing_one() {
 }
 
 #[test]
+fn reindex_leaves_one_clean_index_and_check_reports_it() {
+    let dir = TempDir::new("reindex-layout");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    let csv = participedia_cases();
+    assert!(run(&["import", "--data", d, "--format", "csv", csv.to_str().unwrap()]).status.success());
+    // check brings the index up to date (a catch-up) and reports its layout.
+    let first = run(&["check", "--data", d]);
+    assert!(first.status.success(), "{}", stdout(&first));
+    assert!(stdout(&first).contains("search index layout: "), "{}", stdout(&first));
+    // Each rebuild replaces every segment: their files must go too.
+    for _ in 0..2 {
+        let reindex = run(&["reindex", "--data", d]);
+        assert!(reindex.status.success(), "{}", stderr(&reindex));
+        let out = stdout(&reindex);
+        assert!(out.contains("merged into 1 segment(s) (target 1)"), "{out}");
+        assert!(out.contains("no unreferenced files"), "{out}");
+    }
+    let again = run(&["check", "--data", d]);
+    assert!(again.status.success(), "{}", stdout(&again));
+    let out = stdout(&again);
+    assert!(out.contains("search index layout: 1 segment(s) (target 1)"), "{out}");
+    assert!(out.contains("no unreferenced files"), "{out}");
+    // On disk, independently of tantivy's bookkeeping: the files of one
+    // segment (named by its id) and nothing else.
+    let mut segments = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(data.join("index")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some((id, _)) = name.split_once('.') {
+            if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+                segments.insert(id.to_owned());
+            }
+        }
+    }
+    assert_eq!(segments.len(), 1, "{segments:?}");
+}
+
+#[test]
 fn config_example_is_valid_and_used() {
     let out = run(&["config", "example"]);
     assert!(out.status.success());
