@@ -3,8 +3,16 @@
 //! Reading eleven columnar fields for every match is what made faceted
 //! searches slow, so each segment's facet values are laid out once, on first
 //! use, as one flat table: for every document, the ids of its values across
-//! all facets. Counting is then a few array increments per match. Documents
-//! never change inside a segment, so a table lives as long as its segment.
+//! all facets, with the counts over the whole segment. Counting is then a
+//! few array increments per match. Documents never change inside a segment,
+//! so a table lives as long as its segment.
+//!
+//! Broad queries (a single common word matches most of a library) would
+//! still visit every match. The collector only marks matches in a bitset;
+//! when more than half the segment matches, it counts the documents that do
+//! *not* match and subtracts them from the segment's totals. Deleted
+//! documents never match, so they are subtracted too and the counts stay
+//! exact. A query thus visits at most half its segment's documents.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -25,6 +33,8 @@ pub struct FacetTable {
     values: Vec<u32>,
     /// Value id → (facet name, value).
     names: Vec<(&'static str, String)>,
+    /// Value id → documents of the segment with it (deleted ones included).
+    totals: Vec<u32>,
 }
 
 impl FacetTable {
@@ -56,7 +66,17 @@ impl FacetTable {
             }
             offsets.push(values.len() as u32);
         }
-        Ok(FacetTable { offsets, values, names })
+        let mut totals = vec![0u32; names.len()];
+        for v in &values {
+            if let Some(n) = totals.get_mut(*v as usize) {
+                *n += 1;
+            }
+        }
+        Ok(FacetTable { offsets, values, names, totals })
+    }
+
+    fn max_doc(&self) -> u32 {
+        (self.offsets.len() as u32).saturating_sub(1)
     }
 
     fn values_of(&self, doc: DocId) -> &[u32] {
@@ -95,7 +115,42 @@ pub struct FacetCollector<'a> {
 
 pub struct FacetSegmentCollector {
     table: Arc<FacetTable>,
-    counts: Vec<u32>,
+    /// Bit `d` set: document `d` matches.
+    matched: Vec<u64>,
+    n_matched: u32,
+}
+
+impl FacetSegmentCollector {
+    /// Counts per value id: of the matches, or the totals less the others.
+    fn counts(&self) -> Vec<u32> {
+        let table = &self.table;
+        let max_doc = table.max_doc();
+        let complement = u64::from(self.n_matched) * 2 > u64::from(max_doc);
+        let mut counts = if complement { table.totals.clone() } else { vec![0u32; table.names.len()] };
+        for (w, word) in self.matched.iter().enumerate() {
+            let base = (w as u32) * 64;
+            let mut bits = if complement { !word } else { *word };
+            if complement && base + 64 > max_doc {
+                // Bits past the last document are no documents.
+                let valid = max_doc.saturating_sub(base);
+                bits &= if valid >= 64 { u64::MAX } else { (1u64 << valid) - 1 };
+            }
+            while bits != 0 {
+                let doc = base + bits.trailing_zeros();
+                bits &= bits - 1;
+                for v in table.values_of(doc) {
+                    if let Some(n) = counts.get_mut(*v as usize) {
+                        if complement {
+                            *n = n.saturating_sub(1);
+                        } else {
+                            *n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        counts
+    }
 }
 
 impl Collector for FacetCollector<'_> {
@@ -104,8 +159,8 @@ impl Collector for FacetCollector<'_> {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
         let table = self.cache.table(reader)?;
-        let counts = vec![0u32; table.names.len()];
-        Ok(FacetSegmentCollector { table, counts })
+        let matched = vec![0u64; (table.max_doc() as usize).div_ceil(64)];
+        Ok(FacetSegmentCollector { table, matched, n_matched: 0 })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -130,9 +185,11 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for v in self.table.values_of(doc) {
-            if let Some(n) = self.counts.get_mut(*v as usize) {
-                *n += 1;
+        if let Some(word) = self.matched.get_mut((doc / 64) as usize) {
+            let bit = 1u64 << (doc % 64);
+            if *word & bit == 0 {
+                *word |= bit;
+                self.n_matched += 1;
             }
         }
     }
@@ -142,7 +199,7 @@ impl SegmentCollector for FacetSegmentCollector {
         for (name, _) in FACETS {
             out.entry(name).or_default();
         }
-        for (v, n) in self.counts.into_iter().enumerate() {
+        for (v, n) in self.counts().into_iter().enumerate() {
             if n > 0 {
                 if let Some((name, value)) = self.table.names.get(v) {
                     out.entry(name).or_default().insert(value.clone(), u64::from(n));

@@ -587,4 +587,48 @@ mod tests {
         assert_eq!(res.unwrap().total, 1);
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    #[test]
+    fn facet_counts_are_exact_for_narrow_and_broad_queries_with_deletes() {
+        let dir = std::env::temp_dir().join(format!("lumbung-search-facets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let index = SearchIndex::open(&dir).unwrap();
+        let countries = ["ID", "TH", "PH"];
+        let sectors = ["health", "education", "transport", "water"];
+        let cases: Vec<Case> = (0..300)
+            .map(|n| {
+                // "bridges" in 3 of 4 cases (broad), "ferry" in 1 of 4 (narrow).
+                let title = if n % 4 == 0 { "Ferry for villages" } else { "Bridges for villages" };
+                let mut c = case(n, "en", title);
+                c.content.country = Some(countries[n % 3].to_owned());
+                c.content.sectors = sectors.iter().take(1 + n % 4).map(|s| (*s).to_owned()).collect();
+                c
+            })
+            .collect();
+        index.add(&cases, &HashMap::new()).unwrap();
+        index.commit(1).unwrap();
+        // Delete a few of each kind (they stay in the segment, marked deleted).
+        let gone: Vec<String> = (0..300).filter(|n| n % 7 == 0).map(|n| format!("case-{n}")).collect();
+        index.apply(&[], &gone, &HashMap::new(), 2).unwrap();
+        let alive: Vec<&Case> = cases.iter().filter(|c| !gone.contains(&c.id)).collect();
+        for (q, keep) in [("", None), ("bridges", Some("Bridges")), ("ferry", Some("Ferry"))] {
+            let res = index.search(&SearchRequest { q: q.into(), limit: 5, ..Default::default() }).unwrap();
+            let matching: Vec<&&Case> = alive
+                .iter()
+                .filter(|c| keep.is_none_or(|k| c.content.title.get("en").unwrap().starts_with(k)))
+                .collect();
+            assert_eq!(res.total, matching.len(), "{q}");
+            for country in countries {
+                let want = matching.iter().filter(|c| c.content.country.as_deref() == Some(country)).count() as u64;
+                let got = res.facets["country"].iter().find(|(v, _)| v == country).map_or(0, |(_, n)| *n);
+                assert_eq!(got, want, "{q}: country {country}");
+            }
+            for sector in sectors {
+                let want = matching.iter().filter(|c| c.content.sectors.iter().any(|s| s == sector)).count() as u64;
+                let got = res.facets["sector"].iter().find(|(v, _)| v == sector).map_or(0, |(_, n)| *n);
+                assert_eq!(got, want, "{q}: sector {sector}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
