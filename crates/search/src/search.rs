@@ -39,8 +39,12 @@ const EXPANSION_CHEAP: u64 = 2_000;
 /// cases says nothing specific and is not added.
 const EXPANSION_MAX_SHARE: f64 = 0.25;
 /// Dearer alternatives are added, most specific first, while the costs of
-/// all the query's alternatives stay under this share of the cases.
+/// all the query's alternatives stay under this share of the cases…
 const EXPANSION_BUDGET_SHARE: f64 = 0.5;
+/// …and under this many cases (the share of 100,000): reading positions is
+/// the dearest work of a query, and a larger library should not spend more
+/// of it on alternatives, only on the words the reader typed.
+const EXPANSION_BUDGET_MAX: f64 = 50_000.0;
 /// Weight of typo-tolerant matches.
 const FUZZY_BOOST: f32 = 0.4;
 
@@ -247,7 +251,8 @@ impl SearchIndex {
         let mut out = Vec::new();
         for (cost, _, lang, text) in costed {
             if out.len() == MAX_EXPANSIONS
-                || (cost > EXPANSION_CHEAP && spent + cost as f64 > EXPANSION_BUDGET_SHARE * num_docs)
+                || (cost > EXPANSION_CHEAP
+                    && spent + cost as f64 > (EXPANSION_BUDGET_SHARE * num_docs).min(EXPANSION_BUDGET_MAX))
             {
                 break;
             }
