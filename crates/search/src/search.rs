@@ -607,6 +607,8 @@ mod tests {
                 let mut c = case(n, "en", title);
                 c.content.country = Some(countries[n % 3].to_owned());
                 c.content.sectors = sectors.iter().take(1 + n % 4).map(|s| (*s).to_owned()).collect();
+                // 20 years: each in 1/20 of the cases, so not a common value.
+                c.content.year_launched = Some(2000 + (n % 20) as i32);
                 c
             })
             .collect();
@@ -632,6 +634,11 @@ mod tests {
                 let want = matching.iter().filter(|c| c.content.sectors.iter().any(|s| s == sector)).count() as u64;
                 let got = res.facets["sector"].iter().find(|(v, _)| v == sector).map_or(0, |(_, n)| *n);
                 assert_eq!(got, want, "{q}: sector {sector}");
+            }
+            for year in 2000..2020 {
+                let want = matching.iter().filter(|c| c.content.year_launched == Some(year)).count() as u64;
+                let got = res.facets["year"].iter().find(|(v, _)| *v == year.to_string()).map_or(0, |(_, n)| *n);
+                assert_eq!(got, want, "{q}: year {year}");
             }
         }
         let _ = std::fs::remove_dir_all(dir);
