@@ -23,16 +23,28 @@ pub async fn run(args: CheckArgs) -> Result<()> {
     let mut problems = report.problems;
     let search = SearchIndex::open_for(&store)
         .map_err(|e| anyhow::anyhow!("{e} (is a server using this node? stop it first)"))?;
-    // Before anything writes to the index: what a crash, an interrupted
-    // merge or an older version left on disk.
+    // What a crash, an interrupted merge or an older version left on disk
+    // before anything writes to the index…
+    let before = search.layout()?;
+    // Changes the index has not seen yet are not differences: a running
+    // server would apply them within a second. (Committing them deletes
+    // unreferenced files too.)
+    search.sync(&store, &|_| {}).await?;
     let layout = search.layout()?;
+    if layout.unreferenced.len() < before.unreferenced.len() {
+        println!(
+            "search index files: catching up removed {} unreferenced file(s) ({:.1} MB) an earlier process left",
+            before.unreferenced.len() - layout.unreferenced.len(),
+            before.unreferenced_bytes.saturating_sub(layout.unreferenced_bytes) as f64 / 1_048_576.0
+        );
+    }
     println!("search index layout: {layout}");
     if !layout.unreferenced.is_empty() {
         if args.repair {
             search.tidy()?;
             let after = search.layout()?;
             println!(
-                "search index: removed {} unreferenced file(s) ({:.1} MB); now {after}",
+                "search index files: removed {} unreferenced file(s) ({:.1} MB); now {after}",
                 layout.unreferenced.len() - after.unreferenced.len(),
                 layout.unreferenced_bytes as f64 / 1_048_576.0
             );
@@ -50,15 +62,12 @@ pub async fn run(args: CheckArgs) -> Result<()> {
             ));
         }
     }
-    // Changes the index has not seen yet are not differences: a running
-    // server would apply them within a second.
-    search.sync(&store, &|_| {}).await?;
     let (missing, extra) = search.compare(&store).await?;
     if missing.is_empty() && extra.is_empty() {
         println!("search index: {} published cases, in step with the store", search.len());
         if args.repair && layout.segments() > layout.target {
             let after = search.compact()?;
-            println!("search index: segments merged; now {after}");
+            println!("search index layout: segments merged; now {after}");
         }
     } else if args.repair {
         let rebuilt = search.rebuild(&store, &|_| {}).await?;

@@ -140,6 +140,27 @@ fn reindex_leaves_one_clean_index_and_check_reports_it() {
         }
     }
     assert_eq!(segments.len(), 1, "{segments:?}");
+
+    // What a merge cut short by a crash leaves: a file tantivy created (it is
+    // in its list of managed files) for a segment that never made it into
+    // meta.json. check reports it; --repair removes it.
+    let index = data.join("index");
+    let stray = "0123456789abcdef0123456789abcdef.store";
+    std::fs::write(index.join(stray), b"half a merge").unwrap();
+    let managed = std::fs::read_to_string(index.join(".managed.json")).unwrap();
+    let mut names: Vec<String> = serde_json::from_str(&managed).unwrap();
+    names.push(stray.to_owned());
+    std::fs::write(index.join(".managed.json"), serde_json::to_string(&names).unwrap()).unwrap();
+    let found = run(&["check", "--data", d]);
+    assert!(!found.status.success(), "{}", stdout(&found));
+    let out = stdout(&found);
+    assert!(out.contains("1 unreferenced file(s)"), "{out}");
+    assert!(out.contains(&format!("index file {stray} belongs to no segment")), "{out}");
+    let repaired = run(&["check", "--data", d, "--repair"]);
+    assert!(repaired.status.success(), "{}", stdout(&repaired));
+    assert!(stdout(&repaired).contains("removed 1 unreferenced file(s)"), "{}", stdout(&repaired));
+    assert!(!index.join(stray).exists());
+    assert!(run(&["check", "--data", d]).status.success());
 }
 
 #[test]
