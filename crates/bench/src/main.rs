@@ -11,6 +11,7 @@ mod fts5;
 mod ours;
 mod postgres;
 mod report;
+mod scale;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -49,7 +50,7 @@ enum Cmd {
     },
 }
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct Bench {
     /// Cases in the corpus: the Participedia cases plus generated ones up to this many.
     #[arg(long, default_value_t = 100_000)]
@@ -73,6 +74,16 @@ struct Bench {
     /// Skip PostgreSQL.
     #[arg(long)]
     no_postgres: bool,
+    /// Skip SQLite FTS5 (for quick runs; the report then has Lumbung only).
+    #[arg(long)]
+    no_fts5: bool,
+    /// Run the benchmark at each of `--scale-sizes` (instead of `--cases`)
+    /// and print how each figure grows from one size to the next.
+    #[arg(long)]
+    scale: bool,
+    /// The sizes of `--scale`, smallest first.
+    #[arg(long, value_delimiter = ',', default_values_t = [10_000usize, 100_000, 1_000_000])]
+    scale_sizes: Vec<usize>,
     /// Working folder for the store, the index and the SQLite database
     /// (default: a temporary folder, removed at the end).
     #[arg(long)]
@@ -92,7 +103,7 @@ fn main() -> Result<()> {
         return ours::probe(index, queries, *limit);
     }
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    rt.block_on(bench(cli.bench))
+    if cli.bench.scale { rt.block_on(scale::run(cli.bench)) } else { rt.block_on(bench(cli.bench)).map(|_| ()) }
 }
 
 /// One engine's row in the report.
@@ -159,7 +170,9 @@ async fn measure_sql(queries: &[String], mut run: impl AsyncFnMut(&str) -> Resul
     Ok(m)
 }
 
-async fn bench(args: Bench) -> Result<()> {
+/// One benchmark at `args.cases`: builds, measures, prints the report and
+/// returns its key figures.
+async fn bench(args: Bench) -> Result<scale::Summary> {
     let mut tmp = None;
     let work = match &args.work {
         Some(dir) => {
@@ -218,10 +231,14 @@ async fn bench(args: Bench) -> Result<()> {
     ));
 
     // 2b. SQLite FTS5.
-    say("SQLite FTS5: building…");
-    let (mut fts, fts_build) = Fts5::build(&work.join("fts5.db"), &rows).await?;
-    let fts_size = fts.size();
-    say(&format!("SQLite FTS5: built in {:.1} s, {} MB", fts_build.as_secs_f64(), mb(fts_size)));
+    let mut fts: Option<(Fts5, Duration, u64)> = None;
+    if !args.no_fts5 {
+        say("SQLite FTS5: building…");
+        let (f, fts_build) = Fts5::build(&work.join("fts5.db"), &rows).await?;
+        let fts_size = f.size();
+        say(&format!("SQLite FTS5: built in {:.1} s, {} MB", fts_build.as_secs_f64(), mb(fts_size)));
+        fts = Some((f, fts_build, fts_size));
+    }
 
     // 2c. PostgreSQL.
     let mut pg: Option<Pg> = None;
@@ -261,15 +278,17 @@ async fn bench(args: Bench) -> Result<()> {
         size: index_size,
         build: built.reindex,
     }];
-    for mode in [Mode::Any, Mode::All] {
-        say(&format!("SQLite FTS5 ({}): measuring…", mode.label()));
-        let m = measure_sql(&queries, async |q| fts.run(q, mode).await).await?;
-        results.push(EngineResult {
-            name: format!("SQLite FTS5, {}", mode.label()),
-            measured: m,
-            size: fts_size,
-            build: fts_build,
-        });
+    if let Some((f, fts_build, fts_size)) = fts.as_mut() {
+        for mode in [Mode::Any, Mode::All] {
+            say(&format!("SQLite FTS5 ({}): measuring…", mode.label()));
+            let m = measure_sql(&queries, async |q| f.run(q, mode).await).await?;
+            results.push(EngineResult {
+                name: format!("SQLite FTS5, {}", mode.label()),
+                measured: m,
+                size: *fts_size,
+                build: *fts_build,
+            });
+        }
     }
     let mut pg_sizes = None;
     let mut explain = String::new();
@@ -300,7 +319,9 @@ async fn bench(args: Bench) -> Result<()> {
         }
     }
     let load_after = loadavg();
-    fts.close().await?;
+    if let Some((f, _, _)) = fts {
+        f.close().await?;
+    }
     if let Some(p) = pg {
         p.finish(args.keep).await?;
     }
@@ -328,11 +349,12 @@ async fn bench(args: Bench) -> Result<()> {
         }
         say(&format!("wrote {}", out.join("report.md").display()));
     }
+    let summary = scale::Summary::of(n_participedia + n_generated, &results, &built, &probe, index_size);
     if args.keep {
         if let Some(t) = tmp {
             let _ = t.keep();
         }
         say(&format!("kept {}", work.display()));
     }
-    Ok(())
+    Ok(summary)
 }

@@ -52,6 +52,12 @@ pub struct Built {
     pub import: Duration,
     pub reindex: Duration,
     pub indexed: usize,
+    /// Segments the rebuild wrote before merging them.
+    pub segments_written: usize,
+    /// The index as the rebuild left it (segments, target, unreferenced files).
+    pub layout: lumbung_search::Layout,
+    /// Unreferenced files once background merges have settled.
+    pub unreferenced_settled: usize,
     /// Segments in the index when the rebuild returned (it merges them into
     /// one), and once background merges have settled.
     pub segments_at_commit: usize,
@@ -76,17 +82,29 @@ pub async fn build(store_dir: &Path, index_dir: &Path, cases: &[Case], queries: 
     let import = started.elapsed();
     let index = SearchIndex::open(index_dir)?;
     let started = Instant::now();
-    let indexed = index.rebuild(&store, &|_| {}).await?;
+    let rebuilt = index.rebuild(&store, &|_| {}).await?;
     let reindex = started.elapsed();
     let segments_at_commit = segments(index_dir)?;
     let started = Instant::now();
     settle(index_dir)?;
     let settle_wait = started.elapsed();
     let segments_settled = segments(index_dir)?;
+    let unreferenced_settled = index.layout()?.unreferenced.len();
     let as_rebuilt = measure(&index, queries, 20)?;
     drop(index);
     store.close().await;
-    Ok(Built { import, reindex, indexed, segments_at_commit, segments_settled, settle_wait, as_rebuilt })
+    Ok(Built {
+        import,
+        reindex,
+        indexed: rebuilt.indexed,
+        segments_written: rebuilt.written_segments,
+        layout: rebuilt.layout,
+        unreferenced_settled,
+        segments_at_commit,
+        segments_settled,
+        settle_wait,
+        as_rebuilt,
+    })
 }
 
 /// Segments listed in the index's meta.json.

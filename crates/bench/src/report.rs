@@ -112,13 +112,18 @@ pub fn report(r: &ReportInput) -> String {
     let _ = writeln!(s, "## Lumbung details\n");
     let _ = writeln!(
         s,
-        "- Reindex {:.1} s for {} cases (its segments merged into one before it returns); {} segments then, {} once \
-         background merges settled ({:.1} s later).",
+        "- Reindex {:.1} s for {} cases: {} segments written, merged into the target of {} before it returns \
+         ({}); {} segments in `meta.json` then, {} once background merges settled ({:.1} s later), with {} \
+         unreferenced files.",
         b.reindex.as_secs_f64(),
         b.indexed,
+        b.segments_written,
+        b.layout.target,
+        b.layout,
         b.segments_at_commit,
         b.segments_settled,
-        b.settle_wait.as_secs_f64()
+        b.settle_wait.as_secs_f64(),
+        b.unreferenced_settled
     );
     let _ = writeln!(
         s,

@@ -105,6 +105,65 @@ fn check_reports_a_healthy_store_and_a_missing_one() {
 }
 
 #[test]
+fn reindex_leaves_one_clean_index_and_check_reports_it() {
+    let dir = TempDir::new("reindex-layout");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    let csv = participedia_cases();
+    assert!(run(&["import", "--data", d, "--format", "csv", csv.to_str().unwrap()]).status.success());
+    // check brings the index up to date (a catch-up) and reports its layout.
+    let first = run(&["check", "--data", d]);
+    assert!(first.status.success(), "{}", stdout(&first));
+    assert!(stdout(&first).contains("search index layout: "), "{}", stdout(&first));
+    // Each rebuild replaces every segment: their files must go too.
+    for _ in 0..2 {
+        let reindex = run(&["reindex", "--data", d]);
+        assert!(reindex.status.success(), "{}", stderr(&reindex));
+        let out = stdout(&reindex);
+        assert!(out.contains("merged into 1 segment(s) (target 1)"), "{out}");
+        assert!(out.contains("no unreferenced files"), "{out}");
+    }
+    let again = run(&["check", "--data", d]);
+    assert!(again.status.success(), "{}", stdout(&again));
+    let out = stdout(&again);
+    assert!(out.contains("search index layout: 1 segment(s) (target 1)"), "{out}");
+    assert!(out.contains("no unreferenced files"), "{out}");
+    // On disk, independently of tantivy's bookkeeping: the files of one
+    // segment (named by its id) and nothing else.
+    let mut segments = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(data.join("index")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some((id, _)) = name.split_once('.') {
+            if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+                segments.insert(id.to_owned());
+            }
+        }
+    }
+    assert_eq!(segments.len(), 1, "{segments:?}");
+
+    // What a merge cut short by a crash leaves: a file tantivy created (it is
+    // in its list of managed files) for a segment that never made it into
+    // meta.json. check reports it; --repair removes it.
+    let index = data.join("index");
+    let stray = "0123456789abcdef0123456789abcdef.store";
+    std::fs::write(index.join(stray), b"half a merge").unwrap();
+    let managed = std::fs::read_to_string(index.join(".managed.json")).unwrap();
+    let mut names: Vec<String> = serde_json::from_str(&managed).unwrap();
+    names.push(stray.to_owned());
+    std::fs::write(index.join(".managed.json"), serde_json::to_string(&names).unwrap()).unwrap();
+    let found = run(&["check", "--data", d]);
+    assert!(!found.status.success(), "{}", stdout(&found));
+    let out = stdout(&found);
+    assert!(out.contains("1 unreferenced file(s)"), "{out}");
+    assert!(out.contains(&format!("index file {stray} belongs to no segment")), "{out}");
+    let repaired = run(&["check", "--data", d, "--repair"]);
+    assert!(repaired.status.success(), "{}", stdout(&repaired));
+    assert!(stdout(&repaired).contains("removed 1 unreferenced file(s)"), "{}", stdout(&repaired));
+    assert!(!index.join(stray).exists());
+    assert!(run(&["check", "--data", d]).status.success());
+}
+
+#[test]
 fn config_example_is_valid_and_used() {
     let out = run(&["config", "example"]);
     assert!(out.status.success());

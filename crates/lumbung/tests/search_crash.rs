@@ -47,6 +47,8 @@ fn sigkill_during_indexing_leaves_a_consistent_index() {
     assert!(check.status.success(), "{}\n{}", stdout(&check), stderr(&check));
     let text = stdout(&check);
     assert!(text.contains("in step with the store"), "{text}");
+    // The killed rebuild's files were removed when the index caught up.
+    assert!(text.contains("no unreferenced files"), "{text}");
     let published = text
         .lines()
         .find(|l| l.starts_with("search index:"))

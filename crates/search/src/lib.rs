@@ -13,13 +13,14 @@ pub mod document;
 pub mod facets;
 pub mod glossary;
 pub mod indonesian;
+pub mod layout;
 pub mod query;
 pub mod schema;
 pub mod search;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use lumbung_core::{Case, Status};
@@ -28,6 +29,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+pub use layout::Layout;
 pub use search::{Hit, SearchRequest, SearchResponse, Sort, Suggestion};
 
 use crate::schema::Fields;
@@ -67,11 +69,45 @@ pub struct SearchIndex {
 }
 
 struct Inner {
+    dir: PathBuf,
+    options: IndexOptions,
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
     facets: facets::FacetCache,
+}
+
+/// How an index is opened. The defaults are a node's; tests shrink them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexOptions {
+    /// Memory of the index writer: a rebuild writes a segment per this much.
+    pub writer_memory: usize,
+    /// Threads one query searches its segments on (see `layout`).
+    pub search_threads: usize,
+    /// Fewest documents worth a segment of their own (see `layout`).
+    pub min_segment_docs: u64,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            writer_memory: WRITER_MEMORY,
+            search_threads: layout::search_threads(),
+            min_segment_docs: layout::MIN_SEGMENT_DOCS,
+        }
+    }
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// Published cases indexed.
+    pub indexed: usize,
+    /// Segments the rebuild wrote before merging them.
+    pub written_segments: usize,
+    /// The index afterwards.
+    pub layout: Layout,
 }
 
 /// How a catch-up went.
@@ -88,6 +124,11 @@ impl SearchIndex {
     /// (an older version of Lumbung) is replaced by an empty one, which then
     /// catches up from the start of the change log.
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open_with(dir, IndexOptions::default())
+    }
+
+    /// `open` with other options.
+    pub fn open_with(dir: &Path, options: IndexOptions) -> Result<SearchIndex, SearchError> {
         std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
         // An index written by another version of the document layout is
         // dropped and rebuilt (from position 0) rather than read wrongly.
@@ -100,7 +141,7 @@ impl SearchIndex {
         }
         let fields = Fields::build();
         let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
-        let index = match Index::open_or_create(directory, fields.schema.clone()) {
+        let mut index = match Index::open_or_create(directory, fields.schema.clone()) {
             Ok(index) => index,
             Err(tantivy::TantivyError::SchemaError(reason)) => {
                 tracing::warn!(%reason, "the index has another schema; rebuilding it");
@@ -114,10 +155,21 @@ impl SearchIndex {
             Err(e) => return Err(e.into()),
         };
         analysis::register(&index)?;
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        if options.search_threads > 1 {
+            index.set_multithread_executor(options.search_threads)?;
+        }
+        let writer = index.writer_with_num_threads(1, options.writer_memory)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex {
-            inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), fields, facets: Default::default() }),
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                options,
+                index,
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                facets: Default::default(),
+            }),
         })
     }
 
@@ -128,6 +180,10 @@ impl SearchIndex {
 
     fn fields(&self) -> &Fields {
         &self.inner.fields
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>, SearchError> {
+        self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))
     }
 
     /// The change-log position the committed index reflects.
@@ -190,20 +246,19 @@ impl SearchIndex {
         Ok(behind)
     }
 
-    /// Replaces the index with every published case of the store.
-    /// `progress` is told how many cases were read so far.
-    pub async fn rebuild(&self, store: &Store, progress: &dyn Fn(usize)) -> Result<usize, SearchError> {
+    /// Replaces the index with every published case of the store, merges
+    /// its segments into the target count (see `layout`) and deletes the
+    /// files of every segment it replaced. `progress` is told how many
+    /// cases were read so far. A merge that fails is an error: the index
+    /// is complete and searchable, but not as promised.
+    pub async fn rebuild(&self, store: &Store, progress: &dyn Fn(usize)) -> Result<Rebuilt, SearchError> {
         let position = store.last_change().await?;
         let org_types = org_types(store).await?;
         {
             let this = self.clone();
-            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-                let writer = this.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
-                writer.delete_all_documents()?;
-                Ok(())
-            })
-            .await
-            .map_err(|e| SearchError::Task(e.to_string()))??;
+            tokio::task::spawn_blocking(move || this.begin_rebuild())
+                .await
+                .map_err(|e| SearchError::Task(e.to_string()))??;
         }
         let mut after: Option<String> = None;
         let (mut read, mut indexed) = (0, 0);
@@ -223,41 +278,36 @@ impl SearchIndex {
             tracing::debug!(read, indexed, "search rebuild progress");
         }
         let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            this.commit(position)?;
-            this.merge_all()
-        })
-        .await
-        .map_err(|e| SearchError::Task(e.to_string()))??;
-        Ok(indexed)
+        tokio::task::spawn_blocking(move || this.finish_rebuild(position, indexed))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))?
     }
 
-    /// Merges every segment into one and waits for it. A rebuild writes a
-    /// segment per `WRITER_MEMORY` of documents (7 for 100,000 cases), and
-    /// every query repeats its per-segment work (term lookups, scorer set-up,
-    /// facet counts) in each; tantivy's merge policy leaves that few alone.
-    /// The merge keeps the commit's position. A failed merge only costs speed.
-    fn merge_all(&self) -> Result<(), SearchError> {
-        let ids = self.inner.index.searchable_segment_ids()?;
-        if ids.len() < 2 {
-            return Ok(());
-        }
-        let merged = {
-            let mut writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
-            writer.merge(&ids)
-        };
-        if let Err(e) = merged.wait() {
-            tracing::warn!(error = %e, "merging the rebuilt index's segments failed; searching them as they are");
-            return Ok(());
-        }
-        self.inner.reader.reload()?;
-        let live: Vec<_> = self.inner.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
-        self.inner.facets.retain(&live);
+    /// The start of a rebuild: every document deleted (when committed).
+    fn begin_rebuild(&self) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        // The segments are merged once, at the end, into the target count;
+        // merges in the meantime would be redone and would hold segments
+        // that the final merge needs.
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        writer.delete_all_documents()?;
         Ok(())
     }
 
+    /// The end of a rebuild: commit, merge into the target count, delete
+    /// the files of every replaced segment, check the outcome.
+    fn finish_rebuild(&self, position: i64, indexed: usize) -> Result<Rebuilt, SearchError> {
+        self.commit(position)?;
+        let written_segments = self.inner.index.searchable_segment_ids()?.len();
+        let layout = self.compact()?;
+        if !layout.is_clean() {
+            tracing::warn!(%layout, "the rebuilt index is not as promised");
+        }
+        Ok(Rebuilt { indexed, written_segments, layout })
+    }
+
     fn add(&self, cases: &[Case], org_types: &HashMap<String, String>) -> Result<(), SearchError> {
-        let writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+        let writer = self.writer()?;
         for case in cases {
             writer.add_document(document::build(self.fields(), case, org_types))?;
         }
@@ -272,7 +322,7 @@ impl SearchIndex {
         position: i64,
     ) -> Result<(), SearchError> {
         {
-            let writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+            let writer = self.writer()?;
             for case in cases {
                 writer.delete_term(Term::from_field_text(self.fields().id, &case.id));
                 writer.add_document(document::build(self.fields(), case, org_types))?;
@@ -284,16 +334,21 @@ impl SearchIndex {
         self.commit(position)
     }
 
+    /// Commits with the change-log position, reloads the reader and
+    /// deletes the files of segments the commit replaced.
     fn commit(&self, position: i64) -> Result<(), SearchError> {
-        let mut writer = self.inner.writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+        let mut writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&position.to_string());
         prepared.commit()?;
         drop(writer);
-        self.inner.reader.reload()?;
-        let live: Vec<_> = self.inner.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
-        self.inner.facets.retain(&live);
-        Ok(())
+        self.tidy()
+    }
+
+    /// `tidy` off the async threads.
+    async fn tidy_in_background(&self) -> Result<(), SearchError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.tidy()).await.map_err(|e| SearchError::Task(e.to_string()))?
     }
 
     /// Every case id in the index.
@@ -341,10 +396,24 @@ impl SearchIndex {
         tokio::spawn(async move {
             let mut ticker = tokio::time::interval(every);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // Files an earlier process left (a crash, a merge cut short).
+            if let Err(e) = this.tidy_in_background().await {
+                tracing::warn!(error = %e, "tidying the search index failed");
+            }
             loop {
                 ticker.tick().await;
                 match store.last_change().await {
-                    Ok(last) if last == this.position() => continue,
+                    Ok(last) if last == this.position() => {
+                        // tantivy's merge policy merges the follower's small
+                        // segments in the background: search the merged
+                        // segment and delete the files of the merged-away ones.
+                        if this.merged_since_reload() {
+                            if let Err(e) = this.tidy_in_background().await {
+                                tracing::warn!(error = %e, "tidying the search index failed; will retry");
+                            }
+                        }
+                        continue;
+                    }
                     Ok(_) => {}
                     Err(e) if store.is_closed() => {
                         tracing::debug!(error = %e, "store closed; search follower stops");

@@ -39,8 +39,12 @@ const EXPANSION_CHEAP: u64 = 2_000;
 /// cases says nothing specific and is not added.
 const EXPANSION_MAX_SHARE: f64 = 0.25;
 /// Dearer alternatives are added, most specific first, while the costs of
-/// all the query's alternatives stay under this share of the cases.
+/// all the query's alternatives stay under this share of the cases…
 const EXPANSION_BUDGET_SHARE: f64 = 0.5;
+/// …and under this many cases (the share of 100,000): reading positions is
+/// the dearest work of a query, and a larger library should not spend more
+/// of it on alternatives, only on the words the reader typed.
+const EXPANSION_BUDGET_MAX: f64 = 50_000.0;
 /// Weight of typo-tolerant matches.
 const FUZZY_BOOST: f32 = 0.4;
 
@@ -247,7 +251,8 @@ impl SearchIndex {
         let mut out = Vec::new();
         for (cost, _, lang, text) in costed {
             if out.len() == MAX_EXPANSIONS
-                || (cost > EXPANSION_CHEAP && spent + cost as f64 > EXPANSION_BUDGET_SHARE * num_docs)
+                || (cost > EXPANSION_CHEAP
+                    && spent + cost as f64 > (EXPANSION_BUDGET_SHARE * num_docs).min(EXPANSION_BUDGET_MAX))
             {
                 break;
             }
@@ -585,6 +590,57 @@ mod tests {
         // The English case still finds the Indonesian one through the synonym.
         let res = large.search(&SearchRequest { q: "grievance redress".into(), limit: 5, ..Default::default() });
         assert_eq!(res.unwrap().total, 1);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn facet_counts_are_exact_for_narrow_and_broad_queries_with_deletes() {
+        let dir = std::env::temp_dir().join(format!("lumbung-search-facets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let index = SearchIndex::open(&dir).unwrap();
+        let countries = ["ID", "TH", "PH"];
+        let sectors = ["health", "education", "transport", "water"];
+        let cases: Vec<Case> = (0..300)
+            .map(|n| {
+                // "bridges" in 3 of 4 cases (broad), "ferry" in 1 of 4 (narrow).
+                let title = if n % 4 == 0 { "Ferry for villages" } else { "Bridges for villages" };
+                let mut c = case(n, "en", title);
+                c.content.country = Some(countries[n % 3].to_owned());
+                c.content.sectors = sectors.iter().take(1 + n % 4).map(|s| (*s).to_owned()).collect();
+                // 20 years: each in 1/20 of the cases, so not a common value.
+                c.content.year_launched = Some(2000 + (n % 20) as i32);
+                c
+            })
+            .collect();
+        index.add(&cases, &HashMap::new()).unwrap();
+        index.commit(1).unwrap();
+        // Delete a few of each kind (they stay in the segment, marked deleted).
+        let gone: Vec<String> = (0..300).filter(|n| n % 7 == 0).map(|n| format!("case-{n}")).collect();
+        index.apply(&[], &gone, &HashMap::new(), 2).unwrap();
+        let alive: Vec<&Case> = cases.iter().filter(|c| !gone.contains(&c.id)).collect();
+        for (q, keep) in [("", None), ("bridges", Some("Bridges")), ("ferry", Some("Ferry"))] {
+            let res = index.search(&SearchRequest { q: q.into(), limit: 5, ..Default::default() }).unwrap();
+            let matching: Vec<&&Case> = alive
+                .iter()
+                .filter(|c| keep.is_none_or(|k| c.content.title.get("en").unwrap().starts_with(k)))
+                .collect();
+            assert_eq!(res.total, matching.len(), "{q}");
+            for country in countries {
+                let want = matching.iter().filter(|c| c.content.country.as_deref() == Some(country)).count() as u64;
+                let got = res.facets["country"].iter().find(|(v, _)| v == country).map_or(0, |(_, n)| *n);
+                assert_eq!(got, want, "{q}: country {country}");
+            }
+            for sector in sectors {
+                let want = matching.iter().filter(|c| c.content.sectors.iter().any(|s| s == sector)).count() as u64;
+                let got = res.facets["sector"].iter().find(|(v, _)| v == sector).map_or(0, |(_, n)| *n);
+                assert_eq!(got, want, "{q}: sector {sector}");
+            }
+            for year in 2000..2020 {
+                let want = matching.iter().filter(|c| c.content.year_launched == Some(year)).count() as u64;
+                let got = res.facets["year"].iter().find(|(v, _)| *v == year.to_string()).map_or(0, |(_, n)| *n);
+                assert_eq!(got, want, "{q}: year {year}");
+            }
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 }
