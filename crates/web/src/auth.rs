@@ -24,8 +24,10 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, MaybeUser, SESSION_COOKIE, session_token};
 use crate::state::AppState;
 
-/// Shortest password accepted.
+/// Shortest password accepted, in characters.
 pub const MIN_PASSWORD: usize = 10;
+/// Longest password accepted, in characters.
+pub const MAX_PASSWORD: usize = 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,8 +67,12 @@ pub fn check_password_policy(password: &str) -> Result<(), ApiError> {
             format!("a password needs at least {MIN_PASSWORD} characters"),
         ));
     }
-    if password.len() > 1024 {
-        return Err(ApiError::field("password", "too_long", "a password has at most 1024 bytes"));
+    if password.chars().count() > MAX_PASSWORD {
+        return Err(ApiError::field(
+            "password",
+            "too_long",
+            format!("a password has at most {MAX_PASSWORD} characters"),
+        ));
     }
     Ok(())
 }
@@ -243,7 +249,15 @@ pub async fn change_password(
     let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
     // The session this request came with (if it came with one) stays signed in.
     let current_session = if headers.contains_key(AUTHORIZATION) { None } else { session_token(&headers) };
-    set_password(&state, &account, req.current_password, req.new_password, current_session.as_deref()).await?;
+    // A wrong current password is a refused credential (403), not a malformed request.
+    set_password(&state, &account, req.current_password, req.new_password, current_session.as_deref()).await.map_err(
+        |e| match e {
+            ApiError::Invalid(errors) if errors.errors.iter().any(|f| f.field == "current_password") => {
+                ApiError::Forbidden("the current password is not right".into())
+            }
+            other => other,
+        },
+    )?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -123,7 +123,7 @@ pub async fn create_organisation(
         body.0.remove(f);
     }
     let content = body.parse::<OrganisationContent>(&FIELDS)?;
-    let org = create_checked(&state, &actor, id, content).await?;
+    let org = create_checked(&state, &actor, id, content).await.map_err(parent_loop)?;
     let location = format!("/api/v1/organisations/{}", org.id);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(org)).into_response())
 }
@@ -149,5 +149,19 @@ pub async fn update_organisation(
         body.0.remove(f);
     }
     let content = body.parse::<OrganisationContent>(&FIELDS)?;
-    Ok(Json(update_checked(&state, &actor, &id, version, content).await?))
+    Ok(Json(update_checked(&state, &actor, &id, version, content).await.map_err(parent_loop)?))
+}
+
+/// A parent that is the organisation itself or one of its descendants
+/// conflicts with the stored tree: 409 over the API (the field is named).
+fn parent_loop(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Invalid(errors)
+            if !errors.errors.is_empty()
+                && errors.errors.iter().all(|f| f.field == "parent" && f.code == "invalid") =>
+        {
+            ApiError::ParentLoop(errors)
+        }
+        other => other,
+    }
 }
