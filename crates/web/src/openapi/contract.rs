@@ -354,11 +354,10 @@ fn email() -> Value {
 /// Text per language: known language codes, values of at most `max` characters.
 fn text(max: usize) -> Value {
     let value = json!({"type": "string", "maxLength": max, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")});
-    let known: Map<String, Value> = languages().into_iter().map(|l| (l.to_owned(), value.clone())).collect();
     json!({
         "type": "object",
         "description": "Text per language (ISO 639-1 code → text); blank values count as absent (under any key).",
-        "properties": known,
+        "patternProperties": {format!("^({})$", languages().join("|")): value},
         "additionalProperties": {"type": "string", "pattern": format!("^{EDGE}$")},
     })
 }
