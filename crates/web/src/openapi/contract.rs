@@ -206,6 +206,13 @@ fn problem_description(status: u16) -> &'static str {
     }
 }
 
+/// Sets `key` of a JSON object (nothing for other values).
+fn set(target: &mut Value, key: &str, value: Value) {
+    if let Some(map) = target.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
+}
+
 /// Rewrites `doc` (as utoipa generated it) into the exact contract.
 pub fn apply(doc: &mut Value, facts: &NodeFacts) {
     add_schemas(doc, facts);
@@ -291,12 +298,18 @@ fn responses(operation: &mut Map<String, Value>, spec: &Op) {
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         });
         if status == 401 {
-            response["headers"] =
-                json!({"WWW-Authenticate": {"required": true, "schema": {"type": "string", "const": "Bearer"}}});
+            set(
+                &mut response,
+                "headers",
+                json!({"WWW-Authenticate": {"required": true, "schema": {"type": "string", "const": "Bearer"}}}),
+            );
         }
         if status == 429 {
-            response["headers"] =
-                json!({"Retry-After": {"required": true, "schema": {"type": "integer", "minimum": 1}}});
+            set(
+                &mut response,
+                "headers",
+                json!({"Retry-After": {"required": true, "schema": {"type": "integer", "minimum": 1}}}),
+            );
         }
         responses.insert(status.to_string(), response);
     }
@@ -369,8 +382,8 @@ fn text_required(max: usize) -> Value {
         .into_iter()
         .map(|l| json!({"required": [l], "properties": {l: {"type": "string", "pattern": NON_BLANK}}}))
         .collect();
-    t["anyOf"] = Value::Array(any);
-    t["minProperties"] = json!(1);
+    set(&mut t, "anyOf", Value::Array(any));
+    set(&mut t, "minProperties", json!(1));
     t
 }
 
@@ -496,12 +509,16 @@ fn organisation_body(facts: &NodeFacts, update: bool) -> Value {
     });
     let mut required = vec!["name", "org_type"];
     if update {
-        props["id"] = json!({"readOnly": true});
-        props["version"] = json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64});
+        set(&mut props, "id", json!({"readOnly": true}));
+        set(&mut props, "version", json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64}));
         required.push("version");
     } else {
-        props["id"] = json!({"type": "string", "pattern": SLUG, "description": "A slug such as `kemenpan-rb`", "example": "contoh-organisasi-baru"});
-        props["version"] = json!({"readOnly": true});
+        set(
+            &mut props,
+            "id",
+            json!({"type": "string", "pattern": SLUG, "description": "A slug such as `kemenpan-rb`", "example": "contoh-organisasi-baru"}),
+        );
+        set(&mut props, "version", json!({"readOnly": true}));
         required.push("id");
     }
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
@@ -582,8 +599,8 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
     if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
         problem.insert("additionalProperties".into(), json!(false));
         if let Some(props) = problem.get_mut("properties") {
-            props["type"] = json!({"type": "string", "format": "uri", "pattern": "^urn:lumbung:problem:[a-z-]+$"});
-            props["status"] = json!({"type": "integer", "minimum": 400, "maximum": 599});
+            set(props, "type", json!({"type": "string", "format": "uri", "pattern": "^urn:lumbung:problem:[a-z-]+$"}));
+            set(props, "status", json!({"type": "integer", "minimum": 400, "maximum": 599}));
         }
     }
 }
