@@ -46,7 +46,7 @@ for line in open(sys.argv[1]):
 EOF
 then
   say "installing the Python packages of tests/conformance/requirements.txt"
-  pip_flags=(--quiet --disable-pip-version-check --root-user-action=ignore)
+  pip_flags=(--quiet --disable-pip-version-check --root-user-action=ignore --no-warn-script-location)
   python3 -m pip install "${pip_flags[@]}" -r tests/conformance/requirements.txt 2>/dev/null ||
     python3 -m pip install "${pip_flags[@]}" --break-system-packages -r tests/conformance/requirements.txt
 fi
