@@ -8,8 +8,8 @@ use crate::AppError;
 
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD: usize = 10;
-/// The longest password accepted, in bytes (argon2 work grows with length).
-pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// The longest password accepted, in characters (argon2 work grows with length).
+pub const MAX_PASSWORD: usize = 1024;
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash(password: &str) -> Result<String, AppError> {
@@ -45,11 +45,11 @@ pub fn check_policy(password: &str) -> Result<(), AppError> {
             format!("a password needs at least {MIN_PASSWORD} characters"),
         ));
     }
-    if password.len() > MAX_PASSWORD_BYTES {
+    if password.chars().count() > MAX_PASSWORD {
         return Err(AppError::field(
             "password",
             "too_long",
-            format!("a password has at most {MAX_PASSWORD_BYTES} bytes"),
+            format!("a password has at most {MAX_PASSWORD} characters"),
         ));
     }
     Ok(())

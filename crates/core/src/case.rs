@@ -42,8 +42,11 @@ pub struct CaseContent {
     pub digital: Option<bool>,
     pub year_launched: Option<i32>,
     pub website: Option<String>,
+    #[serde(deserialize_with = "objects::one")]
     pub sections: Sections,
+    #[serde(deserialize_with = "objects::list")]
     pub links: Vec<Link>,
+    #[serde(deserialize_with = "objects::optional")]
     pub contact: Option<Contact>,
     /// active, scaled or discontinued.
     pub operating_status: Option<String>,
@@ -340,5 +343,48 @@ mod section_names {
         let expected: Vec<(&str, String)> = Sections::NAMES.iter().map(|n| (*n, (*n).to_owned())).collect();
         assert_eq!(seen, expected);
         assert!(s.get_mut("no_such_section").is_none());
+    }
+}
+
+/// Nested records (sections, links, contact) read from JSON objects only:
+/// serde's derive would also take an array of the fields in order, which
+/// the API does not offer.
+mod objects {
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+
+    struct ObjectOnly<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map))
+        }
+    }
+
+    struct Object<T>(T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(ObjectOnly(PhantomData)).map(Object)
+        }
+    }
+
+    pub fn one<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+        Object::deserialize(d).map(|o| o.0)
+    }
+
+    pub fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        Vec::<Object<T>>::deserialize(d).map(|v| v.into_iter().map(|o| o.0).collect())
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        Option::<Object<T>>::deserialize(d).map(|o| o.map(|o| o.0))
     }
 }

@@ -7,7 +7,7 @@
 //! input and refused (counted, logged) when invalid; resumption loops and
 //! endless lists are cut off; a failing peer changes nothing already stored.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use lumbung_core::{
@@ -50,6 +50,20 @@ pub struct HarvestJob {
     pub rereview: bool,
 }
 
+/// How to give two nodes different ids.
+pub const NODE_ID_SETTING: &str = "node.id in the configuration file, or LUMBUNG_NODE_ID";
+
+impl HarvestReport {
+    fn skip(&mut self, reason: String) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// How many records were skipped in all.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}
+
 impl HarvestJob {
     /// A job for a source, queueing when the set is this node's nomination set.
     pub fn new(source: &str, base_url: &str, set: Option<String>, own_node: &str, peer_node: &str) -> HarvestJob {
@@ -80,6 +94,8 @@ pub struct HarvestReport {
     pub presence: usize,
     /// (identifier, reason) of records refused.
     pub rejected: Vec<(String, String)>,
+    /// Records passed over without a change here, counted by why.
+    pub skipped: BTreeMap<String, usize>,
     pub response_date: Option<String>,
 }
 
@@ -91,6 +107,11 @@ pub enum HarvestError {
     Protocol(String),
     #[error("the peer reported an error: {code}: {message}")]
     Peer { code: String, message: String },
+    #[error(
+        "the source at {url} is node '{node}', and so is this node: its cases would be taken for this node's own. \
+         Give each node its own id ({NODE_ID_SETTING}) and harvest again"
+    )]
+    SameNode { node: String, url: String },
     #[error("store: {0}")]
     Store(#[from] StoreError),
 }
@@ -262,6 +283,31 @@ pub fn node_of(identifier: &str) -> Option<&str> {
     (!node.is_empty() && node.len() <= 64).then_some(node)
 }
 
+/// The node id a source gives in its Identify answer (a Lumbung node's
+/// `<description><node id="…"/>`), or `None` when it names none.
+pub fn identified_node(bytes: &[u8]) -> Result<Option<String>, HarvestError> {
+    let root = dom::parse(bytes).map_err(HarvestError::Protocol)?;
+    let Some(identify) = root.child("Identify") else {
+        return Err(HarvestError::Protocol("the answer to Identify has no Identify element".into()));
+    };
+    Ok(identify.all("description").find_map(|d| d.child("node")).and_then(|n| n.attr("id")).map(str::to_owned))
+}
+
+/// Asks the source who it is; refuses a source that is this node's id.
+/// A source that cannot answer Identify is left to the records check.
+pub async fn check_not_self(agent: &ureq::Agent, base_url: &str, own_node: &str) -> Result<(), HarvestError> {
+    let (a, url) = (agent.clone(), url_with(base_url, &[("verb", "Identify")]));
+    let bytes = match tokio::task::spawn_blocking(move || fetch(&a, &url)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => return Err(e),
+        Err(e) => return Err(HarvestError::Protocol(e.to_string())),
+    };
+    match identified_node(&bytes) {
+        Ok(Some(node)) if node == own_node => Err(HarvestError::SameNode { node, url: base_url.to_owned() }),
+        _ => Ok(()),
+    }
+}
+
 /// A blocking HTTP GET with a size limit, for `spawn_blocking`.
 fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, HarvestError> {
     let fail = |reason: String| HarvestError::Fetch { url: url.to_owned(), reason };
@@ -315,7 +361,10 @@ pub async fn harvest(store: &Store, agent: &ureq::Agent, job: &HarvestJob) -> Re
     state.base_url = job.base_url.clone();
     state.last_attempt_at = Some(crate::xml::utc(lumbung_core::clock::now().unix_timestamp()));
     let from = if job.full { None } else { state.last_response_date.as_deref().and_then(minus_overlap) };
-    let result = run(store, agent, job, from.as_deref()).await;
+    let result = match check_not_self(agent, &job.base_url, &job.own_node).await {
+        Ok(()) => run(store, agent, job, from.as_deref()).await,
+        Err(e) => Err(e),
+    };
     match &result {
         Ok(report) => {
             state.last_success_at = state.last_attempt_at.clone();
@@ -436,12 +485,24 @@ async fn apply(
         if let Some(id) = record.identifier.rsplit_once("case/").map(|(_, id)| id) {
             if store.set_presence(id, &job.peer_node, !record.deleted).await? {
                 report.presence += 1;
+                return Ok(None);
             }
         }
+        report.skip(format!(
+            "carry this node's own id '{}' but are not its cases: the source has the same node id ({NODE_ID_SETTING})",
+            job.own_node
+        ));
         return Ok(None);
     }
     let now = lumbung_core::clock::now();
     if record.deleted {
+        match &existing {
+            None => report.skip("deleted at the source and never copied here".into()),
+            Some(c) if c.status == Status::Archived => {
+                report.skip("deleted at the source, already withdrawn here".into())
+            }
+            Some(_) => {}
+        }
         if let Some(copy) = existing.filter(|c| c.status != Status::Archived) {
             store
                 .update_case::<StoreError, _>(

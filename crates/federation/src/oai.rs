@@ -172,6 +172,11 @@ impl Provider {
         element(&mut out, "earliestDatestamp", &[], &utc(earliest));
         element(&mut out, "deletedRecord", &[], "persistent");
         element(&mut out, "granularity", &[], "YYYY-MM-DDThh:mm:ssZ");
+        // Which node this is, so a harvester can tell it is not harvesting itself
+        // (or a node configured with the same id).
+        out.push_str("<description>");
+        element(&mut out, "node", &[("xmlns", crate::formats::LUMBUNG_NS), ("id", &self.node_id)], "");
+        out.push_str("</description>");
         out.push_str("</Identify>");
         Ok(out)
     }

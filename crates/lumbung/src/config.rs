@@ -352,6 +352,13 @@ impl Config {
             bail!("node.base_url '{}' must start with http:// or https://", self.node.base_url);
         }
         for p in &self.peers {
+            if p.id == self.node.id {
+                bail!(
+                    "peer '{}' has this node's own id: give the peer its own id, or this node another ({})",
+                    p.id,
+                    lumbung_federation::harvest::NODE_ID_SETTING
+                );
+            }
             if !(p.url.starts_with("http://") || p.url.starts_with("https://")) {
                 bail!("peer '{}': url must start with http:// or https://", p.id);
             }

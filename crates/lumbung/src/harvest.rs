@@ -56,8 +56,14 @@ fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
         eprintln!("refused {id}: {reason}");
     }
     let secs = took.as_secs_f64().max(0.001);
+    let skipped = if r.skipped.is_empty() {
+        String::new()
+    } else {
+        let why: Vec<String> = r.skipped.iter().map(|(reason, n)| format!("{n} {reason}")).collect();
+        format!(" ({})", why.join("; "))
+    };
     println!(
-        "harvested {} records in {} pages from {} in {:.1} s ({:.0} records/s): {} new, {} updated, {} unchanged, {} withdrawn, {} of ours seen there, {} refused",
+        "harvested {} records in {} pages from {} in {:.1} s ({:.0} records/s): {} new, {} updated, {} unchanged, {} withdrawn, {} of ours seen there, {} skipped{}, {} refused",
         r.records,
         r.pages,
         job.base_url,
@@ -68,8 +74,25 @@ fn print_report(job: &HarvestJob, r: &HarvestReport, took: Duration) {
         r.unchanged,
         r.withdrawn,
         r.presence,
+        r.skipped_total(),
+        skipped,
         r.rejected.len()
     );
+}
+
+/// Refuses to serve when a configured peer answers Identify with this
+/// node's own id (harvesting it would take its cases for this node's own).
+/// A peer that does not answer now is checked again at each harvest.
+pub async fn check_peers(config: &Config) -> Result<()> {
+    let agent = harvest::agent_with_timeout(Duration::from_secs(5));
+    for peer in &config.peers {
+        match harvest::check_not_self(&agent, &peer.url, &config.node.id).await {
+            Ok(()) => {}
+            Err(e @ harvest::HarvestError::SameNode { .. }) => bail!("peer '{}': {e}", peer.id),
+            Err(e) => tracing::warn!(peer = %peer.id, error = %e, "cannot check the peer's node id now"),
+        }
+    }
+    Ok(())
 }
 
 /// Harvests each configured peer on its schedule, retrying failures with

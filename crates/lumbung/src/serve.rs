@@ -18,6 +18,7 @@ pub async fn run(config: Config) -> Result<()> {
 
 /// Serves an opened store.
 pub async fn serve(config: Config, store: Store) -> Result<()> {
+    crate::harvest::check_peers(&config).await?;
     let search = open_search(&store).await?;
     let follower = search.follow(store.clone(), Duration::from_millis(200));
     let harvesters = crate::harvest::schedule(&config, store.clone());

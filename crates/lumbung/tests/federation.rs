@@ -146,15 +146,99 @@ fn a_node_harvests_another_and_follows_changes_and_deletions() {
     assert_eq!(status, 404, "a withdrawn copy is not shown");
 }
 
-/// Serves canned answers, one per request, then closes.
+#[test]
+fn two_nodes_with_the_same_id_are_refused_and_different_ids_harvest() {
+    let dir = TempDir::new("same-id");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    assert!(run(&["demo", "--data", a, "--no-serve"]).status.success());
+    let port = free_port();
+    // Both nodes with the default id.
+    let _server = serve(a, port, "local");
+    let oai = format!("http://127.0.0.1:{port}/oai");
+
+    let out = lumbung_cmd(&["harvest", "--data", b, "--url", &oai])
+        .env_remove("LUMBUNG_NODE_ID")
+        .env_remove("LUMBUNG_CONFIG")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a harvest of a node with this node's id must fail: {err}");
+    assert!(err.contains("is node 'local'") && err.contains("LUMBUNG_NODE_ID") && err.contains("node.id"), "{err}");
+    let stored = with_store(std::path::Path::new(b), async |s| s.case_count().await.unwrap());
+    assert_eq!(stored, 0, "nothing is stored from a node with the same id");
+
+    // `serve` refuses a configured peer that answers with this node's id.
+    let config = dir.join("b.toml");
+    std::fs::write(&config, format!("[[peers]]\nid = \"a\"\nurl = \"{oai}\"\n")).unwrap();
+    let out = lumbung_cmd(&["serve", "--data", b, "--addr", &format!("127.0.0.1:{}", free_port())])
+        .arg("--config")
+        .arg(&config)
+        .env_remove("LUMBUNG_NODE_ID")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("peer 'a'") && err.contains("is node 'local'"), "{err}");
+
+    // With another id, every published case is stored.
+    let published = with_store(std::path::Path::new(a), async |s| {
+        s.list_cases(&Default::default(), &lumbung_store::Visibility::Published, None, 100).await.unwrap().total
+    });
+    let text = harvest(b, &oai, "other");
+    assert!(text.contains(&format!("{published} new")) && text.contains("0 skipped"), "{text}");
+    let copies = with_store(std::path::Path::new(b), async |s| {
+        s.list_cases(&Default::default(), &lumbung_store::Visibility::Published, None, 100).await.unwrap().total
+    });
+    assert_eq!(copies, published);
+}
+
+#[test]
+fn skipped_records_are_counted_with_their_reason() {
+    let dir = TempDir::new("skipped");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    // A deleted record never copied here, and a record carrying this node's id
+    // that is none of its cases (a source minting identifiers under our id).
+    let page = format!(
+        "{OAI_OPEN}<ListRecords><record><header status=\"deleted\"><identifier>oai:evil:case/01KDVDNAZ89HAMTGG0000000ZZ</identifier>\
+         <datestamp>2026-11-26T09:00:00Z</datestamp></header></record>{}</ListRecords></OAI-PMH>",
+        record("01KDVDNAZ89HAMTGG0000000AE", "Mine?", "ID").replace("oai:evil:", "oai:local:")
+    );
+    let (port, handle) = hostile_peer(vec![page]);
+    let out = lumbung_cmd(&["harvest", "--data", d, "--url", &format!("http://127.0.0.1:{port}/oai")])
+        .env_remove("LUMBUNG_NODE_ID")
+        .output()
+        .unwrap();
+    let _ = handle.join();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0 new") && text.contains("2 skipped"), "{text}");
+    assert!(text.contains("1 deleted at the source and never copied here"), "{text}");
+    assert!(text.contains("1 carry this node's own id 'local'") && text.contains("LUMBUNG_NODE_ID"), "{text}");
+}
+
+/// Serves canned answers, one per request, then closes. Identify requests
+/// are answered apart, as a node named `evil`.
 fn hostile_peer(answers: Vec<String>) -> (u16, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = std::thread::spawn(move || {
-        for answer in answers {
+        let identify = format!(
+            "{OAI_OPEN}<Identify><description><node xmlns=\"urn:lumbung:schema:case:1\" id=\"evil\"/></description></Identify></OAI-PMH>"
+        );
+        let mut answers = answers.into_iter().peekable();
+        while answers.peek().is_some() {
             let Ok((mut s, _)) = listener.accept() else { return };
             let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
+            let n = s.read(&mut buf).unwrap_or(0);
+            let answer = if String::from_utf8_lossy(&buf[..n]).contains("verb=Identify") {
+                identify.clone()
+            } else {
+                match answers.next() {
+                    Some(a) => a,
+                    None => return,
+                }
+            };
             let _ = write!(
                 s,
                 "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",

@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me/password", put(change_password))
 }
 
-pub use lumbung_app::passwords::{MIN_PASSWORD, new_secret};
+pub use lumbung_app::passwords::{MAX_PASSWORD, MIN_PASSWORD, new_secret};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -150,7 +150,17 @@ pub async fn change_password(
     let req: PasswordChange = body.parse(&["current_password", "new_password"])?;
     // The session this request came with (if it came with one) stays signed in.
     let current_session = if headers.contains_key(AUTHORIZATION) { None } else { session_token(&headers) };
-    state.app().change_password(&account, req.current_password, req.new_password, current_session.as_deref()).await?;
+    // A wrong current password is a refused credential (403), not a malformed request.
+    state
+        .app()
+        .change_password(&account, req.current_password, req.new_password, current_session.as_deref())
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Invalid(errors) if errors.errors.iter().any(|f| f.field == "current_password") => {
+                ApiError::Forbidden("the current password is not right".into())
+            }
+            other => other,
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -41,6 +41,9 @@ pub enum ApiError {
     Conflict { current: i64 },
     #[error("{0}")]
     Duplicate(String),
+    /// A parent that would make the organisation tree loop (itself, or one of its descendants).
+    #[error("{0}")]
+    ParentLoop(ValidationErrors),
     /// A workflow step that the case's current status does not allow.
     #[error("{0}")]
     InvalidTransition(String),
@@ -68,7 +71,10 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } | ApiError::Duplicate(_) | ApiError::InvalidTransition(_) => StatusCode::CONFLICT,
+            ApiError::Conflict { .. }
+            | ApiError::Duplicate(_)
+            | ApiError::InvalidTransition(_)
+            | ApiError::ParentLoop(_) => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -88,6 +94,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::Conflict { .. } => "version-conflict",
             ApiError::Duplicate(_) => "duplicate",
+            ApiError::ParentLoop(_) => "parent-loop",
             ApiError::InvalidTransition(_) => "invalid-transition",
             ApiError::PreconditionRequired => "version-required",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -113,11 +120,11 @@ impl ApiError {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: match self {
-                ApiError::Invalid(e) => format!("{} field error(s): {e}", e.errors.len()),
+                ApiError::Invalid(e) | ApiError::ParentLoop(e) => format!("{} field error(s): {e}", e.errors.len()),
                 other => other.to_string(),
             },
             errors: match self {
-                ApiError::Invalid(e) => e.errors.clone(),
+                ApiError::Invalid(e) | ApiError::ParentLoop(e) => e.errors.clone(),
                 _ => Vec::new(),
             },
             current_version: match self {

@@ -80,7 +80,8 @@ impl JsonBody {
         if !errors.is_empty() {
             return Err(ApiError::Invalid(errors));
         }
-        let value = serde_json::Value::Object(self.0);
+        let mut value = serde_json::Value::Object(self.0);
+        whole_numbers(&mut value);
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let field = if path == "." { "body".to_owned() } else { path };
@@ -92,8 +93,9 @@ impl JsonBody {
     pub fn take_i64(&mut self, key: &str) -> Result<Option<i64>, ApiError> {
         match self.0.remove(key) {
             None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::Number(n)) => {
-                n.as_i64().map(Some).ok_or_else(|| ApiError::field(key, "invalid", "must be a whole number"))
+            Some(mut v @ serde_json::Value::Number(_)) => {
+                whole_numbers(&mut v);
+                v.as_i64().map(Some).ok_or_else(|| ApiError::field(key, "invalid", "must be a whole number"))
             }
             Some(_) => Err(ApiError::field(key, "invalid", "must be a whole number")),
         }
@@ -106,6 +108,24 @@ impl JsonBody {
             Some(serde_json::Value::String(s)) => Ok(Some(s)),
             Some(_) => Err(ApiError::field(key, "invalid", "must be a string")),
         }
+    }
+}
+
+/// Writes numbers with no fraction (`3.0`) as integers (`3`), recursively:
+/// JSON (and JSON Schema's `integer`) does not tell them apart.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                // Within ±2^53 a float with no fraction is exactly that integer.
+                if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+                    *value = serde_json::Value::from(f as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and a
 //! documentation page rendered from it on the server (no script, no CDN).
 
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -10,7 +11,10 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
 use crate::auth;
+use crate::error::ApiError;
 use crate::state::AppState;
+
+pub mod contract;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,13 +74,28 @@ pub fn router() -> Router<AppState> {
         .route("/api/docs.css", get(docs_css))
 }
 
-/// The OpenAPI document as JSON.
-pub fn document() -> serde_json::Value {
+/// The document as utoipa generates it from the handlers' annotations.
+pub fn generated() -> serde_json::Value {
     serde_json::to_value(ApiDoc::openapi()).unwrap_or_default()
 }
 
-async fn openapi_json() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "application/json")], Json(document()))
+/// This node's OpenAPI document as JSON: the generated one made exact by
+/// [`contract::apply`] with the node's organisations, upstreams and year.
+pub async fn document(state: &AppState) -> Result<serde_json::Value, ApiError> {
+    let mut organisations: Vec<String> = state.store().organisation_ids().await?.into_iter().collect();
+    organisations.sort();
+    let facts = contract::NodeFacts {
+        organisations,
+        upstreams: state.settings().upstreams.clone(),
+        this_year: lumbung_core::clock::today().year(),
+    };
+    let mut doc = generated();
+    contract::apply(&mut doc, &facts);
+    Ok(doc)
+}
+
+async fn openapi_json(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    Ok(([(CONTENT_TYPE, "application/json")], Json(document(&state).await?)))
 }
 
 async fn docs_css() -> impl IntoResponse {
@@ -85,8 +104,8 @@ async fn docs_css() -> impl IntoResponse {
 
 const DOCS_CSS: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}code,pre{font-family:ui-monospace,monospace;background:#f3f3f0;padding:.1em .3em}section{border-top:1px solid #ccc;padding:.5rem 0}.m{display:inline-block;min-width:4rem;font-weight:700}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}";
 
-async fn docs() -> Html<String> {
-    Html(render_docs(&document()))
+async fn docs(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+    Ok(Html(render_docs(&document(&state).await?)))
 }
 
 use crate::html::escape_html as esc;

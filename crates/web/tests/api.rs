@@ -529,8 +529,8 @@ async fn changing_the_password() {
             &[],
         )
         .await;
-    let problem = assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_fields(&problem), ["current_password"]);
+    // A wrong current password is a refused credential.
+    assert_problem(&res, StatusCode::FORBIDDEN);
     let res = app
         .send_json(
             Method::PUT,

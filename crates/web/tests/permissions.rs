@@ -69,7 +69,10 @@ const EDITOR_STEP_PRIVATE: [u16; 7] = [401, 404, 403, 404, 404, 200, 200];
 /// Editors' steps on a published case everyone sees.
 const EDITOR_STEP_PUBLIC: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 /// The history of a published case: its author and editors only.
-const HISTORY_PUBLIC: [u16; 7] = [403, 403, 200, 403, 403, 200, 200];
+const HISTORY_PUBLIC: [u16; 7] = [401, 403, 200, 403, 403, 200, 200];
+/// The history of a private case: anonymous must sign in (whether or not it
+/// exists); others who may not see the case do not learn it exists.
+const HISTORY_PRIVATE: [u16; 7] = [401, 404, 200, 404, 404, 200, 200];
 /// Organisations are kept by curators and administrators.
 const EDITORS_ONLY: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const EDITORS_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 201, 201];
@@ -116,14 +119,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(M::POST, "/api/v1/cases/{id}/publish", "/api/v1/cases/{archived}/publish", S::Nothing, EDITOR_STEP_PRIVATE),
         row(M::POST, "/api/v1/cases/{id}/archive", "/api/v1/cases/{published}/archive", S::Nothing, EDITOR_STEP_PUBLIC),
-        row(M::GET, "/api/v1/cases/{id}/revisions", "/api/v1/cases/{draft}/revisions", S::Nothing, PRIVATE_READ),
+        row(M::GET, "/api/v1/cases/{id}/revisions", "/api/v1/cases/{draft}/revisions", S::Nothing, HISTORY_PRIVATE),
         row(M::GET, "/api/v1/cases/{id}/revisions", "/api/v1/cases/{published}/revisions", S::Nothing, HISTORY_PUBLIC),
         row(
             M::GET,
             "/api/v1/cases/{id}/revisions/{version}",
             "/api/v1/cases/{draft}/revisions/1",
             S::Nothing,
-            PRIVATE_READ,
+            HISTORY_PRIVATE,
         ),
         row(
             M::GET,
@@ -132,7 +135,7 @@ fn matrix() -> Vec<Row> {
             S::Nothing,
             HISTORY_PUBLIC,
         ),
-        row(M::GET, "/api/v1/cases/{id}/diff", "/api/v1/cases/{draft}/diff?from=1&to=1", S::Nothing, PRIVATE_READ),
+        row(M::GET, "/api/v1/cases/{id}/diff", "/api/v1/cases/{draft}/diff?from=1&to=1", S::Nothing, HISTORY_PRIVATE),
         row(
             M::GET,
             "/api/v1/cases/{id}/diff",

@@ -296,10 +296,11 @@ async fn an_update_needs_the_version_edited() {
     let problem = assert_refused(&app, &before, &res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error_fields(&problem), ["version"]);
 
-    // Header and field disagree.
+    // Header and field disagree: they cannot both be current.
     let body = CaseBody::new("x").set("version", json!(1)).build();
     let res = app.send_json(Method::PUT, &path, Who::Contributor, Some(body), &[("if-match", "\"2\"")]).await;
-    assert_refused(&app, &before, &res, StatusCode::BAD_REQUEST).await;
+    let problem = assert_refused(&app, &before, &res, StatusCode::CONFLICT).await;
+    assert_eq!(problem["current_version"], 1);
 
     // Someone else saved first: the stale edit is refused and the case is unchanged.
     let (status, _, _) = app
@@ -459,7 +460,8 @@ async fn bad_organisations_write_nothing() {
     body["parent"] = json!("lan-ri");
     body["version"] = json!(1);
     let res = app.send_json(Method::PUT, "/api/v1/organisations/lan-ri", Who::Curator, Some(body), &[]).await;
-    let problem = assert_refused(&app, &before, &res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let problem = assert_refused(&app, &before, &res, StatusCode::CONFLICT).await;
+    assert_eq!(problem["type"], "urn:lumbung:problem:parent-loop");
     assert_eq!(error_fields(&problem), ["parent"]);
     // …nor its own grandparent: a chain of parents never loops.
     for (id, parent) in [("dki-a", None), ("dki-b", Some("dki-a")), ("dki-c", Some("dki-b"))] {
@@ -473,7 +475,7 @@ async fn bad_organisations_write_nothing() {
     body["parent"] = json!("dki-c");
     body["version"] = json!(1);
     let res = app.send_json(Method::PUT, "/api/v1/organisations/dki-a", Who::Curator, Some(body), &[]).await;
-    let problem = assert_refused(&app, &before, &res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let problem = assert_refused(&app, &before, &res, StatusCode::CONFLICT).await;
     assert_eq!(error_fields(&problem), ["parent"]);
     let (_, _, org) = app.request(Method::GET, "/api/v1/organisations/dki-a", None, None).await;
     assert!(org["parent"].is_null(), "{org}");

@@ -137,9 +137,7 @@ pub fn parse_case_query(pairs: &[(String, String)], actor: Option<&Actor>) -> Re
                     Some((a, b)) => (year(key, a)?, year(key, b)?),
                     None => (year(key, raw)?, year(key, raw)?),
                 };
-                if from > to {
-                    return Err(ApiError::BadRequest(format!("year range {from}-{to} runs backwards")));
-                }
+                // A backwards range is an empty one: it matches no case.
                 f.year_from = Some(from);
                 f.year_to = Some(to);
             }
@@ -282,15 +280,14 @@ pub async fn update_case(
     mut body: JsonBody,
 ) -> Result<Response, ApiError> {
     let actor = user.require()?;
-    let version = match (if_match_version(&headers)?, body.take_i64("version")?) {
-        (Some(h), Some(b)) if h != b => {
-            return Err(ApiError::BadRequest("If-Match and the version field disagree".into()));
-        }
+    let (header, field) = (if_match_version(&headers)?, body.take_i64("version")?);
+    let current = state.app().visible_case(&id, Some(&actor)).await?.version;
+    let version = match (header, field) {
+        // Two versions that disagree cannot both be current: a conflict.
+        (Some(h), Some(b)) if h != b => return Err(ApiError::Conflict { current }),
         (Some(v), _) | (None, Some(v)) => v,
         (None, None) => return Err(ApiError::PreconditionRequired),
     };
-    // Who may see the case is answered before what they sent.
-    state.app().visible_case(&id, Some(&actor)).await?;
     let case = state.app().save_content(&actor, &id, version, parse_content(body)?).await?;
     Ok(with_etag(public_view(case, Some(&actor)), StatusCode::OK))
 }
@@ -369,7 +366,9 @@ transition_handler!(
 );
 
 async fn history_case(state: &AppState, id: &str, user: &MaybeUser) -> Result<Case, ApiError> {
-    let actor = user.actor();
+    // Anonymous callers get 401 whether or not the case exists; for others,
+    // cases they may not see are 404 (a draft's existence is not revealed).
+    let actor = Some(user.require()?);
     let case = state.app().visible_case(id, actor.as_ref()).await?;
     if !permissions::can_see_private(actor.as_ref(), case.created_by.as_deref()) {
         return Err(ApiError::Forbidden("the history of a case is shown to its author and curators".into()));

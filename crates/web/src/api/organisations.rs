@@ -62,7 +62,12 @@ pub async fn create_organisation(
         body.0.remove(f);
     }
     let content = body.parse::<OrganisationContent>(&FIELDS)?;
-    let org = state.app().create_organisation(Some(&actor), id, content).await?;
+    let org = state
+        .app()
+        .create_organisation(Some(&actor), id, content)
+        .await
+        .map_err(ApiError::from)
+        .map_err(parent_loop)?;
     let location = format!("/api/v1/organisations/{}", org.id);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(org)).into_response())
 }
@@ -88,5 +93,26 @@ pub async fn update_organisation(
         body.0.remove(f);
     }
     let content = body.parse::<OrganisationContent>(&FIELDS)?;
-    Ok(Json(state.app().update_organisation(&actor, &id, version, content).await?))
+    Ok(Json(
+        state
+            .app()
+            .update_organisation(&actor, &id, version, content)
+            .await
+            .map_err(ApiError::from)
+            .map_err(parent_loop)?,
+    ))
+}
+
+/// A parent that is the organisation itself or one of its descendants
+/// conflicts with the stored tree: 409 over the API (the field is named).
+fn parent_loop(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Invalid(errors)
+            if !errors.errors.is_empty()
+                && errors.errors.iter().all(|f| f.field == "parent" && f.code == "invalid") =>
+        {
+            ApiError::ParentLoop(errors)
+        }
+        other => other,
+    }
 }

@@ -1,0 +1,823 @@
+//! Makes the generated OpenAPI document say exactly what the server does,
+//! so that third-party tools (schemathesis) can hold the server to it:
+//! every status an operation can answer, errors as `application/problem+json`,
+//! vocabularies as enums, request bodies closed and constrained as the
+//! validation rules in `core::validate` constrain them, and links between
+//! operations for stateful testing.
+//!
+//! Some constraints are this node's facts (its organisations, its upstream
+//! nodes, this year), so the document is built per request from [`NodeFacts`].
+
+use lumbung_core::{Status, validate, vocab};
+use serde_json::{Map, Value, json};
+
+/// What the document needs to know about this node.
+#[derive(Debug, Clone, Default)]
+pub struct NodeFacts {
+    /// Organisation ids a case, an account or a parent may name.
+    pub organisations: Vec<String>,
+    /// Upstream node ids a case may be nominated to.
+    pub upstreams: Vec<String>,
+    /// The current year (cases launch until next year; confirmations are not in the future).
+    pub this_year: i32,
+}
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq)]
+enum Auth {
+    /// Anyone; no token is read.
+    None,
+    /// Anyone; a token or session, when sent, is read (a bad token is 401).
+    Optional,
+    /// A signed-in account.
+    Required,
+}
+
+/// An operation's request body.
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    Optional(&'static str),
+    Required(&'static str),
+}
+
+struct Op {
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    auth: Auth,
+    body: Body,
+    /// Statuses beyond those implied by `auth` and `body` (and 503).
+    statuses: &'static [u16],
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    auth: Auth,
+    body: Body,
+    statuses: &'static [u16],
+) -> Op {
+    Op { method, path, id, auth, body, statuses }
+}
+
+/// Every operation: what it reads and every status it can answer.
+const OPS: &[Op] = &[
+    op("get", "/api/v1/cases", "list_cases", Auth::Optional, Body::None, &[200, 400]),
+    op("post", "/api/v1/cases", "create_case", Auth::Required, Body::Required("CaseInput"), &[201, 403]),
+    op("get", "/api/v1/cases/{id}", "get_case", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "put",
+        "/api/v1/cases/{id}",
+        "update_case",
+        Auth::Required,
+        Body::Required("CaseUpdate"),
+        &[200, 403, 404, 409, 428],
+    ),
+    op(
+        "post",
+        "/api/v1/cases/{id}/submit",
+        "submit_case",
+        Auth::Required,
+        Body::Optional("TransitionRequest"),
+        &[200, 403, 404, 409],
+    ),
+    op(
+        "post",
+        "/api/v1/cases/{id}/return",
+        "return_case",
+        Auth::Required,
+        Body::Required("ReturnRequest"),
+        &[200, 403, 404, 409],
+    ),
+    op(
+        "post",
+        "/api/v1/cases/{id}/publish",
+        "publish_case",
+        Auth::Required,
+        Body::Optional("TransitionRequest"),
+        &[200, 403, 404, 409],
+    ),
+    op(
+        "post",
+        "/api/v1/cases/{id}/archive",
+        "archive_case",
+        Auth::Required,
+        Body::Optional("TransitionRequest"),
+        &[200, 403, 404, 409],
+    ),
+    op("get", "/api/v1/cases/{id}/revisions", "list_revisions", Auth::Required, Body::None, &[200, 403, 404]),
+    op(
+        "get",
+        "/api/v1/cases/{id}/revisions/{version}",
+        "get_revision",
+        Auth::Required,
+        Body::None,
+        &[200, 400, 403, 404],
+    ),
+    op("get", "/api/v1/cases/{id}/diff", "diff_revisions", Auth::Required, Body::None, &[200, 400, 403, 404]),
+    op("get", "/api/v1/cases/{id}/related", "related_cases", Auth::None, Body::None, &[200, 400, 404]),
+    op("get", "/api/v1/cases/{id}/federation", "case_federation", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "post",
+        "/api/v1/cases/{id}/nominate",
+        "nominate_case",
+        Auth::Required,
+        Body::Required("NominateRequest"),
+        &[201, 403, 404, 409],
+    ),
+    op("get", "/api/v1/organisations", "list_organisations", Auth::None, Body::None, &[200]),
+    op(
+        "post",
+        "/api/v1/organisations",
+        "create_organisation",
+        Auth::Required,
+        Body::Required("OrganisationInput"),
+        &[201, 403, 409],
+    ),
+    op("get", "/api/v1/organisations/{id}", "get_organisation", Auth::None, Body::None, &[200, 404]),
+    op(
+        "put",
+        "/api/v1/organisations/{id}",
+        "update_organisation",
+        Auth::Required,
+        Body::Required("OrganisationUpdate"),
+        &[200, 403, 404, 409, 428],
+    ),
+    op("get", "/api/v1/accounts", "list_accounts", Auth::Required, Body::None, &[200, 403]),
+    op("post", "/api/v1/accounts", "create_account", Auth::Required, Body::Required("AccountCreate"), &[201, 403, 409]),
+    op("get", "/api/v1/accounts/{id}", "get_account", Auth::Required, Body::None, &[200, 403, 404]),
+    op(
+        "put",
+        "/api/v1/accounts/{id}",
+        "update_account",
+        Auth::Required,
+        Body::Required("AccountUpdate"),
+        &[200, 403, 404, 409, 428],
+    ),
+    op("post", "/api/v1/auth/login", "login", Auth::None, Body::Required("LoginRequest"), &[200, 401, 429]),
+    op("post", "/api/v1/auth/logout", "logout", Auth::None, Body::None, &[204]),
+    op("post", "/api/v1/auth/tokens", "create_token", Auth::Required, Body::None, &[201]),
+    op("get", "/api/v1/me", "me", Auth::Required, Body::None, &[200]),
+    op("put", "/api/v1/me/password", "change_password", Auth::Required, Body::Required("PasswordChange"), &[204, 403]),
+    op("get", "/api/v1/vocabularies", "vocabularies", Auth::None, Body::None, &[200]),
+    op("get", "/api/v1/search", "search", Auth::None, Body::None, &[200, 400]),
+    op("get", "/api/v1/suggest", "suggest", Auth::None, Body::None, &[200, 400]),
+    op("get", "/api/v1/harvest-sources", "list_harvest_sources", Auth::Required, Body::None, &[200, 403]),
+    op("get", "/api/v1/nominations", "list_nominations", Auth::Required, Body::None, &[200, 400, 403]),
+    op(
+        "post",
+        "/api/v1/nominations/{id}/accept",
+        "accept_nomination",
+        Auth::Required,
+        Body::Optional("DecisionRequest"),
+        &[200, 403, 404, 409],
+    ),
+    op(
+        "post",
+        "/api/v1/nominations/{id}/decline",
+        "decline_nomination",
+        Auth::Required,
+        Body::Required("DeclineRequest"),
+        &[200, 403, 404, 409],
+    ),
+    op("get", "/healthz", "healthz", Auth::None, Body::None, &[200]),
+    op("get", "/readyz", "readyz", Auth::None, Body::None, &[200, 503]),
+];
+
+/// Operations that never touch the store, so are never 503.
+const NO_STORE: [&str; 2] = ["vocabularies", "healthz"];
+
+fn problem_description(status: u16) -> &'static str {
+    match status {
+        400 => "The request is malformed: a body that is not a JSON object, or a parameter the server cannot read",
+        401 => "Sign in or send a valid API token (an unknown or malformed token is refused)",
+        403 => "The account may not do this",
+        404 => "No such record, or one the caller may not see (drafts are not revealed)",
+        409 => "The record changed since the version sent, is a duplicate, or its status does not allow this step",
+        413 => "The request body is larger than 1 MiB",
+        415 => "The body is not sent as application/json",
+        422 => "The body's fields are not valid; `errors` names each one",
+        428 => "Send the version edited (an If-Match header or a `version` field)",
+        429 => "Too many failed sign-ins; Retry-After says when to try again",
+        503 => "The store is busy or not ready; try again",
+        _ => "An error",
+    }
+}
+
+/// Sets `key` of a JSON object (nothing for other values).
+fn set(target: &mut Value, key: &str, value: Value) {
+    if let Some(map) = target.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
+}
+
+/// Rewrites `doc` (as utoipa generated it) into the exact contract.
+pub fn apply(doc: &mut Value, facts: &NodeFacts) {
+    add_schemas(doc, facts);
+    for spec in OPS {
+        let pointer = format!("/paths/{}/{}", spec.path.replace('~', "~0").replace('/', "~1"), spec.method);
+        let Some(Value::Object(operation)) = doc.pointer_mut(&pointer) else {
+            tracing::warn!(
+                path = spec.path,
+                method = spec.method,
+                "an operation of the contract is not in the document"
+            );
+            continue;
+        };
+        operation.insert("operationId".into(), json!(spec.id));
+        security(operation, spec.auth);
+        request_body(operation, spec.body);
+        responses(operation, spec);
+        parameters(operation, spec.id, facts);
+        links(operation, spec.id);
+    }
+}
+
+fn security(operation: &mut Map<String, Value>, auth: Auth) {
+    match auth {
+        Auth::None => {
+            operation.remove("security");
+        }
+        Auth::Optional => {
+            operation.insert("security".into(), json!([{}, {"bearer": []}, {"session": []}]));
+        }
+        Auth::Required => {
+            operation.insert("security".into(), json!([{"bearer": []}, {"session": []}]));
+        }
+    }
+}
+
+fn request_body(operation: &mut Map<String, Value>, body: Body) {
+    let (schema, required) = match body {
+        Body::None => {
+            operation.remove("requestBody");
+            return;
+        }
+        Body::Optional(s) => (s, false),
+        Body::Required(s) => (s, true),
+    };
+    let description = if required { "Required" } else { "Optional: the step needs no body" };
+    operation.insert(
+        "requestBody".into(),
+        json!({
+            "description": description,
+            "required": required,
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}
+        }),
+    );
+}
+
+fn responses(operation: &mut Map<String, Value>, spec: &Op) {
+    let mut statuses: Vec<u16> = spec.statuses.to_vec();
+    if spec.auth != Auth::None {
+        statuses.push(401);
+    }
+    if !matches!(spec.body, Body::None) {
+        statuses.extend([400, 413, 415, 422]);
+    }
+    if !NO_STORE.contains(&spec.id) {
+        statuses.push(503);
+    }
+    statuses.sort_unstable();
+    statuses.dedup();
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    let Some(responses) = responses.as_object_mut() else { return };
+    // Statuses the operation cannot answer go; the rest are completed.
+    responses.retain(|code, _| code.parse::<u16>().is_ok_and(|c| statuses.contains(&c)));
+    for status in statuses {
+        if status < 400 || (spec.id == "readyz" && status == 503) {
+            if !responses.contains_key(&status.to_string()) {
+                responses.insert(status.to_string(), json!({"description": "Success"}));
+            }
+            continue;
+        }
+        let mut response = json!({
+            "description": problem_description(status),
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        });
+        if status == 401 {
+            set(
+                &mut response,
+                "headers",
+                json!({"WWW-Authenticate": {"required": true, "schema": {"type": "string", "const": "Bearer"}}}),
+            );
+        }
+        if status == 429 {
+            set(
+                &mut response,
+                "headers",
+                json!({"Retry-After": {"required": true, "schema": {"type": "integer", "minimum": 1}}}),
+            );
+        }
+        responses.insert(status.to_string(), response);
+    }
+}
+
+const ULID: &str = "^[0-9A-HJKMNP-TV-Z]{26}$";
+/// Something that is not blank once the server trims it (Rust's whitespace is
+/// ECMAScript's `\s` plus NEL).
+const NON_BLANK: &str = "[^\\s\\x85]";
+const SLUG: &str = "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$";
+/// Whitespace the server trims from the ends of text (as Rust's `trim` does, ASCII and NEL).
+const EDGE: &str = "[\\t\\n\\x0B\\x0C\\r\\x85 ]*";
+/// Characters a one-line value may hold: no control characters.
+const LINE_CHARS: &str = "[^\\x00-\\x1F\\x7F-\\x9F]*";
+/// Characters a text may hold: no control characters but tab and line breaks.
+const TEXT_CHARS: &str = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*";
+/// An http(s) URL with a host, in the form the server accepts.
+const URL: &str = "^https?://[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~!$&'()*+,;=:@-]*)*$";
+/// An e-mail address as the server accepts it: one @, a dot in the domain.
+const EMAIL: &str = "^[!#-?A-~]+@[!#-\\-/-?A-~][!#-?A-~]*\\.[!#-?A-~]*[!#-\\-/-?A-~]$";
+
+fn codes(terms: &[vocab::Term]) -> Vec<&'static str> {
+    terms.iter().map(|t| t.code).collect()
+}
+
+fn languages() -> Vec<&'static str> {
+    codes(vocab::LANGUAGES)
+}
+
+fn nullable(schema: Value) -> Value {
+    json!({"oneOf": [{"type": "null"}, schema]})
+}
+
+fn enum_of<T: serde::Serialize>(values: &[T]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+
+fn line(max: usize) -> Value {
+    json!({"type": "string", "maxLength": max, "pattern": format!("^{EDGE}{LINE_CHARS}{EDGE}$")})
+}
+
+fn url() -> Value {
+    json!({"type": "string", "format": "uri", "maxLength": 2000, "pattern": URL})
+}
+
+/// A value the server drops when blank (after trimming).
+fn or_blank(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "string", "pattern": format!("^{EDGE}$")}]})
+}
+
+fn email() -> Value {
+    json!({"type": "string", "description": "An e-mail address: one @ and a dot in the domain", "maxLength": 254, "pattern": EMAIL})
+}
+
+/// Text per language: known language codes, values of at most `max` characters.
+fn text(max: usize) -> Value {
+    let value = json!({"type": "string", "maxLength": max, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")});
+    json!({
+        "type": "object",
+        "description": "Text per language (ISO 639-1 code → text); blank values count as absent (under any key).",
+        "patternProperties": {format!("^({})$", languages().join("|")): value},
+        "additionalProperties": {"type": "string", "pattern": format!("^{EDGE}$")},
+    })
+}
+
+/// Text per language with at least one language not blank.
+fn text_required(max: usize) -> Value {
+    let mut t = text(max);
+    let any: Vec<Value> = languages()
+        .into_iter()
+        .map(|l| json!({"required": [l], "properties": {l: {"type": "string", "pattern": NON_BLANK}}}))
+        .collect();
+    set(&mut t, "anyOf", Value::Array(any));
+    set(&mut t, "minProperties", json!(1));
+    t
+}
+
+/// Dates up to the end of last year (a confirmation is never in the future).
+fn past_date(this_year: i32) -> Value {
+    let years: Vec<String> = (2000..this_year).map(|y| y.to_string()).collect();
+    json!({
+        "type": "string",
+        "format": "date",
+        "description": "Not in the future.",
+        "pattern": format!("^(1[0-9]{{3}}|{})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$", years.join("|")),
+    })
+}
+
+fn org_ref(facts: &NodeFacts) -> Value {
+    json!({"type": "string", "description": "The id of an organisation on this node.", "enum": facts.organisations})
+}
+
+fn code_list(terms: &[vocab::Term]) -> Value {
+    json!({"type": "array", "maxItems": validate::MAX_LIST, "uniqueItems": true, "items": enum_of(&codes(terms))})
+}
+
+/// The fields an author writes, closed and constrained as validation checks them.
+fn case_content(facts: &NodeFacts) -> Map<String, Value> {
+    let sections: Map<String, Value> = lumbung_core::Sections::default()
+        .iter()
+        .iter()
+        .map(|(n, _)| ((*n).to_owned(), text(validate::MAX_SECTION)))
+        .collect();
+    let orgs = if facts.organisations.is_empty() {
+        json!({"type": "array", "maxItems": 0})
+    } else {
+        json!({"type": "array", "maxItems": validate::MAX_LIST, "uniqueItems": true, "items": org_ref(facts)})
+    };
+    let props = json!({
+        "title": text(validate::MAX_TITLE),
+        "summary": text(validate::MAX_SUMMARY),
+        "original_language": {"type": "string", "enum": languages(), "description": "The language the case was written in; the title must be given in it."},
+        "country": nullable(enum_of(&codes(vocab::COUNTRIES))),
+        "region": nullable(line(validate::MAX_SHORT)),
+        "city": nullable(line(validate::MAX_SHORT)),
+        "level_of_government": nullable(enum_of(&codes(vocab::LEVELS_OF_GOVERNMENT))),
+        "organisations": orgs,
+        "partners": {"type": "array", "maxItems": validate::MAX_LIST, "items": line(validate::MAX_SHORT)},
+        "sectors": code_list(vocab::SECTORS),
+        "innovation_facets": code_list(vocab::INNOVATION_FACETS),
+        "lifecycle_stage": nullable(enum_of(&codes(vocab::LIFECYCLE_STAGES))),
+        "sdgs": {"type": "array", "uniqueItems": true, "items": {"type": "integer", "minimum": 1, "maximum": 17}},
+        "tags": {"type": "array", "maxItems": validate::MAX_LIST, "items": line(validate::MAX_SHORT)},
+        "digital": {"type": ["boolean", "null"]},
+        "year_launched": {"type": ["integer", "null"], "minimum": 1900, "maximum": facts.this_year + 1},
+        "website": nullable(or_blank(url())),
+        "source_url": nullable(or_blank(url())),
+        "sections": {"type": "object", "additionalProperties": false, "properties": sections},
+        "links": {"type": "array", "maxItems": validate::MAX_LIST, "items": {
+            "type": "object", "additionalProperties": false, "required": ["url"],
+            "properties": {"url": url(), "title": nullable(line(validate::MAX_SHORT))}
+        }},
+        "contact": nullable(json!({
+            "type": "object", "additionalProperties": false,
+            "properties": {"name": nullable(line(validate::MAX_SHORT)), "email": nullable(or_blank(email())), "organisation": nullable(line(validate::MAX_SHORT))}
+        })),
+        "operating_status": nullable(enum_of(&codes(vocab::OPERATING_STATUSES))),
+        "operating_status_date": {"type": ["string", "null"], "format": "date"},
+        "last_confirmed": nullable(past_date(facts.this_year)),
+    });
+    let Value::Object(mut props) = props else { return Map::new() };
+    // Keep only fields the server reads, so the two cannot drift apart silently.
+    props.retain(|k, _| lumbung_core::CaseContent::FIELDS.contains(&k.as_str()));
+    props
+}
+
+/// A case body: content plus the node's fields, read-only (sent back, ignored).
+fn case_body(facts: &NodeFacts, update: bool) -> Value {
+    let mut props = case_content(facts);
+    for field in lumbung_core::Case::NODE_FIELDS {
+        props.insert(field.to_owned(), json!({"readOnly": true, "description": "Kept by the node; ignored when sent"}));
+    }
+    let mut required = vec!["original_language", "title"];
+    if update {
+        props.insert(
+            "version".into(),
+            json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64,
+                   "description": "The version edited (or send If-Match); a stale version gets 409"}),
+        );
+        required.push("version");
+    }
+    let title_in_original: Vec<Value> = languages()
+        .into_iter()
+        .map(|l| {
+            json!({"properties": {
+                "original_language": {"const": l},
+                "title": {"required": [l], "properties": {l: {"type": "string", "pattern": NON_BLANK}}}
+            }})
+        })
+        .collect();
+    let discontinued_has_date = json!({"anyOf": [
+        {"properties": {"operating_status": {"not": {"const": "discontinued"}}}},
+        {"required": ["operating_status_date"], "properties": {"operating_status_date": {"type": "string"}}}
+    ]});
+    json!({
+        "type": "object",
+        "description": "A case as an author writes it. Vocabulary fields hold codes (GET /api/v1/vocabularies); the title is required in the original language; a discontinued innovation needs its operating_status_date.",
+        "additionalProperties": false,
+        "required": required,
+        "properties": props,
+        "allOf": [{"anyOf": title_in_original}, discontinued_has_date],
+        "example": {"original_language": "id", "title": {"id": "Layanan baru", "en": "A new service"}, "country": "ID", "sectors": ["health"]},
+    })
+}
+
+fn organisation_body(facts: &NodeFacts, update: bool) -> Value {
+    let mut props = json!({
+        "name": text_required(validate::MAX_SHORT),
+        "acronym": nullable(line(validate::MAX_SHORT)),
+        "org_type": enum_of(&codes(vocab::ORGANISATION_TYPES)),
+        "level_of_government": nullable(enum_of(&codes(vocab::LEVELS_OF_GOVERNMENT))),
+        "country": nullable(enum_of(&codes(vocab::COUNTRIES))),
+        "parent": if facts.organisations.is_empty() { json!({"type": "null"}) } else { nullable(org_ref(facts)) },
+        "website": nullable(or_blank(url())),
+        "created_at": {"readOnly": true},
+        "updated_at": {"readOnly": true},
+    });
+    let mut required = vec!["name", "org_type"];
+    if update {
+        set(&mut props, "id", json!({"readOnly": true}));
+        set(&mut props, "version", json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64}));
+        required.push("version");
+    } else {
+        set(
+            &mut props,
+            "id",
+            json!({"type": "string", "pattern": SLUG, "description": "A slug such as `kemenpan-rb`", "example": "contoh-organisasi-baru"}),
+        );
+        set(&mut props, "version", json!({"readOnly": true}));
+        required.push("id");
+    }
+    json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
+}
+
+fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else { return };
+    let name = || json!({"type": "string", "maxLength": validate::MAX_SHORT, "pattern": NON_BLANK});
+    let password =
+        json!({"type": "string", "minLength": crate::auth::MIN_PASSWORD, "maxLength": crate::auth::MAX_PASSWORD});
+    let version = json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64});
+    let org = if facts.organisations.is_empty() { json!({"type": "null"}) } else { nullable(org_ref(facts)) };
+    let comment = json!({"type": ["string", "null"], "maxLength": validate::MAX_SUMMARY});
+    let new: Vec<(&str, Value)> = vec![
+        ("CaseInput", case_body(facts, false)),
+        ("CaseUpdate", case_body(facts, true)),
+        ("OrganisationInput", organisation_body(facts, false)),
+        ("OrganisationUpdate", organisation_body(facts, true)),
+        (
+            "LoginRequest",
+            json!({"type": "object", "additionalProperties": false, "required": ["email", "password"],
+            "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}),
+        ),
+        (
+            "PasswordChange",
+            json!({"type": "object", "additionalProperties": false, "required": ["current_password", "new_password"],
+            "properties": {"current_password": {"type": "string", "description": "A wrong one is 403"}, "new_password": password.clone()}}),
+        ),
+        (
+            "AccountCreate",
+            json!({"type": "object", "additionalProperties": false, "required": ["email", "name", "role", "password"],
+            "properties": {"email": email(), "name": name(), "role": {"$ref": "#/components/schemas/Role"},
+                           "organisation": org.clone(), "password": password}}),
+        ),
+        (
+            "AccountUpdate",
+            json!({"type": "object", "additionalProperties": false, "required": ["version"],
+            "description": "Changes to an account; absent fields stay as they are. Administrators cannot disable themselves or drop their own role (403).",
+            "properties": {"name": name(), "role": {"$ref": "#/components/schemas/Role"}, "organisation": org,
+                           "disabled": {"type": "boolean"}, "version": version.clone(),
+                           "id": {"readOnly": true}, "email": {"readOnly": true},
+                           "created_at": {"readOnly": true}, "updated_at": {"readOnly": true}}}),
+        ),
+        (
+            "TransitionRequest",
+            json!({"type": "object", "additionalProperties": false,
+            "properties": {"comment": comment.clone(), "version": {"type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991_i64,
+                "description": "The version acted on; when given, a stale version gets 409"}}}),
+        ),
+        (
+            "ReturnRequest",
+            json!({"type": "object", "additionalProperties": false, "required": ["comment"],
+            "properties": {"comment": {"type": "string", "maxLength": validate::MAX_SUMMARY, "pattern": NON_BLANK,
+                "description": "Why the case goes back to its author"},
+                "version": {"type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991_i64}}}),
+        ),
+        (
+            "NominateRequest",
+            json!({"type": "object", "additionalProperties": false, "required": ["to"],
+            "properties": {"to": {"type": "string", "enum": facts.upstreams, "description": "One of this node's upstream nodes"},
+                           "note": {"type": ["string", "null"], "maxLength": 5000}}}),
+        ),
+        (
+            "DecisionRequest",
+            json!({"type": "object", "additionalProperties": false,
+            "properties": {"note": {"type": ["string", "null"]}}}),
+        ),
+        (
+            "DeclineRequest",
+            json!({"type": "object", "additionalProperties": false, "required": ["note"],
+            "properties": {"note": {"type": "string", "pattern": NON_BLANK, "description": "Why the nomination is declined"}}}),
+        ),
+    ];
+    for (name, schema) in new {
+        schemas.insert(name.to_owned(), schema);
+    }
+    // Problem details as the server writes them.
+    if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
+        problem.insert("additionalProperties".into(), json!(false));
+        if let Some(props) = problem.get_mut("properties") {
+            set(props, "type", json!({"type": "string", "format": "uri", "pattern": "^urn:lumbung:problem:[a-z-]+$"}));
+            set(props, "status", json!({"type": "integer", "minimum": 400, "maximum": 599}));
+        }
+    }
+}
+
+/// A multi-valued query filter: comma-separated values of a vocabulary.
+fn filter(name: &str, description: &str, items: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description,
+           "style": "form", "explode": false, "schema": {"type": "array", "items": items}})
+}
+
+fn query(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn path_param(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": schema})
+}
+
+fn lang() -> Value {
+    query("lang", "The reader's language for titles and snippets (default en)", enum_of(&languages()))
+}
+
+fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
+    let _ = facts;
+    let case_id = || path_param("id", "Case id (a ULID)", json!({"type": "string", "pattern": ULID}));
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let params: Vec<Value> = match id {
+        "list_cases" => vec![
+            filter("country", "ISO 3166-1 alpha-2 country codes", enum_of(&codes(vocab::COUNTRIES))),
+            filter("sector", "Sector codes", enum_of(&codes(vocab::SECTORS))),
+            filter("level", "Level of government codes", enum_of(&codes(vocab::LEVELS_OF_GOVERNMENT))),
+            filter("stage", "Lifecycle stage codes", enum_of(&codes(vocab::LIFECYCLE_STAGES))),
+            filter("facet", "Innovation facet codes", enum_of(&codes(vocab::INNOVATION_FACETS))),
+            filter("sdg", "SDG numbers", enum_of(&codes(vocab::SDGS))),
+            filter("organisation", "Organisation ids", json!({"type": "string"})),
+            filter("tag", "Tags", json!({"type": "string"})),
+            filter("status", "Workflow statuses (of those you may see)", enum_of(&statuses)),
+            filter("operating_status", "Operating statuses", enum_of(&codes(vocab::OPERATING_STATUSES))),
+            query(
+                "year",
+                "Year launched: `2019`, or a range `2015-2020` (a backwards range matches nothing)",
+                json!({"type": "string", "pattern": "^[1-9][0-9]{3}(-[1-9][0-9]{3})?$"}),
+            ),
+            query("completeness", "`complete` (100) or `incomplete` (below 100)", enum_of(&["complete", "incomplete"])),
+            query(
+                "completeness_min",
+                "Lowest completeness score",
+                json!({"type": "integer", "minimum": 0, "maximum": 100}),
+            ),
+            query(
+                "mine",
+                "`true`: only cases you submitted (needs an account: 401 otherwise)",
+                json!({"type": "boolean"}),
+            ),
+            query("limit", "Page size (default 20)", json!({"type": "integer", "minimum": 1, "maximum": 100})),
+            query(
+                "cursor",
+                "The `next` value of the previous page",
+                json!({"type": "string", "pattern": "^[A-Za-z0-9]{0,64}$"}),
+            ),
+        ],
+        "search" => vec![
+            query(
+                "q",
+                "Words, \"phrases\", +required, -excluded",
+                json!({"type": "string", "maxLength": lumbung_search::query::MAX_QUERY_CHARS}),
+            ),
+            lang(),
+            filter("country", "Country codes", enum_of(&codes(vocab::COUNTRIES))),
+            filter("level", "Level of government codes", enum_of(&codes(vocab::LEVELS_OF_GOVERNMENT))),
+            filter("sector", "Sector codes", enum_of(&codes(vocab::SECTORS))),
+            filter("facet", "Innovation facet codes", enum_of(&codes(vocab::INNOVATION_FACETS))),
+            filter("stage", "Lifecycle stage codes", enum_of(&codes(vocab::LIFECYCLE_STAGES))),
+            filter("sdg", "SDG numbers", enum_of(&codes(vocab::SDGS))),
+            filter("year", "Years launched", json!({"type": "string", "pattern": "^[0-9]{4}$"})),
+            filter("organisation_type", "Organisation types", enum_of(&codes(vocab::ORGANISATION_TYPES))),
+            filter("origin", "`local` or a node id", json!({"type": "string", "pattern": "^[a-z0-9._-]{1,64}$"})),
+            filter("operating_status", "Operating statuses", enum_of(&codes(vocab::OPERATING_STATUSES))),
+            filter("completeness", "`complete` or `incomplete`", enum_of(&["complete", "incomplete"])),
+            filter("organisation", "Organisation ids", json!({"type": "string"})),
+            query("sort", "`relevance` (default with words) or `newest`", enum_of(&["relevance", "newest"])),
+            query("limit", "Page size (default 20)", json!({"type": "integer", "minimum": 1, "maximum": 100})),
+            query(
+                "cursor",
+                "The `next` value of the previous page",
+                json!({"type": "string", "pattern": "^([0-9]{0,4}|10000)$"}),
+            ),
+        ],
+        "suggest" => vec![
+            query(
+                "q",
+                "What the user has typed so far (none: no suggestions)",
+                json!({"type": "string", "maxLength": 100}),
+            ),
+            lang(),
+        ],
+        "related_cases" => vec![case_id(), lang()],
+        "list_nominations" => vec![
+            query("direction", "incoming (the queue; default) or outgoing", enum_of(&["incoming", "outgoing"])),
+            query("state", "Only nominations in this state", enum_of(&codes(vocab::NOMINATION_STATES))),
+        ],
+        "diff_revisions" => vec![
+            case_id(),
+            json!({"name": "from", "in": "query", "required": true, "description": "The older version", "schema": {"type": "integer", "format": "int64"}}),
+            json!({"name": "to", "in": "query", "required": true, "description": "The newer version", "schema": {"type": "integer", "format": "int64"}}),
+        ],
+        "get_revision" => {
+            vec![case_id(), path_param("version", "Version", json!({"type": "integer", "format": "int64"}))]
+        }
+        "update_case" => vec![
+            case_id(),
+            json!({"name": "If-Match", "in": "header", "required": false,
+                   "description": "The version edited, as the ETag gave it (`\"3\"`); must agree with the body's version",
+                   "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}}),
+        ],
+        "get_case" | "submit_case" | "return_case" | "publish_case" | "archive_case" | "list_revisions"
+        | "case_federation" | "nominate_case" => vec![case_id()],
+        "get_organisation" | "update_organisation" => {
+            vec![path_param("id", "Organisation id (a slug)", json!({"type": "string", "pattern": SLUG}))]
+        }
+        "get_account" | "update_account" => {
+            vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
+        }
+        "accept_nomination" | "decline_nomination" => {
+            vec![path_param("id", "Nomination id (a ULID)", json!({"type": "string", "pattern": ULID}))]
+        }
+        _ => return,
+    };
+    operation.insert("parameters".into(), Value::Array(params));
+}
+
+/// Where a response leads: links that walk create → read → update → workflow.
+fn links(operation: &mut Map<String, Value>, id: &str) {
+    let case = |op: &str| json!({"operationId": op, "parameters": {"id": "$response.body#/id"}});
+    let (status, links) = match id {
+        "create_case" => (
+            "201",
+            json!({
+                "GetCase": case("get_case"), "UpdateCase": case("update_case"), "SubmitCase": case("submit_case"),
+                "CaseRevisions": case("list_revisions"), "CaseFederation": case("case_federation"),
+            }),
+        ),
+        "get_case" => ("200", json!({"UpdateCase": case("update_case"), "CaseRevisions": case("list_revisions")})),
+        "update_case" => (
+            "200",
+            json!({"GetCase": case("get_case"), "SubmitCase": case("submit_case"),
+            "Diff": {"operationId": "diff_revisions", "parameters": {"id": "$response.body#/id", "from": 1, "to": "$response.body#/version"}}}),
+        ),
+        "submit_case" => ("200", json!({"PublishCase": case("publish_case"), "ReturnCase": case("return_case")})),
+        "return_case" => ("200", json!({"UpdateCase": case("update_case"), "SubmitCase": case("submit_case")})),
+        "publish_case" => (
+            "200",
+            json!({"ArchiveCase": case("archive_case"), "NominateCase": case("nominate_case"),
+            "RelatedCases": case("related_cases"), "GetCase": case("get_case")}),
+        ),
+        "archive_case" => ("200", json!({"PublishCase": case("publish_case"), "GetCase": case("get_case")})),
+        "list_revisions" => (
+            "200",
+            json!({"GetRevision": {"operationId": "get_revision",
+            "parameters": {"id": "$request.path.id", "version": "$response.body#/0/version"}}}),
+        ),
+        "create_organisation" => (
+            "201",
+            json!({
+                "GetOrganisation": {"operationId": "get_organisation", "parameters": {"id": "$response.body#/id"}},
+                "UpdateOrganisation": {"operationId": "update_organisation", "parameters": {"id": "$response.body#/id"}},
+            }),
+        ),
+        "create_account" => (
+            "201",
+            json!({
+                "GetAccount": {"operationId": "get_account", "parameters": {"id": "$response.body#/id"}},
+                "UpdateAccount": {"operationId": "update_account", "parameters": {"id": "$response.body#/id"}},
+            }),
+        ),
+        _ => return,
+    };
+    if let Some(Value::Object(response)) = operation.get_mut("responses").and_then(|r| r.get_mut(status)) {
+        response.insert("links".into(), links);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_of_the_document_is_in_the_contract() {
+        let doc = crate::openapi::generated();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        let mut count = 0;
+        for (path, item) in &paths {
+            for method in item.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                count += 1;
+                assert!(
+                    OPS.iter().any(|o| o.path == path && o.method == method),
+                    "{method} {path} is not in contract::OPS"
+                );
+            }
+        }
+        assert_eq!(count, OPS.len(), "contract::OPS names an operation the router lacks");
+    }
+
+    #[test]
+    fn errors_are_problem_details_and_operation_ids_are_unique() {
+        let mut doc = crate::openapi::generated();
+        apply(&mut doc, &NodeFacts { organisations: vec!["lan".into()], upstreams: vec![], this_year: 2026 });
+        let mut ids = std::collections::HashSet::new();
+        for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+            for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+                assert!(ids.insert(op["operationId"].as_str().unwrap_or_default().to_owned()));
+                for (code, response) in op["responses"].as_object().into_iter().flatten() {
+                    if code.starts_with('4') {
+                        assert!(response["content"]["application/problem+json"].is_object(), "{code}");
+                    }
+                }
+            }
+        }
+    }
+}
