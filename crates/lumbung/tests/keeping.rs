@@ -13,9 +13,15 @@ use std::time::Duration;
 use common::*;
 use lumbung_store::testing::TestDatabase;
 
-/// `lumbung ARGS` on exactly the store the arguments name.
+/// `lumbung ARGS` on exactly the store the arguments name (never the
+/// database the suite would pick for a data folder), whatever its outcome.
+fn attempt(args: &[&str]) -> std::process::Output {
+    lumbung_cmd(args).env_remove("LUMBUNG_DATABASE").stdin(Stdio::null()).output().unwrap()
+}
+
+/// Like [`attempt`], for a command that must succeed.
 fn cmd(args: &[&str]) -> std::process::Output {
-    let out = lumbung_cmd(args).env_remove("LUMBUNG_DATABASE").stdin(Stdio::null()).output().unwrap();
+    let out = attempt(args);
     assert!(out.status.success(), "lumbung {args:?}: {}", stderr(&out));
     out
 }
@@ -89,14 +95,14 @@ fn backup_while_writing_and_restore_into_either_backend() {
     assert!(during < made, "the backup is not a snapshot: {during} of {made}");
 
     // A second restore into a non-empty store is refused unless forced.
-    let refused = lumbung_cmd(&["restore", "--data", into_sqlite.to_str().unwrap(), f]).output().unwrap();
+    let refused = attempt(&["restore", "--data", into_sqlite.to_str().unwrap(), f]);
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("not empty"), "{}", stderr(&refused));
     // A file that is not a backup is refused and writes nothing.
     let junk = dir.join("junk");
     std::fs::write(&junk, "{\"format\":\"something else\"}\n[1,2]\n").unwrap();
     let empty = dir.join("empty");
-    let bad = lumbung_cmd(&["restore", "--data", empty.to_str().unwrap(), junk.to_str().unwrap()]).output().unwrap();
+    let bad = attempt(&["restore", "--data", empty.to_str().unwrap(), junk.to_str().unwrap()]);
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
     assert!(export(&["--data", empty.to_str().unwrap()]).is_empty());
@@ -125,7 +131,7 @@ fn migrate_store_sqlite_to_postgres_and_back() {
     assert_eq!(original, export(&["--data", dir.join("pg").to_str().unwrap(), "--database", &db.url]));
 
     // A non-empty target is refused unless forced.
-    let again = lumbung_cmd(&["migrate-store", "--from", first.to_str().unwrap(), "--to", &db.url]).output().unwrap();
+    let again = attempt(&["migrate-store", "--from", first.to_str().unwrap(), "--to", &db.url]);
     assert!(!again.status.success());
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
 
