@@ -14,19 +14,16 @@ pub(crate) struct Sql<'q> {
     text: String,
     args: AnyArguments<'q>,
     n: usize,
-    /// `$` for PostgreSQL; `?` for SQLite, which looks up `$N` parameters by
-    /// name (a linear search per parameter: quadratic in a multi-row insert)
-    /// but takes `?N` by number.
-    mark: char,
+    /// PostgreSQL takes `$N`. SQLite gets plain `?` (values bind in order of
+    /// appearance): for a named or numbered parameter (`$N`, `?N`) binding
+    /// asks SQLite for its name, a linear search per parameter — quadratic
+    /// in a 500-row insert, two thirds of an import's time.
+    numbered: bool,
 }
 
 impl<'q> Sql<'q> {
     pub fn new(backend: Backend, text: &str) -> Sql<'q> {
-        let mark = match backend {
-            Backend::Sqlite => '?',
-            Backend::Postgres => '$',
-        };
-        Sql { text: text.to_owned(), args: AnyArguments::default(), n: 0, mark }
+        Sql { text: text.to_owned(), args: AnyArguments::default(), n: 0, numbered: backend == Backend::Postgres }
     }
 
     /// Appends SQL text (never user input).
@@ -38,7 +35,11 @@ impl<'q> Sql<'q> {
     /// Appends a placeholder bound to `value`.
     pub fn bind<T: 'q + Encode<'q, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
         self.n += 1;
-        let _ = write!(self.text, "{}{}", self.mark, self.n);
+        if self.numbered {
+            let _ = write!(self.text, "${}", self.n);
+        } else {
+            self.text.push('?');
+        }
         // Encoding into the Any driver's value list cannot fail for the
         // types it supports, which are the only ones `T` can be.
         let _ = self.args.add(value);
@@ -125,6 +126,6 @@ mod tests {
         q.rows([(1_i64, "a"), (2, "b")], |r, (n, s)| {
             r.bind(n).bind(s);
         });
-        assert_eq!(q.text, "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)");
+        assert_eq!(q.text, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
     }
 }
