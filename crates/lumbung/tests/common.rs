@@ -193,3 +193,12 @@ impl Drop for Running {
         let _ = self.0.wait();
     }
 }
+
+/// Starts a `lumbung serve` command, output discarded, and waits until it
+/// answers on `port`; the server is killed when the value is dropped.
+pub fn serve_ready(mut cmd: Command, port: u16) -> Running {
+    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let running = Running(child);
+    wait_ready(port);
+    running
+}

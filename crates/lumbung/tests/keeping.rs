@@ -45,14 +45,9 @@ fn backup_while_writing_and_restore_into_either_backend() {
         .unwrap()
         .to_owned();
     let port = free_port();
-    let server = lumbung_cmd(&["serve", "--data", s, "--addr", &format!("127.0.0.1:{port}")])
-        .env_remove("LUMBUNG_DATABASE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Running(server);
-    wait_ready(port);
+    let mut serve = lumbung_cmd(&["serve", "--data", s, "--addr", &format!("127.0.0.1:{port}")]);
+    serve.env_remove("LUMBUNG_DATABASE");
+    let server = serve_ready(serve, port);
 
     // Writers keep creating drafts while the backup is taken.
     let stop = Arc::new(AtomicBool::new(false));

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Stdio;
-
 use common::*;
 use serde_json::{Value, json};
 
@@ -22,13 +20,7 @@ fn the_cli_refuses_what_the_api_refuses() {
         .unwrap()
         .to_owned();
     let port = free_port();
-    let server = lumbung_cmd(&["serve", "--data", d, "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Running(server);
-    wait_ready(port);
+    let server = serve_ready(lumbung_cmd(&["serve", "--data", d, "--addr", &format!("127.0.0.1:{port}")]), port);
     let bearer = format!("Bearer {admin}");
     let accounts = || {
         let (_, _, body) = http_raw(port, "GET", "/api/v1/accounts", &[("Authorization", &bearer)], None);
