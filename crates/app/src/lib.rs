@@ -8,6 +8,7 @@
 mod accounts;
 mod cases;
 mod error;
+mod harvest;
 mod nominations;
 mod organisations;
 pub mod passwords;
