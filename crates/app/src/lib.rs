@@ -9,6 +9,7 @@ mod accounts;
 mod cases;
 mod error;
 mod harvest;
+mod mail;
 mod nominations;
 mod organisations;
 pub mod passwords;

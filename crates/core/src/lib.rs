@@ -6,6 +6,7 @@ pub mod account;
 pub mod case;
 pub mod clock;
 pub mod completeness;
+pub mod mail;
 pub mod nomination;
 pub mod organisation;
 pub mod permissions;
@@ -16,6 +17,7 @@ pub mod workflow;
 
 pub use account::{Account, Actor, Role};
 pub use case::{Case, CaseContent, Contact, Link, Origin, Sections};
+pub use mail::MailFrequency;
 pub use nomination::{NominationDirection, NominationState};
 pub use organisation::{Organisation, OrganisationContent};
 pub use text::Text;

@@ -12,5 +12,6 @@ pub mod generate;
 pub mod harvest;
 pub mod import;
 pub mod logging;
+pub mod mail;
 pub mod serve;
 pub mod users;

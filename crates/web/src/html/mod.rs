@@ -10,6 +10,7 @@ pub mod admin;
 pub mod curate;
 pub mod dashboard;
 pub mod i18n;
+pub mod mail;
 pub mod markdown;
 pub mod pages;
 pub mod submit;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(curate::router())
         .merge(admin::router())
         .merge(dashboard::router())
+        .merge(mail::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))
