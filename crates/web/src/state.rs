@@ -78,6 +78,7 @@ struct Inner {
     search_slots: tokio::sync::Semaphore,
     settings: WebSettings,
     metrics: crate::metrics::Metrics,
+    page_cache: crate::cache::PageCache,
 }
 
 impl AppState {
@@ -98,6 +99,7 @@ impl AppState {
                 search_slots,
                 settings,
                 metrics: Default::default(),
+                page_cache: Default::default(),
             }),
         }
     }
@@ -122,6 +124,11 @@ impl AppState {
 
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.inner.metrics
+    }
+
+    /// The anonymous page cache (see `cache.rs`).
+    pub fn page_cache(&self) -> &crate::cache::PageCache {
+        &self.inner.page_cache
     }
 
     pub fn settings(&self) -> &WebSettings {

@@ -170,7 +170,9 @@ async fn csrf_cookie(mut req: Request, next: Next) -> Response {
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
-    if fresh {
+    // A page every anonymous reader sees alike carries no form that needs the
+    // token; without the cookie it can come from the page cache.
+    if fresh && res.extensions().get::<crate::cache::Cacheable>().is_none() {
         let value = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
         if let Ok(v) = HeaderValue::from_str(&value) {
             res.headers_mut().append(header::SET_COOKIE, v);
