@@ -82,6 +82,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("submit.ftl", include_str!("../../locales/en/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
             ("mail.ftl", include_str!("../../locales/en/mail.ftl")),
+            ("map.ftl", include_str!("../../locales/en/map.ftl")),
         ],
     ),
     (
@@ -92,6 +93,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("submit.ftl", include_str!("../../locales/id/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/id/admin.ftl")),
             ("mail.ftl", include_str!("../../locales/id/mail.ftl")),
+            ("map.ftl", include_str!("../../locales/id/map.ftl")),
         ],
     ),
 ];

@@ -11,6 +11,7 @@ pub mod curate;
 pub mod dashboard;
 pub mod i18n;
 pub mod mail;
+pub mod map;
 pub mod markdown;
 pub mod pages;
 pub mod submit;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(dashboard::router())
         .merge(mail::router())
+        .merge(map::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))
