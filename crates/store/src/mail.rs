@@ -10,8 +10,7 @@
 use std::time::Duration;
 
 use lumbung_core::MailFrequency;
-use time::OffsetDateTime;
-
+use crate::jobs::{lease_ms, ms};
 use crate::{Store, StoreError, Tx, time_fmt};
 
 /// A message to queue.
@@ -68,14 +67,6 @@ pub struct MailPreference {
     pub frequency: MailFrequency,
     pub unsubscribe_token: String,
     pub last_digest_at: Option<String>,
-}
-
-fn ms(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
-}
-
-fn duration_ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 type MailRow = (String, Option<String>, String, String, String, String, Option<String>, Option<String>, i64, String);
@@ -154,7 +145,7 @@ impl Store {
     /// Claims up to `limit` due messages for `holder` until the lease runs out.
     pub async fn claim_mail(&self, holder: &str, lease: Duration, limit: i64) -> Result<Vec<QueuedMail>, StoreError> {
         let now = ms(lumbung_core::clock::now());
-        let until = now.saturating_add(duration_ms(lease));
+        let until = now.saturating_add(lease_ms(lease));
         // The outer conditions repeat the inner ones: PostgreSQL re-checks
         // them on a row that a concurrent claim updated first, and skips it.
         sqlx::query(
@@ -208,7 +199,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = ms(lumbung_core::clock::now());
         let (state, next) = match retry_in {
-            Some(d) => ("queued", now.saturating_add(duration_ms(d))),
+            Some(d) => ("queued", now.saturating_add(lease_ms(d))),
             None => ("failed", now),
         };
         let done = sqlx::query(
