@@ -9,9 +9,9 @@
 
 use std::time::Duration;
 
-use lumbung_core::MailFrequency;
 use crate::jobs::{lease_ms, ms};
 use crate::{Store, StoreError, Tx, time_fmt};
+use lumbung_core::MailFrequency;
 
 /// A message to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]

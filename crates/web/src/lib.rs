@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod federation;
 pub mod html;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

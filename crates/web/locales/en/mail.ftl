@@ -19,3 +19,25 @@ unsubscribe-ask = Stop all e-mail from this node to this account? Your inbox kee
 unsubscribe-button = Stop e-mail
 unsubscribe-done = You will get no more e-mail from this node.
 unsubscribe-done-hint = You can turn e-mail back on under E-mail in your account.
+
+## Messages
+
+mail-open = Open
+mail-footer-why = You get this message because you follow this discussion or take part in it.
+mail-footer-settings = Change how often you get e-mail
+mail-footer-stop = Stop all e-mail
+mail-digest-daily = { $count ->
+    [one] One notification
+   *[other] { $count } notifications
+} today in { $threads ->
+    [one] one discussion
+   *[other] { $threads } discussions
+}
+mail-digest-weekly = { $count ->
+    [one] One notification
+   *[other] { $count } notifications
+} this week in { $threads ->
+    [one] one discussion
+   *[other] { $threads } discussions
+}
+mail-notice-other = { $actor } wrote in a discussion you follow

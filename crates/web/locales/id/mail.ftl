@@ -19,3 +19,13 @@ unsubscribe-ask = Hentikan semua surel dari simpul ini ke akun ini? Kotak masuk 
 unsubscribe-button = Hentikan surel
 unsubscribe-done = Anda tidak akan menerima surel lagi dari simpul ini.
 unsubscribe-done-hint = Anda dapat menyalakan surel kembali di bagian Surel pada akun Anda.
+
+## Pesan
+
+mail-open = Buka
+mail-footer-why = Anda menerima pesan ini karena Anda mengikuti atau ikut serta dalam diskusi ini.
+mail-footer-settings = Ubah seberapa sering Anda menerima surel
+mail-footer-stop = Hentikan semua surel
+mail-digest-daily = { $count } notifikasi hari ini dalam { $threads } diskusi
+mail-digest-weekly = { $count } notifikasi minggu ini dalam { $threads } diskusi
+mail-notice-other = { $actor } menulis di diskusi yang Anda ikuti

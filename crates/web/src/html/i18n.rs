@@ -169,6 +169,14 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with two number variables (plural rules apply to each).
+    pub fn tn2(&self, key: &str, a: (&str, i64), b: (&str, i64)) -> String {
+        let mut args = FluentArgs::new();
+        args.set(a.0, FluentValue::from(a.1));
+        args.set(b.0, FluentValue::from(b.1));
+        self.format(key, Some(&args))
+    }
+
     /// The message `key` with several variables.
     pub fn targs(&self, key: &str, vars: &[(&str, &str)]) -> String {
         let mut args = FluentArgs::new();
