@@ -17,6 +17,7 @@ pub mod layout;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod stats;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     facets: facets::FacetCache,
+    field_docs: stats::FieldDocsCache,
 }
 
 /// How an index is opened. The defaults are a node's; tests shrink them.
@@ -169,6 +171,7 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 fields,
                 facets: Default::default(),
+                field_docs: Default::default(),
             }),
         })
     }

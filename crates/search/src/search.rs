@@ -16,17 +16,23 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::document::Display;
 use crate::facets::{FacetCollector, FacetCounts};
-use crate::glossary::Glossary;
+use crate::glossary::{Concept, Glossary};
 use crate::query::{self, Clause, Occur};
 use crate::schema::{FACETS, Fields, LANGS};
+use crate::stats::FieldStats;
 use crate::{SearchError, SearchIndex, analysis};
 
 /// Largest page.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest result reachable by paging.
 pub const MAX_OFFSET: usize = 10_000;
-/// Weight of hits that come only from glossary expansion (below direct hits).
-const EXPANSION_BOOST: f32 = 0.25;
+/// Weight of a glossary alternative against the reader's own words for the
+/// same concept: a little below, so that of two cases that say the same, the
+/// one in the reader's words comes first, but close enough that a case written
+/// in the other language competes on nearly equal terms (tuned on the judged
+/// set's tuning part: 0.25 → 0.85 raised held-out nDCG@10 from 0.64 to 0.72
+/// together with the concept grouping).
+const EXPANSION_BOOST: f32 = 0.85;
 /// Most glossary alternatives added to one query (each is a phrase over a
 /// language's three fields).
 const MAX_EXPANSIONS: usize = 12;
@@ -47,6 +53,10 @@ const EXPANSION_BUDGET_SHARE: f64 = 0.5;
 const EXPANSION_BUDGET_MAX: f64 = 50_000.0;
 /// Weight of typo-tolerant matches.
 const FUZZY_BOOST: f32 = 0.4;
+
+/// A glossary concept in a query: the reader's clauses it covers and the
+/// alternatives' queries.
+type ConceptGroup = (Vec<usize>, Vec<Box<dyn Query>>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -137,7 +147,12 @@ impl SearchIndex {
             (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, counts)
         } else {
             let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-            searcher.search(&q, &(top, Count, FacetCollector { cache: &self.inner.facets }))?
+            let stats = self.field_stats(&searcher)?;
+            searcher.search_with_statistics_provider(
+                &q,
+                &(top, Count, FacetCollector { cache: &self.inner.facets }),
+                &stats,
+            )?
         };
         let snippets = self.snippet_generators(&searcher, &q, &req.lang)?;
         let mut items = Vec::with_capacity(addresses.len());
@@ -168,6 +183,14 @@ impl SearchIndex {
         self.text_query(&searcher, &query::parse(q)?, expand)
     }
 
+    /// BM25 statistics with each text field's average length taken over the
+    /// cases that have it (see `stats`).
+    pub fn field_stats<'a>(&self, searcher: &'a Searcher) -> Result<FieldStats<'a>, SearchError> {
+        let f = self.fields();
+        let fields: Vec<Field> = (0..LANGS.len()).flat_map(|l| f.lang(l).all()).collect();
+        Ok(FieldStats::new(searcher, &self.inner.field_docs, &fields)?)
+    }
+
     /// The searcher of the current index state.
     pub fn searcher(&self) -> Searcher {
         self.inner.reader.searcher()
@@ -184,7 +207,10 @@ impl SearchIndex {
             return Ok(None);
         }
         let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
-        for clause in clauses {
+        // The reader's optional words, kept apart so that a glossary concept
+        // can take the ones it covers (see below).
+        let mut optional: Vec<(usize, Box<dyn Query>)> = Vec::new();
+        for (i, clause) in clauses.iter().enumerate() {
             let Some(q) = self.clause_query(searcher, &clause.text, clause.phrase, clause.occur == Occur::Should)
             else {
                 if clause.occur == Occur::Must {
@@ -194,20 +220,49 @@ impl SearchIndex {
                 }
                 continue;
             };
-            let occur = match clause.occur {
-                Occur::Should => TOccur::Should,
-                Occur::Must => TOccur::Must,
-                Occur::MustNot => TOccur::MustNot,
-            };
-            parts.push((occur, q));
-        }
-        if expand {
-            for (lang, text) in self.expansions(searcher, clauses) {
-                if let Some(q) = self.phrase_in_lang(lang, &text, 1.0) {
-                    parts.push((TOccur::Should, Box::new(BoostQuery::new(q, EXPANSION_BOOST))));
-                }
+            match clause.occur {
+                Occur::Should => optional.push((i, q)),
+                Occur::Must => parts.push((TOccur::Must, q)),
+                Occur::MustNot => parts.push((TOccur::MustNot, q)),
             }
         }
+        if expand {
+            // A concept the glossary knows is one unit of the query: the
+            // reader's words for it and its alternatives (other language,
+            // synonyms) are one disjunction, so a case written in the other
+            // language that has the concept scores like one that has the
+            // reader's words, and a concept with many synonyms counts once.
+            let concepts = Glossary::shipped().concepts(&query::positive_text(clauses));
+            let mut groups: Vec<ConceptGroup> = Vec::new();
+            for (c, lang, text) in self.expansions(searcher, &concepts) {
+                let Some(alt) = self.phrase_in_lang(lang, &text, 1.0) else { continue };
+                let alt: Box<dyn Query> = Box::new(BoostQuery::new(alt, EXPANSION_BOOST));
+                let covered = concepts.get(c).map(|c| self.covered(clauses, c)).unwrap_or_default();
+                let claimed = groups.iter().position(|(g, _)| covered.iter().any(|i| g.contains(i)));
+                match claimed {
+                    Some(g) if covered.iter().all(|i| groups.get(g).is_some_and(|(gi, _)| gi.contains(i))) => {
+                        if let Some((_, alts)) = groups.get_mut(g) {
+                            alts.push(alt);
+                        }
+                    }
+                    None if !covered.is_empty() => groups.push((covered, vec![alt])),
+                    _ => parts.push((TOccur::Should, alt)),
+                }
+            }
+            for (covered, mut alts) in groups {
+                let own: Vec<(TOccur, Box<dyn Query>)> = optional
+                    .iter()
+                    .filter(|(i, _)| covered.contains(i))
+                    .map(|(_, q)| (TOccur::Should, q.box_clone()))
+                    .collect();
+                optional.retain(|(i, _)| !covered.contains(i));
+                if !own.is_empty() {
+                    alts.push(Box::new(BooleanQuery::new(own)));
+                }
+                parts.push((TOccur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.0))));
+            }
+        }
+        parts.extend(optional.into_iter().map(|(_, q)| (TOccur::Should, q)));
         if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
             if parts.is_empty() {
                 return Ok(Some(Box::new(BooleanQuery::new(vec![]))));
@@ -217,14 +272,15 @@ impl SearchIndex {
         Ok(Some(Box::new(BooleanQuery::new(parts))))
     }
 
-    /// The glossary's alternatives worth adding to a query, as (language
-    /// index, text), most specific first: cheap ones, then dearer ones that
-    /// are not made only of very common words, within a budget (see the
-    /// constants above).
-    fn expansions(&self, searcher: &Searcher, clauses: &[Clause]) -> Vec<(usize, String)> {
+    /// The glossary's alternatives worth adding to a query, as (concept,
+    /// language index, text), most specific first: cheap ones, then dearer
+    /// ones that are not made only of very common words, within a budget
+    /// (see the constants above).
+    fn expansions(&self, searcher: &Searcher, concepts: &[Concept]) -> Vec<(usize, usize, String)> {
         let num_docs = searcher.num_docs().max(1) as f64;
-        let mut costed: Vec<(u64, usize, usize, String)> = Vec::new();
-        for (n, expansion) in Glossary::shipped().expand(&query::positive_text(clauses)).into_iter().enumerate() {
+        let mut costed: Vec<(u64, usize, usize, usize, String)> = Vec::new();
+        let alternatives = concepts.iter().enumerate().flat_map(|(c, k)| k.alternatives.iter().map(move |e| (c, e)));
+        for (n, (c, expansion)) in alternatives.enumerate() {
             let lang = crate::schema::Fields::lang_index(expansion.lang);
             let fields = self.fields().lang(lang);
             // A phrase matches at most the cases of its rarest word; a word's
@@ -244,12 +300,12 @@ impl SearchIndex {
             if rarest > EXPANSION_CHEAP && rarest as f64 > EXPANSION_MAX_SHARE * num_docs {
                 continue;
             }
-            costed.push((rarest, n, lang, expansion.text));
+            costed.push((rarest, n, c, lang, expansion.text.clone()));
         }
-        costed.sort_by_key(|(cost, n, _, _)| (*cost, *n));
+        costed.sort_by_key(|(cost, n, _, _, _)| (*cost, *n));
         let mut spent = 0.0;
         let mut out = Vec::new();
-        for (cost, _, lang, text) in costed {
+        for (cost, _, c, lang, text) in costed {
             if out.len() == MAX_EXPANSIONS
                 || (cost > EXPANSION_CHEAP
                     && spent + cost as f64 > (EXPANSION_BUDGET_SHARE * num_docs).min(EXPANSION_BUDGET_MAX))
@@ -257,9 +313,25 @@ impl SearchIndex {
                 break;
             }
             spent += cost as f64;
-            out.push((lang, text));
+            out.push((c, lang, text));
         }
         out
+    }
+
+    /// The reader's optional words (clause indices) that a glossary concept
+    /// matched: those whose analysed words are all in the concept's match.
+    fn covered(&self, clauses: &[Clause], concept: &Concept) -> Vec<usize> {
+        let mut analyser = crate::glossary::analyser(concept.matched_lang);
+        clauses
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.occur == Occur::Should)
+            .filter(|(_, c)| {
+                let tokens = analysis::tokens(&mut analyser, &c.text);
+                !tokens.is_empty() && tokens.iter().all(|t| concept.matched.contains(t))
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// One word or phrase across every language's fields, with typo
@@ -569,7 +641,8 @@ mod tests {
 
     fn alternatives(index: &SearchIndex, q: &str) -> Vec<String> {
         let clauses = query::parse(q).unwrap();
-        index.expansions(&index.searcher(), &clauses).into_iter().map(|(_, text)| text).collect()
+        let concepts = Glossary::shipped().concepts(&query::positive_text(&clauses));
+        index.expansions(&index.searcher(), &concepts).into_iter().map(|(_, _, text)| text).collect()
     }
 
     #[test]
