@@ -193,6 +193,40 @@ mod tests {
         assert!(g.expand("bridges").is_empty());
     }
 
+    /// The abbreviations Indonesian government writing lives on expand to
+    /// their long form and to English, and the English finds them back.
+    #[test]
+    fn government_abbreviations_expand_both_ways() {
+        let g = Glossary::shipped();
+        let cases = [
+            ("pemda", "local government"),
+            ("pemkot", "city government"),
+            ("pemkab", "regency government"),
+            ("opd", "regional government agency"),
+            ("asn", "civil servant"),
+            ("umkm", "micro small medium enterprises"),
+            ("puskesmas", "community health centre"),
+            ("dukcapil", "population administration"),
+            ("bappeda", "regional development planning agency"),
+            ("kemenkes", "ministry of health"),
+            ("kemenpan-rb", "ministry of administrative reform"),
+            ("lan", "institute of public administration"),
+            ("bumdes", "village-owned enterprise"),
+            ("cpns", "civil service candidate"),
+            ("posyandu", "integrated health post"),
+        ];
+        for (abbreviation, english) in cases {
+            let out = g.expand(abbreviation);
+            assert!(out.iter().any(|e| e.lang == "en" && e.text == english), "{abbreviation} → {out:?}");
+            assert!(
+                out.iter().any(|e| e.lang == "id" && e.text.split(' ').count() > 1),
+                "{abbreviation}: no long form"
+            );
+            let back = g.expand(english);
+            assert!(back.iter().any(|e| e.text == abbreviation), "{english} does not find {abbreviation}: {back:?}");
+        }
+    }
+
     #[test]
     fn bad_lines_are_reported() {
         assert!(matches!(Glossary::parse("# ok\nno tab here\n"), Err(GlossaryError { line: 2, .. })));

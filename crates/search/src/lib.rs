@@ -15,6 +15,7 @@ pub mod glossary;
 pub mod indonesian;
 pub mod layout;
 pub mod query;
+pub mod reduplication;
 pub mod schema;
 pub mod search;
 pub mod stats;
@@ -38,7 +39,7 @@ use crate::schema::Fields;
 /// The index folder inside a node's data folder.
 pub const INDEX_DIR: &str = "index";
 /// The document layout's version; see `open`.
-const FORMAT: &str = "2";
+const FORMAT: &str = "3";
 const FORMAT_FILE: &str = "lumbung-index-format";
 /// Beyond this many changes behind, rebuilding is faster than catching up.
 const REBUILD_WHEN_BEHIND: i64 = 20_000;
