@@ -14,6 +14,7 @@ pub mod facets;
 pub mod glossary;
 pub mod indonesian;
 pub mod layout;
+pub mod lexicon;
 pub mod query;
 pub mod reduplication;
 pub mod schema;
