@@ -20,6 +20,9 @@ const MIN_PROBABILITY: f64 = 0.3;
 /// Words in more than this share of the texts (function words) are left out.
 const MAX_SHARE: f64 = 0.4;
 
+/// An aligned text pair as analysed words: (English, Indonesian).
+type Aligned = (Vec<String>, Vec<String>);
+
 /// One learned translation, of analysed (stemmed) words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Learned {
@@ -49,7 +52,7 @@ impl Lexicon {
             .filter(|(e, i)| !e.is_empty() && !i.is_empty())
             .collect();
         let n = sentences.len().max(1) as f64;
-        let frequent = |side: &dyn Fn(&(Vec<String>, Vec<String>)) -> &Vec<String>| {
+        let frequent = |side: &dyn Fn(&Aligned) -> &Vec<String>| {
             let mut df: HashMap<&str, usize> = HashMap::new();
             for s in &sentences {
                 for w in side(s) {
@@ -124,7 +127,6 @@ fn dedup(mut words: Vec<String>) -> Vec<String> {
 fn model1(pairs: &[(Vec<String>, Vec<String>)]) -> HashMap<String, (String, f64)> {
     let mut numbers: HashMap<&str, u32> = HashMap::new();
     let mut words: Vec<&str> = vec!["\u{0}"];
-    let mut number = |w: &'_ str, numbers: &mut HashMap<&'_ str, u32>| -> u32 { numbers.get(w).copied().unwrap_or(0) };
     for (target, source) in pairs {
         for w in target.iter().chain(source) {
             if !numbers.contains_key(w.as_str()) {
@@ -133,11 +135,12 @@ fn model1(pairs: &[(Vec<String>, Vec<String>)]) -> HashMap<String, (String, f64)
             }
         }
     }
+    let number = |w: &str| numbers.get(w).copied().unwrap_or(0);
     let texts: Vec<(Vec<u32>, Vec<u32>)> = pairs
         .iter()
         .map(|(t, s)| {
-            let target = t.iter().map(|w| number(w, &mut numbers)).collect();
-            let source = s.iter().map(|w| number(w, &mut numbers)).chain([0]).collect();
+            let target = t.iter().map(|w| number(w)).collect();
+            let source = s.iter().map(|w| number(w)).chain([0]).collect();
             (target, source)
         })
         .collect();

@@ -14,6 +14,7 @@ pub mod facets;
 pub mod glossary;
 pub mod indonesian;
 pub mod layout;
+pub mod learned;
 pub mod lexicon;
 pub mod query;
 pub mod reduplication;
@@ -80,6 +81,7 @@ struct Inner {
     fields: Fields,
     facets: facets::FacetCache,
     field_docs: stats::FieldDocsCache,
+    learned: std::sync::RwLock<learned::LearnedState>,
 }
 
 /// How an index is opened. The defaults are a node's; tests shrink them.
@@ -174,6 +176,7 @@ impl SearchIndex {
                 fields,
                 facets: Default::default(),
                 field_docs: Default::default(),
+                learned: Default::default(),
             }),
         })
     }
@@ -405,6 +408,7 @@ impl SearchIndex {
             if let Err(e) = this.tidy_in_background().await {
                 tracing::warn!(error = %e, "tidying the search index failed");
             }
+            this.relearn_in_background();
             loop {
                 ticker.tick().await;
                 match store.last_change().await {
@@ -437,6 +441,7 @@ impl SearchIndex {
                             removed = done.removed,
                             "index caught up"
                         );
+                        this.relearn_in_background();
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, MoreLikeThisQuery,
-    Occur as TOccur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
+    MoreLikeThisQuery, Occur as TOccur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -17,6 +17,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use crate::document::Display;
 use crate::facets::{FacetCollector, FacetCounts};
 use crate::glossary::{Concept, Glossary};
+use crate::lexicon::Lexicon;
 use crate::query::{self, Clause, Occur};
 use crate::schema::{FACETS, Fields, LANGS};
 use crate::stats::FieldStats;
@@ -56,6 +57,10 @@ const EXPANSION_BUDGET_MAX: f64 = 50_000.0;
 /// English air, *lima* (five) the capital of Peru. In a query that reads as
 /// Indonesian they are not looked up in English text.
 const FALSE_FRIENDS: &[&str] = &["mobil", "air", "lima", "sim"];
+/// Weight of a learned translation (see `lexicon`) against a glossary
+/// alternative, before its confidence (tuned on the tuning part: 0 → 0.7
+/// raised its nDCG@10 from 0.660 to 0.668).
+const LEARNED_WEIGHT: f32 = 0.7;
 /// Weight of the bonus for a title that has every word of the query (tuned
 /// on the tuning part: 0 → 2 raised its nDCG@10 from 0.654 to 0.668).
 const WHOLE_TITLE_BOOST: f32 = 2.0;
@@ -272,6 +277,21 @@ impl SearchIndex {
                 parts.push((TOccur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.0))));
             }
         }
+        if expand {
+            // Words the glossary does not know: their translation learned
+            // from the library's own translated cases, weighted by how sure
+            // the learning is.
+            let lexicon = self.lexicon();
+            if !lexicon.is_empty() {
+                for (i, q) in optional.iter_mut() {
+                    let Some(clause) = clauses.get(*i).filter(|c| !c.phrase) else { continue };
+                    if let Some(alt) = self.learned_alternative(&lexicon, &clause.text) {
+                        let own = std::mem::replace(q, Box::new(EmptyQuery));
+                        *q = Box::new(DisjunctionMaxQuery::with_tie_breaker(vec![own, alt], 0.0));
+                    }
+                }
+            }
+        }
         parts.extend(optional.into_iter().map(|(_, q)| (TOccur::Should, q)));
         parts.extend(self.whole_title(clauses).into_iter().map(|q| (TOccur::Should, q)));
         if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
@@ -327,6 +347,34 @@ impl SearchIndex {
             out.push((c, lang, text));
         }
         out
+    }
+
+    /// A word's learned translation (one analysed word, either way) as a
+    /// query on the other language's fields.
+    fn learned_alternative(&self, lexicon: &Lexicon, text: &str) -> Option<Box<dyn Query>> {
+        for (from, to) in [("en", "id"), ("id", "en")] {
+            let fields = self.fields().for_lang(from);
+            let tokens = self.analyse(fields.body, text);
+            let [token] = tokens.as_slice() else { continue };
+            let Some(learned) = lexicon.translate(from, token) else { continue };
+            let target = if from == "en" { &learned.id } else { &learned.en };
+            if target == token {
+                continue;
+            }
+            let weight = EXPANSION_BOOST * LEARNED_WEIGHT * learned.confidence as f32;
+            let per_field: Vec<Box<dyn Query>> = self
+                .fields()
+                .for_lang(to)
+                .weighted()
+                .into_iter()
+                .map(|(field, w)| {
+                    let q = TermQuery::new(Term::from_field_text(field, target), IndexRecordOption::WithFreqs);
+                    Box::new(BoostQuery::new(Box::new(q), w * weight)) as Box<dyn Query>
+                })
+                .collect();
+            return Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.3)));
+        }
+        None
     }
 
     /// Whether the query reads as Indonesian: one of its words (other than
