@@ -1,6 +1,7 @@
 //! Language analysers, registered on the index under these names:
 //! - `en`: words, lower case, ASCII folding, English Snowball stemmer;
-//! - `id`: words, lower case, ASCII folding, the Indonesian stemmer;
+//! - `id`: words, lower case, ASCII folding, the Indonesian stemmer, one of
+//!   each reduplicated pair (*kota-kota*);
 //! - `folded`: words, lower case, ASCII folding (every other language);
 //! - `prefix`: lower-cased edge n-grams of titles, for suggestions.
 
@@ -10,6 +11,7 @@ use tantivy::tokenizer::{
 };
 
 use crate::indonesian::IndonesianStemmer;
+use crate::reduplication::Reduplication;
 
 pub const EN: &str = "lumbung_en";
 pub const ID: &str = "lumbung_id";
@@ -40,6 +42,7 @@ pub fn indonesian() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(IndonesianStemmer)
+        .filter(Reduplication)
         .build()
 }
 

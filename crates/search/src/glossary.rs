@@ -27,6 +27,17 @@ pub struct Expansion {
     pub text: String,
 }
 
+/// The alternatives of one glossary concept found in a query, with the
+/// analysed words of the query that matched it (in `matched_lang`), so a
+/// search can treat the reader's words and their alternatives as one concept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concept {
+    pub entry: usize,
+    pub matched_lang: &'static str,
+    pub matched: Vec<String>,
+    pub alternatives: Vec<Expansion>,
+}
+
 /// A parsed glossary with analysed forms for matching.
 pub struct Glossary {
     entries: Vec<Entry>,
@@ -105,25 +116,41 @@ impl Glossary {
     /// The alternatives for every glossary term found in `query`, in both
     /// languages, without the words the query already has.
     pub fn expand(&self, query: &str) -> Vec<Expansion> {
+        self.concepts(query).into_iter().flat_map(|c| c.alternatives).collect()
+    }
+
+    /// The glossary concepts found in `query`, longest match first, each with
+    /// its alternatives (no term twice, none the query already has).
+    pub fn concepts(&self, query: &str) -> Vec<Concept> {
         let en_tokens = analysis::tokens(&mut analysis::english(), query);
         let id_tokens = analysis::tokens(&mut analysis::indonesian(), query);
-        let mut matched: Vec<usize> = Vec::new();
+        let mut matched: Vec<(usize, &'static str, &Vec<String>)> = Vec::new();
         for (n, lang, form) in &self.forms {
             let hay = if *lang == "en" { &en_tokens } else { &id_tokens };
-            if contains_run(hay, form) && !matched.contains(n) {
-                matched.push(*n);
+            if contains_run(hay, form) {
+                match matched.iter_mut().find(|(m, _, _)| m == n) {
+                    Some(found) if found.2.len() < form.len() => *found = (*n, lang, form),
+                    Some(_) => {}
+                    None => matched.push((*n, lang, form)),
+                }
             }
         }
-        let mut out: Vec<Expansion> = Vec::new();
-        for n in matched {
+        matched.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then(a.0.cmp(&b.0)));
+        let lowered = query.to_lowercase();
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for (n, matched_lang, form) in matched {
             let Some(entry) = self.entries.get(n) else { continue };
+            let mut alternatives = Vec::new();
             for (lang, terms) in [("en", &entry.en), ("id", &entry.id)] {
                 for t in terms {
-                    if !query.to_lowercase().contains(t.as_str()) && !out.iter().any(|e| e.text == *t) {
-                        out.push(Expansion { lang, text: t.clone() });
+                    if !lowered.contains(t.as_str()) && !seen.contains(t) {
+                        seen.push(t.clone());
+                        alternatives.push(Expansion { lang, text: t.clone() });
                     }
                 }
             }
+            out.push(Concept { entry: n, matched_lang, matched: form.clone(), alternatives });
         }
         out
     }
@@ -164,6 +191,40 @@ mod tests {
         let to_en = g.expand("menangani pengaduan warga");
         assert!(to_en.contains(&Expansion { lang: "en", text: "complaint handling".into() }), "{to_en:?}");
         assert!(g.expand("bridges").is_empty());
+    }
+
+    /// The abbreviations Indonesian government writing lives on expand to
+    /// their long form and to English, and the English finds them back.
+    #[test]
+    fn government_abbreviations_expand_both_ways() {
+        let g = Glossary::shipped();
+        let cases = [
+            ("pemda", "local government"),
+            ("pemkot", "city government"),
+            ("pemkab", "regency government"),
+            ("opd", "regional government agency"),
+            ("asn", "civil servant"),
+            ("umkm", "micro small medium enterprises"),
+            ("puskesmas", "community health centre"),
+            ("dukcapil", "population administration"),
+            ("bappeda", "regional development planning agency"),
+            ("kemenkes", "ministry of health"),
+            ("kemenpan-rb", "ministry of administrative reform"),
+            ("lan", "institute of public administration"),
+            ("bumdes", "village-owned enterprise"),
+            ("cpns", "civil service candidate"),
+            ("posyandu", "integrated health post"),
+        ];
+        for (abbreviation, english) in cases {
+            let out = g.expand(abbreviation);
+            assert!(out.iter().any(|e| e.lang == "en" && e.text == english), "{abbreviation} → {out:?}");
+            assert!(
+                out.iter().any(|e| e.lang == "id" && e.text.split(' ').count() > 1),
+                "{abbreviation}: no long form"
+            );
+            let back = g.expand(english);
+            assert!(back.iter().any(|e| e.text == abbreviation), "{english} does not find {abbreviation}: {back:?}");
+        }
     }
 
     #[test]

@@ -42,12 +42,35 @@ pub fn stem(word: &str) -> String {
 
 /// Words sastrawi's dictionary-driven rules get wrong that matter in public
 /// administration, with their right roots.
-const EXCEPTIONS: &[(&str, &str)] = &[
+pub const EXCEPTIONS: &[(&str, &str)] = &[
     ("pengawasan", "awas"),
     ("perubahan", "ubah"),
     ("berubah", "ubah"),
     ("perubahannya", "ubah"),
     ("pengawasannya", "awas"),
+    // The prisons service is not society (sastrawi: masyarakat).
+    ("pemasyarakatan", "pemasyarakatan"),
+    ("lapas", "lapas"),
+    // Population is not sitting (duduk).
+    ("penduduk", "penduduk"),
+    ("kependudukan", "penduduk"),
+    ("kependudukannya", "penduduk"),
+    // Procurement is not "there is" (ada, in every other sentence).
+    ("pengadaan", "pengadaan"),
+    ("pengadaannya", "pengadaan"),
+    // Elections, not milu.
+    ("pemilu", "pemilu"),
+    ("pemilukada", "pemilu"),
+    // Banking is not a bandage (perban).
+    ("perbankan", "bank"),
+    // A person with a disability is not clothing (sandang).
+    ("penyandang", "penyandang"),
+    // Government and governing meet; an order (perintah) stays apart.
+    ("pemerintahan", "pemerintah"),
+    ("pemerintahannya", "pemerintah"),
+    // Women are not empu.
+    ("perempuan", "perempuan"),
+    ("keperempuanan", "perempuan"),
 ];
 
 /// Corrections on top of sastrawi: the exception list, and the
@@ -169,6 +192,26 @@ mod tests {
                 assert_eq!(stem(w), *root, "{w} should stem to {root}");
             }
         }
+    }
+
+    #[test]
+    fn every_exception_holds() {
+        for (word, root) in super::EXCEPTIONS {
+            assert_eq!(stem(word), *root, "{word} should stem to {root}");
+        }
+        // What the exceptions are for: words that must not meet.
+        for (a, b) in [
+            ("pemasyarakatan", "masyarakat"),
+            ("penduduk", "duduk"),
+            ("pengadaan", "ada"),
+            ("perbankan", "perban"),
+            ("penyandang", "sandang"),
+            ("pemerintah", "perintah"),
+        ] {
+            assert_ne!(stem(a), stem(b), "{a} and {b} must not share a root");
+        }
+        assert_eq!(stem("kependudukan"), stem("penduduk"));
+        assert_eq!(stem("pemerintahan"), stem("pemerintah"));
     }
 
     #[test]

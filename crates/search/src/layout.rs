@@ -191,6 +191,7 @@ impl SearchIndex {
         self.inner.reader.reload()?;
         let live: Vec<_> = self.inner.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
         self.inner.facets.retain(&live);
+        self.inner.field_docs.retain(&live);
         let collected = self.writer()?.garbage_collect_files();
         let result = collected.wait()?;
         if !result.failed_to_delete_files.is_empty() {

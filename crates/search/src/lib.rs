@@ -14,9 +14,13 @@ pub mod facets;
 pub mod glossary;
 pub mod indonesian;
 pub mod layout;
+pub mod learned;
+pub mod lexicon;
 pub mod query;
+pub mod reduplication;
 pub mod schema;
 pub mod search;
+pub mod stats;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -37,7 +41,7 @@ use crate::schema::Fields;
 /// The index folder inside a node's data folder.
 pub const INDEX_DIR: &str = "index";
 /// The document layout's version; see `open`.
-const FORMAT: &str = "2";
+const FORMAT: &str = "3";
 const FORMAT_FILE: &str = "lumbung-index-format";
 /// Beyond this many changes behind, rebuilding is faster than catching up.
 const REBUILD_WHEN_BEHIND: i64 = 20_000;
@@ -76,6 +80,8 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     facets: facets::FacetCache,
+    field_docs: stats::FieldDocsCache,
+    learned: std::sync::RwLock<learned::LearnedState>,
 }
 
 /// How an index is opened. The defaults are a node's; tests shrink them.
@@ -169,6 +175,8 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 fields,
                 facets: Default::default(),
+                field_docs: Default::default(),
+                learned: Default::default(),
             }),
         })
     }
@@ -400,6 +408,7 @@ impl SearchIndex {
             if let Err(e) = this.tidy_in_background().await {
                 tracing::warn!(error = %e, "tidying the search index failed");
             }
+            this.relearn_in_background();
             loop {
                 ticker.tick().await;
                 match store.last_change().await {
@@ -432,6 +441,7 @@ impl SearchIndex {
                             removed = done.removed,
                             "index caught up"
                         );
+                        this.relearn_in_background();
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),
