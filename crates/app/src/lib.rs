@@ -8,6 +8,7 @@
 mod accounts;
 mod cases;
 mod error;
+mod events;
 mod nominations;
 mod organisations;
 pub mod passwords;

@@ -6,6 +6,7 @@ pub mod account;
 pub mod case;
 pub mod clock;
 pub mod completeness;
+pub mod event;
 pub mod nomination;
 pub mod organisation;
 pub mod permissions;

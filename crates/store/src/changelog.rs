@@ -28,10 +28,12 @@ pub enum Entity {
     Organisation,
     Account,
     Nomination,
+    Event,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 4] = [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination];
+    pub const ALL: [Entity; 5] =
+        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Event];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +41,7 @@ impl Entity {
             Entity::Organisation => "organisation",
             Entity::Account => "account",
             Entity::Nomination => "nomination",
+            Entity::Event => "event",
         }
     }
 

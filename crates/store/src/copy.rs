@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 15] = [
+pub const TABLES: [&str; 20] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -39,6 +39,11 @@ pub const TABLES: [&str; 15] = [
     "case_presence",
     "sign_in_failures",
     "jobs",
+    "events",
+    "event_cases",
+    "event_registrations",
+    "calendar_tokens",
+    "action_items",
 ];
 
 const FORMAT: &str = "lumbung-backup";

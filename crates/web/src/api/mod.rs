@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod events;
 pub mod harvest;
 pub mod health;
 pub mod nominations;
