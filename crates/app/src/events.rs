@@ -153,7 +153,11 @@ impl App {
     }
 
     /// The acting account's registration for an event.
-    pub async fn my_registration(&self, actor: Option<&Actor>, id: &str) -> Result<Option<RegistrationState>, AppError> {
+    pub async fn my_registration(
+        &self,
+        actor: Option<&Actor>,
+        id: &str,
+    ) -> Result<Option<RegistrationState>, AppError> {
         match actor {
             None => Ok(None),
             Some(a) => Ok(self.store.registration(id, &a.account_id).await?),

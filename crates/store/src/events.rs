@@ -9,10 +9,10 @@
 //! transaction. Two accounts racing for the last place are therefore
 //! serialised: the second sees the first's place and goes on the waiting list.
 
-use lumbung_core::event::{Event, EventKind, EventLevel, RegistrationState};
 use crate::changelog::Entity;
 use crate::sql::Sql;
 use crate::{Backend, Store, StoreError, Tx, time_fmt};
+use lumbung_core::event::{Event, EventKind, EventLevel, RegistrationState};
 
 /// Which events a list shows, by time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -201,8 +201,11 @@ impl Store {
     {
         let mut tx = self.begin().await?;
         lock_event(&mut tx, id).await?;
-        let data: Option<String> =
-            sqlx::query_scalar("SELECT data FROM events WHERE id = $1").bind(id).fetch_optional(tx.conn()).await.map_err(StoreError::from)?;
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await
+            .map_err(StoreError::from)?;
         let mut event: Event = serde_json::from_str(&data.ok_or(StoreError::NotFound)?).map_err(StoreError::from)?;
         if let Some(v) = expected_version {
             if event.version != v {
@@ -298,13 +301,24 @@ impl Store {
         .execute(tx.conn())
         .await?;
         let promoted = tx.promote_waiting(event_id, event.content.capacity).await?;
-        tx.log(Entity::Event, event_id, "cancel_registration", event.version, Some(account_id), lumbung_core::clock::now());
+        tx.log(
+            Entity::Event,
+            event_id,
+            "cancel_registration",
+            event.version,
+            Some(account_id),
+            lumbung_core::clock::now(),
+        );
         tx.commit().await?;
         Ok(promoted.into_iter().next())
     }
 
     /// An account's registration for an event, if it ever asked.
-    pub async fn registration(&self, event_id: &str, account_id: &str) -> Result<Option<RegistrationState>, StoreError> {
+    pub async fn registration(
+        &self,
+        event_id: &str,
+        account_id: &str,
+    ) -> Result<Option<RegistrationState>, StoreError> {
         let state: Option<String> =
             sqlx::query_scalar("SELECT state FROM event_registrations WHERE event_id = $1 AND account_id = $2")
                 .bind(event_id)
@@ -316,12 +330,11 @@ impl Store {
 
     /// Places taken and accounts waiting.
     pub async fn registrations(&self, event_id: &str) -> Result<Registrations, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT state, count(*) FROM event_registrations WHERE event_id = $1 GROUP BY state",
-        )
-        .bind(event_id)
-        .fetch_all(&self.pools.read)
-        .await?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, count(*) FROM event_registrations WHERE event_id = $1 GROUP BY state")
+                .bind(event_id)
+                .fetch_all(&self.pools.read)
+                .await?;
         let mut r = Registrations::default();
         for (state, n) in rows {
             match state.as_str() {
@@ -437,7 +450,11 @@ async fn lock_event(tx: &mut Tx, id: &str) -> Result<Event, StoreError> {
     Ok(serde_json::from_str(&data.ok_or(StoreError::NotFound)?)?)
 }
 
-async fn registration_in(tx: &mut Tx, event_id: &str, account_id: &str) -> Result<Option<RegistrationState>, StoreError> {
+async fn registration_in(
+    tx: &mut Tx,
+    event_id: &str,
+    account_id: &str,
+) -> Result<Option<RegistrationState>, StoreError> {
     let state: Option<String> =
         sqlx::query_scalar("SELECT state FROM event_registrations WHERE event_id = $1 AND account_id = $2")
             .bind(event_id)
@@ -461,10 +478,8 @@ fn parse_state(s: &str) -> Result<RegistrationState, StoreError> {
 
 /// The filter columns of an event: start, end (UTC) and the countries list.
 fn columns(event: &Event) -> Result<(String, String, String), StoreError> {
-    let times = event
-        .content
-        .times()
-        .ok_or_else(|| StoreError::Integrity(format!("event {} has no valid time", event.id)))?;
+    let times =
+        event.content.times().ok_or_else(|| StoreError::Integrity(format!("event {} has no valid time", event.id)))?;
     let mut countries: Vec<&str> = event.content.countries.iter().map(String::as_str).collect();
     if let Some(c) = &event.content.country {
         if !countries.contains(&c.as_str()) {

@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{accounts, cases, events, harvest, health, nominations, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{auth, federation, html, metrics, openapi};
+use crate::{auth, calendar, federation, html, metrics, openapi};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(harvest::router())
         .merge(nominations::router())
         .merge(events::router())
+        .merge(calendar::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

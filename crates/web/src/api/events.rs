@@ -293,7 +293,11 @@ fn content(mut body: JsonBody) -> Result<EventContent, ApiError> {
     security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = EventView), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
-pub async fn create_event(State(state): State<AppState>, user: MaybeUser, body: JsonBody) -> Result<Response, ApiError> {
+pub async fn create_event(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
     let actor = require_manager(&user)?;
     let mut body = body;
     body.0.remove("version");

@@ -336,6 +336,8 @@ struct CasePage {
     /// Outgoing nominations: node, state label, decision note.
     nominations: Vec<(String, String, Option<String>)>,
     nominated_notice: bool,
+    /// Events where the case was presented: (event id, title, date).
+    presented_at: Vec<(String, String, String)>,
     /// Shipped languages other than the original, for the translate links.
     translate_into: Vec<(String, String)>,
 }
@@ -543,6 +545,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         Vec::new()
     };
     let nominated_notice = ctx.chrome.here.contains("nominated=1");
+    let presented_at = super::events::presented_at(&ctx.state, tr, &case.id).await;
     let page = CasePage {
         id: case.id.clone(),
         title,
@@ -572,6 +575,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         nominate_to,
         nominations,
         nominated_notice,
+        presented_at,
         translate_into: super::Lang::ALL
             .iter()
             .map(|l| l.code())

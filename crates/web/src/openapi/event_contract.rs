@@ -165,27 +165,42 @@ pub fn apply(doc: &mut Value, facts: &EventFacts) {
         schemas.insert("EventInput".into(), event_body(facts, false));
         schemas.insert("EventUpdate".into(), event_body(facts, true));
         schemas.insert("CaseRef".into(), case_ref(facts));
-        schemas.insert("TimeZone".into(), json!({"type": "string", "description": "An IANA time zone", "enum": event::zone_names()}));
+        schemas.insert(
+            "TimeZone".into(),
+            json!({"type": "string", "description": "An IANA time zone", "enum": event::zone_names()}),
+        );
     }
     let list = vec![
         query("level", "national, regional or international", enum_of(&strs(EventLevel::ALL, EventLevel::as_str))),
         query("kind", "The kind of event", enum_of(&strs(EventKind::ALL, EventKind::as_str))),
         query("country", "The place's or a participating country", enum_of(&countries())),
         query("series", "A series' slug", json!({"type": "string", "pattern": SLUG})),
-        query("when", "upcoming (default, soonest first), past or all (latest first)", enum_of(&["upcoming", "past", "all"])),
+        query(
+            "when",
+            "upcoming (default, soonest first), past or all (latest first)",
+            enum_of(&["upcoming", "past", "all"]),
+        ),
         query("limit", "Page size (default 20)", json!({"type": "integer", "minimum": 1, "maximum": 100})),
-        query("cursor", "The `next` value of the previous page", json!({"type": "string", "pattern": "^([0-9]{0,6}|1000000)$"})),
+        query(
+            "cursor",
+            "The `next` value of the previous page",
+            json!({"type": "string", "pattern": "^([0-9]{0,6}|1000000)$"}),
+        ),
     ];
     let ops: [(&str, &str, Vec<Value>); 6] = [
         ("/api/v1/events", "get", list),
         ("/api/v1/events", "post", vec![]),
         ("/api/v1/events/{id}", "get", vec![id_param()]),
-        ("/api/v1/events/{id}", "put", vec![
-            id_param(),
-            json!({"name": "If-Match", "in": "header", "required": false,
+        (
+            "/api/v1/events/{id}",
+            "put",
+            vec![
+                id_param(),
+                json!({"name": "If-Match", "in": "header", "required": false,
                    "description": "The version edited (`\"3\"`); must agree with the body's version",
                    "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}}),
-        ]),
+            ],
+        ),
         ("/api/v1/events/{id}/registration", "post", vec![id_param()]),
         ("/api/v1/events/{id}/registration", "delete", vec![id_param()]),
     ];
