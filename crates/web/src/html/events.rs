@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/edit", get(edit_form).post(update))
         .route("/events/{id}/register", axum::routing::post(register))
         .route("/events/{id}/unregister", axum::routing::post(unregister))
+        .route("/my/events", get(my_events))
+        .route("/my/events/calendar", axum::routing::post(my_calendar))
 }
 
 /// An event in a list, and the head of its page.
@@ -624,4 +626,51 @@ pub async fn presented_at(state: &AppState, tr: super::Tr, case_id: &str) -> Vec
             (e.id, e.content.title, date)
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The reader's own events and private calendar
+
+#[derive(Template)]
+#[template(path = "my_events.html")]
+struct MyEventsPage {
+    c: Chrome,
+    events: Vec<(EventCard, String)>,
+    has_calendar: bool,
+    /// The private calendar's address, shown once after it is made.
+    calendar_url: Option<String>,
+}
+
+async fn my_events_page(ctx: Ctx, calendar_url: Option<String>) -> Result<Response, PageError> {
+    let actor = ctx.require_user()?;
+    let tr = ctx.tr();
+    let store = ctx.state.store();
+    let events = store
+        .events_of_account(&actor.account_id)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|(e, s)| (card(tr, &e), tr.t(&format!("events-state-{s}"))))
+        .collect();
+    let has_calendar = store.has_calendar_token(&actor.account_id).await.map_err(|e| ctx.fail(e))?;
+    render(&MyEventsPage { c: ctx.chrome, events, has_calendar, calendar_url })
+}
+
+async fn my_events(ctx: Ctx) -> Result<Response, PageError> {
+    my_events_page(ctx, None).await
+}
+
+async fn my_calendar(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let app = ctx.state.app();
+    if form.get("action") == Some("revoke") {
+        app.revoke_calendar_token(&actor).await.map_err(|e| ctx.fail(e))?;
+        return Ok(see_other("/my/events"));
+    }
+    let token = app.renew_calendar_token(&actor).await.map_err(|e| ctx.fail(e))?;
+    let base = ctx.state.settings().base_url.trim_end_matches('/').to_owned();
+    let mut res = my_events_page(ctx, Some(format!("{base}/calendar/{token}.ics"))).await?;
+    res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(res)
 }
