@@ -67,6 +67,11 @@ impl App {
         Ok((content, links))
     }
 
+    /// Whether a reference names a published case here.
+    pub(crate) async fn published_case_ref(&self, r: &str) -> Result<bool, AppError> {
+        Ok(self.local_case_of(r).await?.is_some())
+    }
+
     /// The published local case a reference names: a case id here, this
     /// node's global identifier, or another node's whose copy is harvested here.
     async fn local_case_of(&self, r: &str) -> Result<Option<String>, AppError> {
@@ -116,7 +121,7 @@ impl App {
         self.store
             .update_event(id, Some(version), action, actor.map(|a| a.account_id.as_str()), |e: &mut Event| {
                 e.content = content;
-                Ok::<_, AppError>(links)
+                Ok::<_, AppError>(Some(links))
             })
             .await
     }

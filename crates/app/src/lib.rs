@@ -6,6 +6,7 @@
 //! these and nothing below them, so a rule is written once.
 
 mod accounts;
+mod actions;
 mod cases;
 mod error;
 mod events;

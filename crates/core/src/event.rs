@@ -87,6 +87,127 @@ str_enum!(
     RegistrationState { Registered = "registered", Waiting = "waiting", Cancelled = "cancelled" }
 );
 
+str_enum!(
+    /// Where an action item stands.
+    ActionStatus { Open = "open", Done = "done", Dropped = "dropped" }
+);
+
+/// The longest action item text, in characters.
+pub const MAX_ACTION: usize = 1_000;
+
+/// What curators write about an action item agreed at an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionItemContent {
+    pub what: String,
+    /// The organisation that owns it (an id on this node).
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
+    #[serde(default = "open")]
+    pub status: ActionStatus,
+    /// Linked cases: local ids or other nodes' global identifiers.
+    #[serde(default)]
+    pub cases: Vec<String>,
+}
+
+fn open() -> ActionStatus {
+    ActionStatus::Open
+}
+
+impl ActionItemContent {
+    pub const FIELDS: [&'static str; 5] = ["what", "owner", "due_on", "status", "cases"];
+}
+
+/// An action item as the node keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActionItem {
+    pub id: String,
+    pub event_id: String,
+    #[serde(flatten)]
+    pub content: ActionItemContent,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl ActionItem {
+    /// Open and due before `today`.
+    pub fn overdue(&self, today: time::Date) -> bool {
+        self.content.status == ActionStatus::Open && parse_date(&self.content.due_on).is_some_and(|d| d < today)
+    }
+}
+
+/// Parses `YYYY-MM-DD` exactly.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let shape = b"dddd-dd-dd";
+    let fits = s.len() == shape.len()
+        && s.bytes().zip(shape.iter()).all(|(b, &p)| if p == b'd' { b.is_ascii_digit() } else { b == p });
+    if !fits {
+        return None;
+    }
+    time::Date::parse(s, &time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// Validates an action item; `case_ok` as for [`validate_event`].
+pub fn validate_action_item(
+    c: &ActionItemContent,
+    org_exists: &dyn Fn(&str) -> bool,
+    case_ok: &dyn Fn(&str) -> bool,
+) -> Result<(), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    if c.what.trim().is_empty() {
+        e.add("what", "required", "say what is to be done");
+    }
+    line(&mut e, "what", Some(&c.what), MAX_ACTION);
+    if !org_exists(&c.owner) {
+        e.add("owner", "unknown_value", format!("no organisation with id '{}'", clip(&c.owner)));
+    }
+    match parse_date(&c.due_on) {
+        None => e.add("due_on", "invalid", "write the due date as YYYY-MM-DD"),
+        Some(d) if d.year() < 2000 || d.year() > 2100 => {
+            e.add("due_on", "out_of_range", "the year must be between 2000 and 2100")
+        }
+        Some(_) => {}
+    }
+    list(&mut e, "cases", &c.cases);
+    for (i, case) in c.cases.iter().enumerate() {
+        if !case_ok(case) {
+            e.add(format!("cases[{i}]"), "unknown_value", format!("'{}' is not a case that can be linked", clip(case)));
+        }
+    }
+    e.into_result()
+}
+
+/// Validates an outcome: its texts' length and characters.
+pub fn validate_outcome(o: &Outcome) -> Result<(), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    for (field, text, max) in
+        [("summary", &o.summary, MAX_DESCRIPTION), ("minutes", &o.minutes, crate::validate::MAX_SECTION)]
+    {
+        if let Some(t) = text {
+            if t.chars().count() > max {
+                e.add(field, "too_long", format!("at most {max} characters"));
+            }
+            if t.chars().any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t')) {
+                e.add(field, "invalid", "contains control characters");
+            }
+        }
+    }
+    if o.decisions.len() > MAX_LIST {
+        e.add("decisions", "too_long", format!("at most {MAX_LIST} entries"));
+    }
+    for (i, d) in o.decisions.iter().enumerate() {
+        if d.trim().is_empty() {
+            e.add(format!("decisions[{i}]"), "required", "a decision cannot be blank");
+        }
+        line(&mut e, &format!("decisions[{i}]"), Some(d), MAX_ACTION);
+    }
+    e.into_result()
+}
+
 /// One session of an agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -29,11 +29,12 @@ pub enum Entity {
     Account,
     Nomination,
     Event,
+    ActionItem,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 5] =
-        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Event];
+    pub const ALL: [Entity; 6] =
+        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Event, Entity::ActionItem];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,6 +43,7 @@ impl Entity {
             Entity::Account => "account",
             Entity::Nomination => "nomination",
             Entity::Event => "event",
+            Entity::ActionItem => "action_item",
         }
     }
 

@@ -185,7 +185,8 @@ impl Store {
 
     /// Replaces an event if `expected_version` is current: `apply` changes the
     /// stored record (or refuses); the new version, its columns, the presented
-    /// cases and a change-log entry are written in one transaction, and a
+    /// cases (when `apply` names them; None keeps them) and a change-log
+    /// entry are written in one transaction, and a
     /// larger capacity (or one removed) moves waiting registrations up.
     pub async fn update_event<E, F>(
         &self,
@@ -197,7 +198,7 @@ impl Store {
     ) -> Result<Event, E>
     where
         E: From<StoreError>,
-        F: FnOnce(&mut Event) -> Result<Vec<CaseLink>, E>,
+        F: FnOnce(&mut Event) -> Result<Option<Vec<CaseLink>>, E>,
     {
         let mut tx = self.begin().await?;
         lock_event(&mut tx, id).await?;
@@ -242,7 +243,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { current: read + 1 }.into());
         }
-        tx.set_event_cases(id, &cases).await?;
+        if let Some(cases) = cases {
+            tx.set_event_cases(id, &cases).await?;
+        }
         tx.promote_waiting(id, event.content.capacity).await?;
         tx.log(Entity::Event, id, action, event.version, actor, event.updated_at);
         tx.commit().await?;

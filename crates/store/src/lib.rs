@@ -9,6 +9,7 @@
 //! and its change-log entries together.
 
 mod accounts;
+mod actions;
 mod cases;
 mod changelog;
 mod check;
@@ -30,6 +31,7 @@ mod tx;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{NewAccount, hash_token};
+pub use actions::ActionFilter;
 pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, RevisionSummary, Visibility};
 pub use changelog::{Change, Entity};
 pub use check::{CheckReport, migrations};

@@ -44,8 +44,10 @@ pub async fn event_ics(state: &AppState, id: &str) -> Result<Response, ApiError>
 /// The events of a selection (the filters of `/events`), upcoming and the
 /// last year's, for subscribing.
 async fn events_ics(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let pairs: Vec<(String, String)> =
-        query_pairs(raw.as_deref()).into_iter().filter(|(k, _)| k != "when" && k != "limit" && k != "cursor").collect();
+    let pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "when" | "limit" | "cursor"))
+        .collect();
     let f = crate::api::events::filter_from(&pairs)?;
     let events = state.store().list_events(&EventFilter { when: EventWhen::All, limit: 500, ..f }).await?.items;
     let name = format!("{} events", state.settings().node_name);
@@ -234,8 +236,10 @@ pub fn render(state: &AppState, name: &str, events: &[Event]) -> String {
 
 /// `/events.atom`: the newest-changed events, for feed readers.
 async fn events_atom(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let pairs: Vec<(String, String)> =
-        query_pairs(raw.as_deref()).into_iter().filter(|(k, _)| k != "when" && k != "limit" && k != "cursor").collect();
+    let pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "when" | "limit" | "cursor"))
+        .collect();
     let f = crate::api::events::filter_from(&pairs)?;
     let mut events = state.store().list_events(&EventFilter { when: EventWhen::All, limit: 200, ..f }).await?.items;
     events.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)));

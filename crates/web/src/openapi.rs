@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, cases, events, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{accounts, actions, cases, events, harvest, health, nominations, organisations, search, vocabularies};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -33,6 +33,8 @@ pub mod event_contract;
         nominations::nominate, nominations::federation, nominations::list, nominations::accept, nominations::decline,
         events::list_events, events::get_event, events::create_event, events::update_event,
         events::register, events::cancel_registration,
+        actions::record_outcome, actions::event_actions, actions::create_action, actions::update_action,
+        actions::list_actions,
     ),
     modifiers(&Security),
     tags(

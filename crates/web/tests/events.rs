@@ -294,3 +294,96 @@ async fn a_case_shows_where_it_was_presented() {
     assert!(event_page.contains("oai:ph.dap:case/01HABCDEF"));
     assert!(event_page.contains("WITA"));
 }
+
+fn form_fields<'a>(title: &'a str, starts: &'a str, ends: &'a str, sessions: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("description", "The **national** innovation week."),
+        ("kind", "conference"),
+        ("level", "national"),
+        ("series", "innovation-week"),
+        ("edition", "3"),
+        ("starts_at", starts),
+        ("ends_at", ends),
+        ("time_zone", "Asia/Jakarta"),
+        ("venue", "Balai Kartini"),
+        ("city", "Jakarta"),
+        ("country", "ID"),
+        ("online_url", "https://meet.example.org/week"),
+        ("organisers", "kemenpan-rb"),
+        ("organisers", "lan-ri"),
+        ("countries", "ID, MY"),
+        ("sessions", sessions),
+        ("registration_open", "on"),
+        ("capacity", "100"),
+        ("status", "scheduled"),
+    ]
+}
+
+#[tokio::test]
+async fn a_curator_creates_an_event_with_the_form_and_a_reader_registers_on_the_page() {
+    let app = TestApp::new().await;
+    let a = app.case_in(Status::Published).await;
+    let b = app.case_in(Status::Published).await;
+    // Who may open the form.
+    let mut anon = Browser::new(&app);
+    assert_eq!(anon.get("/events/new").await.status, StatusCode::SEE_OTHER);
+    for who in [Who::Reader, Who::Contributor, Who::Delegate] {
+        let mut br = Browser::signed_in(&app, who).await;
+        assert_eq!(br.get("/events/new").await.status, StatusCode::FORBIDDEN, "{who:?}");
+        let res = br.post("/events/new", &form_fields("X", "2099-05-01T09:00", "2099-05-01T10:00", "")).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who:?}");
+    }
+    let mut curator = Browser::signed_in(&app, Who::Curator).await;
+    assert_eq!(curator.get("/events/new").await.status, StatusCode::OK);
+    // An end before the start is refused, nothing written.
+    let before = event_rows(&app).await;
+    let res = curator.post("/events/new", &form_fields("Week", "2099-05-01T09:00", "2099-05-01T08:00", "")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("duration_minutes"));
+    assert_eq!(event_rows(&app).await, before);
+    // Two sessions presenting two cases.
+    let sessions = format!(
+        "2099-05-01T09:30 | 60 | Opening | Minister A; Dr B | {a}\n2099-05-01T11:00 | 45 | Panel | C | {b} oai:my.mampu:case/01HX"
+    );
+    let res = curator
+        .post("/events/new", &form_fields("Innovation Week 2099", "2099-05-01T09:00", "2099-05-03T17:00", &sessions))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let location = res.header("location").unwrap().to_owned();
+    let page = curator.get(&location).await.text();
+    assert!(page.contains("Innovation Week 2099") && page.contains("WIB"), "{page}");
+    assert!(page.contains(&format!("/cases/{a}")) && page.contains(&format!("/cases/{b}")));
+    assert!(page.contains("oai:my.mampu:case/01HX"));
+    assert!(page.contains("<strong>national</strong>"));
+    for case in [&a, &b] {
+        assert!(anon.get(&format!("/cases/{case}")).await.text().contains("Innovation Week 2099"));
+    }
+    // The edit form keeps the agenda and saves.
+    let id = location.trim_start_matches("/events/").split('?').next().unwrap().to_owned();
+    let edit = curator.get(&format!("/events/{id}/edit")).await.text();
+    assert!(edit.contains("2099-05-03T17:00") && edit.contains("| Opening |"));
+    let mut fields = form_fields("Innovation Week 2099 (edited)", "2099-05-01T09:00", "2099-05-03T17:00", &sessions);
+    fields.push(("version", "1"));
+    let res = curator.post(&format!("/events/{id}/edit"), &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    // A stale form is a conflict.
+    let res = curator.post(&format!("/events/{id}/edit"), &fields).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    // A reader registers on the page and sees the online link.
+    let mut reader = Browser::signed_in(&app, Who::Reader).await;
+    let before = reader.get(&format!("/events/{id}")).await.text();
+    assert!(!before.contains("https://meet.example.org/week"));
+    let res = reader.post(&format!("/events/{id}/register"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = reader.get(res.header("location").unwrap()).await.text();
+    assert!(after.contains("https://meet.example.org/week"));
+    // Forms without the CSRF token change nothing.
+    let res = reader.post_form(&format!("/events/{id}/unregister"), &[]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.registrations(&id).await.unwrap().registered, 1);
+    // Both languages render.
+    let mut id_reader = Browser::signed_in_lang(&app, Who::Reader, "id").await;
+    let page = id_reader.get("/events").await.text();
+    assert!(page.contains("Akan datang") && page.contains("Innovation Week 2099 (edited)"));
+}

@@ -192,21 +192,22 @@ pub(crate) fn view(
 }
 
 /// The filters of `/api/v1/events` and `/events`, parsed from the query
-/// string: unknown values are 400.
+/// string: unknown (and empty) values are 400; the pages and calendars drop
+/// empty ones first (a form's "any").
 pub fn filter_from(pairs: &[(String, String)]) -> Result<EventFilter, ApiError> {
     let mut f = EventFilter { limit: 20, ..Default::default() };
     for (k, v) in pairs {
         let bad = || ApiError::BadRequest(format!("'{v}' is not a valid value of '{k}'"));
         match k.as_str() {
-            "level" if !v.is_empty() => f.level = Some(EventLevel::parse(v).ok_or_else(bad)?),
-            "kind" if !v.is_empty() => f.kind = Some(EventKind::parse(v).ok_or_else(bad)?),
-            "country" if !v.is_empty() => {
+            "level" => f.level = Some(EventLevel::parse(v).ok_or_else(bad)?),
+            "kind" => f.kind = Some(EventKind::parse(v).ok_or_else(bad)?),
+            "country" => {
                 if !lumbung_core::vocab::contains(lumbung_core::vocab::COUNTRIES, v) {
                     return Err(bad());
                 }
                 f.country = Some(v.clone());
             }
-            "series" if !v.is_empty() => {
+            "series" => {
                 if !lumbung_core::organisation::valid_slug(v) {
                     return Err(bad());
                 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
 pub mod accounts;
+pub mod actions;
 pub mod cases;
 pub mod events;
 pub mod harvest;

@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use lumbung_core::event::{self, Event, EventContent, EventKind, EventLevel, EventStatus, RegistrationState, Session};
+use lumbung_core::event::{ActionItemContent, ActionStatus, Outcome};
 use lumbung_core::{ValidationErrors, permissions, vocab};
-use lumbung_store::{EventFilter, EventWhen};
+use lumbung_store::{ActionFilter, EventFilter, EventWhen};
 
 use super::{Choice, Chrome, Ctx, FormData, PageError, human_date, markdown, render, see_other, urlencode};
 use crate::extract::query_pairs;
@@ -26,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/edit", get(edit_form).post(update))
         .route("/events/{id}/register", axum::routing::post(register))
         .route("/events/{id}/unregister", axum::routing::post(unregister))
+        .route("/events/actions", get(actions_page))
+        .route("/events/{id}/outcome", axum::routing::post(record_outcome))
+        .route("/events/{id}/actions", axum::routing::post(add_action))
+        .route("/events/actions/{aid}/status", axum::routing::post(action_status))
         .route("/my/events", get(my_events))
         .route("/my/events/calendar", axum::routing::post(my_calendar))
 }
@@ -138,8 +143,10 @@ fn pick<T: Copy>(
 
 async fn list_page(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
     let tr = ctx.tr();
-    let pairs: Vec<(String, String)> =
-        query_pairs(raw.as_deref()).into_iter().filter(|(k, _)| k != "when" && k != "cursor" && k != "limit").collect();
+    let pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "when" | "cursor" | "limit"))
+        .collect();
     let filter = crate::api::events::filter_from(&pairs).map_err(|e| ctx.fail(e))?;
     let store = ctx.state.store();
     let upcoming = store
@@ -223,6 +230,16 @@ struct EventPage {
     can_cancel: bool,
     can_manage: bool,
     notice: Option<String>,
+    outcome_summary: String,
+    outcome_minutes: String,
+    decisions: Vec<String>,
+    actions: Vec<ActionCard>,
+    /// The previous edition of the series and its open action items.
+    previous: Option<(String, String, Vec<ActionCard>)>,
+    /// The form's values: the outcome as recorded.
+    outcome_form: (String, String, String),
+    version: i64,
+    organisations: Vec<Choice>,
 }
 
 async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -275,7 +292,46 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
     } else {
         None
     };
+    let actions = action_cards(&ctx, &ActionFilter { event_id: Some(id.clone()), ..Default::default() }).await?;
+    let previous = match store.previous_edition(&e).await.map_err(|e| ctx.fail(e))? {
+        Some(p) => {
+            let open =
+                ActionFilter { event_id: Some(p.id.clone()), status: Some(ActionStatus::Open), ..Default::default() };
+            Some((p.id.clone(), p.content.title.clone(), action_cards(&ctx, &open).await?))
+        }
+        None => None,
+    };
+    let outcome = e.outcome.clone().unwrap_or_default();
+    let can_manage = actor.as_ref().is_some_and(permissions::can_manage_events);
+    let organisations = if can_manage {
+        store
+            .list_organisations()
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .into_iter()
+            .map(|o| Choice {
+                label: o.content.name.best(reader, "en").unwrap_or(&o.id).to_owned(),
+                value: o.id,
+                selected: false,
+                count: None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = EventPage {
+        outcome_summary: markdown::render(outcome.summary.as_deref().unwrap_or("")),
+        outcome_minutes: markdown::render(outcome.minutes.as_deref().unwrap_or("")),
+        decisions: outcome.decisions.clone(),
+        outcome_form: (
+            outcome.summary.clone().unwrap_or_default(),
+            outcome.minutes.clone().unwrap_or_default(),
+            outcome.decisions.join("\n"),
+        ),
+        actions,
+        previous,
+        version: e.version,
+        organisations,
         e: card(tr, &e),
         description_html: markdown::render(e.content.description.as_deref().unwrap_or("")),
         has_online_link: e.content.online_url.is_some(),
@@ -291,7 +347,7 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
         mine: mine.map(|m| tr.t(&format!("events-state-{m}"))),
         can_register: open && !active,
         can_cancel: active,
-        can_manage: actor.as_ref().is_some_and(permissions::can_manage_events),
+        can_manage,
         notice,
         c: ctx.chrome,
     };
@@ -529,7 +585,7 @@ fn read_form(form: &FormData) -> (FormValues, Result<EventContent, ValidationErr
     let edition = number(&mut e, "edition", &v.edition);
     let capacity = number(&mut e, "capacity", &v.capacity);
     let minutes = match (event::parse_local(v.starts_at.trim()), event::parse_local(v.ends_at.trim())) {
-        (Some(a), Some(b)) => a.until(b).ok().and_then(|span| span.total(jiff::Unit::Minute).ok()).map(|m| m as i64),
+        (Some(a), Some(b)) => Some(b.duration_since(a).as_secs() / 60),
         (_, None) => {
             e.add("ends_at", "invalid", format!("write the local end as {}", event::LOCAL_FORMAT));
             None
@@ -673,4 +729,126 @@ async fn my_calendar(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
     let mut res = my_events_page(ctx, Some(format!("{base}/calendar/{token}.ics"))).await?;
     res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+// ---------------------------------------------------------------------------
+// Outcomes and action items
+
+/// An action item as pages show it.
+pub struct ActionCard {
+    pub id: String,
+    pub event_id: String,
+    pub what: String,
+    pub owner_id: String,
+    pub owner: String,
+    pub due_on: String,
+    pub status: String,
+    pub status_label: String,
+    pub overdue: bool,
+    pub cases: Vec<(Option<String>, String)>,
+    pub version: i64,
+}
+
+/// The action items matching `f`, ready for a page.
+pub async fn action_cards(ctx: &Ctx, f: &ActionFilter) -> Result<Vec<ActionCard>, PageError> {
+    let tr = ctx.tr();
+    let store = ctx.state.store();
+    let items = store.action_items(f).await.map_err(|e| ctx.fail(e))?;
+    let orgs = store.list_organisations().await.map_err(|e| ctx.fail(e))?;
+    let today = lumbung_core::clock::today();
+    let mut out = Vec::new();
+    for a in items {
+        let owner = orgs
+            .iter()
+            .find(|o| o.id == a.content.owner)
+            .and_then(|o| o.content.name.best(ctx.lang().code(), "en"))
+            .unwrap_or(&a.content.owner)
+            .to_owned();
+        let mut cases = Vec::new();
+        for r in &a.content.cases {
+            cases.push(case_link(ctx, r).await?);
+        }
+        out.push(ActionCard {
+            overdue: a.overdue(today),
+            status_label: tr.t(&format!("events-action-{}", a.content.status)),
+            status: a.content.status.as_str().to_owned(),
+            id: a.id,
+            event_id: a.event_id,
+            what: a.content.what,
+            owner_id: a.content.owner,
+            owner,
+            due_on: a.content.due_on,
+            cases,
+            version: a.version,
+        });
+    }
+    Ok(out)
+}
+
+async fn record_outcome(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = manager(&ctx)?;
+    let version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let outcome = Outcome {
+        summary: form.text("summary"),
+        minutes: form.text("minutes"),
+        decisions: form
+            .get("decisions")
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    ctx.state.app().record_outcome(Some(&actor), &id, version, outcome).await.map_err(|e| ctx.fail(e))?;
+    Ok(see_other(&format!("/events/{id}?saved=1#outcome")))
+}
+
+async fn add_action(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = manager(&ctx)?;
+    let content = ActionItemContent {
+        what: form.get("what").unwrap_or("").to_owned(),
+        owner: form.get("owner").unwrap_or("").to_owned(),
+        due_on: form.get("due_on").unwrap_or("").trim().to_owned(),
+        status: ActionStatus::Open,
+        cases: form.get("cases").unwrap_or("").split_whitespace().map(str::to_owned).collect(),
+    };
+    ctx.state.app().create_action_item(Some(&actor), &id, content).await.map_err(|e| ctx.fail(e))?;
+    Ok(see_other(&format!("/events/{id}?saved=1#actions")))
+}
+
+async fn action_status(ctx: Ctx, Path(aid): Path<String>, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = manager(&ctx)?;
+    let item = ctx
+        .state
+        .store()
+        .action_item(&aid)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .ok_or_else(|| ctx.error(StatusCode::NOT_FOUND))?;
+    let status = form.get("status").and_then(ActionStatus::parse).ok_or_else(|| ctx.error(StatusCode::BAD_REQUEST))?;
+    let version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let content = ActionItemContent { status, ..item.content };
+    ctx.state.app().update_action_item(Some(&actor), &aid, version, content).await.map_err(|e| ctx.fail(e))?;
+    Ok(see_other(&format!("/events/{}?saved=1#actions", item.event_id)))
+}
+
+#[derive(Template)]
+#[template(path = "event_actions.html")]
+struct ActionsPage {
+    c: Chrome,
+    overdue: bool,
+    actions: Vec<ActionCard>,
+}
+
+/// `/events/actions` (`?overdue=1`): every action item, for curators.
+async fn actions_page(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+    manager(&ctx)?;
+    let pairs: Vec<(String, String)> = query_pairs(raw.as_deref()).into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let f = crate::api::actions::action_filter(&pairs).map_err(|e| ctx.fail(e))?;
+    let actions = action_cards(&ctx, &f).await?;
+    render(&ActionsPage { overdue: f.due_before.is_some(), actions, c: ctx.chrome })
 }

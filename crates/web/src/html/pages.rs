@@ -688,6 +688,8 @@ struct ListingPage {
     hits: Vec<HitView>,
     more_href: String,
     children: Vec<(String, String)>,
+    /// Action items of events owned by the organisation.
+    actions: Vec<super::events::ActionCard>,
 }
 
 async fn organisation_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -735,6 +737,11 @@ async fn organisation_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response,
         hits: res.items.into_iter().map(|h| HitView::from_hit(tr, h)).collect(),
         more_href: format!("/search?organisation={}", urlencode(&org.id)),
         children,
+        actions: super::events::action_cards(
+            &ctx,
+            &lumbung_store::ActionFilter { owner: Some(org.id.clone()), ..Default::default() },
+        )
+        .await?,
         c: ctx.chrome,
     };
     render(&page)
@@ -774,6 +781,7 @@ async fn country_page(ctx: Ctx, Path(code): Path<String>) -> Result<Response, Pa
         hits: res.items.into_iter().map(|h| HitView::from_hit(tr, h)).collect(),
         more_href: format!("/search?country={}", urlencode(&code)),
         children,
+        actions: Vec::new(),
         c: ctx.chrome,
     };
     render(&page)

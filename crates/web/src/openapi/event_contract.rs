@@ -4,7 +4,7 @@
 //! node's facts (its organisations, its published cases, its own global
 //! identifiers), so they are read per document from [`EventFacts`].
 
-use lumbung_core::event::{self, EventKind, EventLevel, EventStatus};
+use lumbung_core::event::{self, ActionStatus, EventKind, EventLevel, EventStatus};
 use lumbung_core::{validate, vocab};
 use serde_json::{Map, Value, json};
 
@@ -40,6 +40,8 @@ const URL: &str = "^https?://[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*(:[1-9][0-9]{0,
 /// A local date-time as the server reads it (days up to 28, so that every one exists).
 const LOCAL: &str =
     "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$";
+/// A date as the server reads it (days up to 28, so that every one exists).
+const DATE: &str = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$";
 const GLOBAL_CASE: &str = "^oai:[a-z0-9._-]{1,64}:case/[A-Za-z0-9-]{1,64}$";
 
 fn nullable(schema: Value) -> Value {
@@ -154,6 +156,63 @@ fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
 
+fn if_match() -> Value {
+    json!({"name": "If-Match", "in": "header", "required": false,
+           "description": "The version edited (`\"3\"`); must agree with the body's version",
+           "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}})
+}
+
+fn version() -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64,
+           "description": "The version edited (or send If-Match); a stale version gets 409"})
+}
+
+fn outcome_body() -> Value {
+    let text = |max: usize| {
+        nullable(json!({"type": "string", "maxLength": max, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")}))
+    };
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["version"],
+        "description": "What came out of an event; replaces the outcome. `version` is the event's.",
+        "properties": {
+            "summary": text(event::MAX_DESCRIPTION),
+            "minutes": text(validate::MAX_SECTION),
+            "decisions": {"type": "array", "maxItems": validate::MAX_LIST, "items": required_line(event::MAX_ACTION)},
+            "version": version(),
+        }
+    })
+}
+
+fn action_body(facts: &EventFacts, update: bool) -> Value {
+    let owner = if facts.organisations.is_empty() {
+        json!({"not": {}})
+    } else {
+        json!({"type": "string", "enum": facts.organisations})
+    };
+    let mut props = json!({
+        "what": required_line(event::MAX_ACTION),
+        "owner": owner,
+        "due_on": {"type": "string", "format": "date", "pattern": DATE},
+        "status": enum_of(&strs(ActionStatus::ALL, ActionStatus::as_str)),
+        "cases": {"type": "array", "maxItems": validate::MAX_LIST, "uniqueItems": true, "items": {"$ref": "#/components/schemas/CaseRef"}},
+    });
+    let mut required = vec!["what", "owner", "due_on"];
+    if update {
+        set(&mut props, "version", version());
+        for f in ["id", "event_id", "overdue", "created_at", "updated_at"] {
+            set(&mut props, f, json!({"readOnly": true}));
+        }
+        required.push("version");
+    }
+    json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
+}
+
+fn set(target: &mut Value, key: &str, value: Value) {
+    if let Some(map) = target.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
+}
+
 fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "description": "Event id (a ULID)",
            "schema": {"type": "string", "pattern": ULID}})
@@ -165,6 +224,9 @@ pub fn apply(doc: &mut Value, facts: &EventFacts) {
         schemas.insert("EventInput".into(), event_body(facts, false));
         schemas.insert("EventUpdate".into(), event_body(facts, true));
         schemas.insert("CaseRef".into(), case_ref(facts));
+        schemas.insert("OutcomeUpdate".into(), outcome_body());
+        schemas.insert("ActionItemInput".into(), action_body(facts, false));
+        schemas.insert("ActionItemUpdate".into(), action_body(facts, true));
         schemas.insert(
             "TimeZone".into(),
             json!({"type": "string", "description": "An IANA time zone", "enum": event::zone_names()}),
@@ -187,22 +249,34 @@ pub fn apply(doc: &mut Value, facts: &EventFacts) {
             json!({"type": "string", "pattern": "^([0-9]{0,6}|1000000)$"}),
         ),
     ];
-    let ops: [(&str, &str, Vec<Value>); 6] = [
+    let ops: [(&str, &str, Vec<Value>); 11] = [
         ("/api/v1/events", "get", list),
         ("/api/v1/events", "post", vec![]),
         ("/api/v1/events/{id}", "get", vec![id_param()]),
-        (
-            "/api/v1/events/{id}",
-            "put",
-            vec![
-                id_param(),
-                json!({"name": "If-Match", "in": "header", "required": false,
-                   "description": "The version edited (`\"3\"`); must agree with the body's version",
-                   "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}}),
-            ],
-        ),
+        ("/api/v1/events/{id}", "put", vec![id_param(), if_match()]),
         ("/api/v1/events/{id}/registration", "post", vec![id_param()]),
         ("/api/v1/events/{id}/registration", "delete", vec![id_param()]),
+        ("/api/v1/events/{id}/outcome", "put", vec![id_param(), if_match()]),
+        ("/api/v1/events/{id}/actions", "get", vec![id_param()]),
+        ("/api/v1/events/{id}/actions", "post", vec![id_param()]),
+        (
+            "/api/v1/actions/{id}",
+            "put",
+            vec![
+                json!({"name": "id", "in": "path", "required": true, "description": "Action item id (a ULID)",
+                   "schema": {"type": "string", "pattern": ULID}}),
+                if_match(),
+            ],
+        ),
+        (
+            "/api/v1/actions",
+            "get",
+            vec![
+                query("owner", "The owner organisation's id", json!({"type": "string", "pattern": SLUG})),
+                query("status", "open, done or dropped", enum_of(&strs(ActionStatus::ALL, ActionStatus::as_str))),
+                query("overdue", "true: open items past their due date", json!({"type": "boolean"})),
+            ],
+        ),
     ];
     for (path, method, params) in ops {
         let pointer = format!("/paths/{}/{method}", path.replace('/', "~1"));
