@@ -67,12 +67,12 @@ impl App {
         Ok((content, links))
     }
 
-    /// Whether a reference names a published case here.
+    /// Whether a reference names a (once-)published case here.
     pub(crate) async fn published_case_ref(&self, r: &str) -> Result<bool, AppError> {
         Ok(self.local_case_of(r).await?.is_some())
     }
 
-    /// The published local case a reference names: a case id here, this
+    /// The once-published local case a reference names: a case id here, this
     /// node's global identifier, or another node's whose copy is harvested here.
     async fn local_case_of(&self, r: &str) -> Result<Option<String>, AppError> {
         let own = format!("oai:{}:case/", self.settings.node_id);
@@ -85,7 +85,10 @@ impl App {
         } else {
             None
         };
-        Ok(case.filter(|c| c.status == Status::Published).map(|c| c.id))
+        // Archived cases were published once (a case never goes back to
+        // draft), so an agenda that named a case keeps validating after the
+        // case is archived; pages link published cases only.
+        Ok(case.filter(|c| matches!(c.status, Status::Published | Status::Archived)).map(|c| c.id))
     }
 
     /// Adds an event. `actor` None is the node itself (the demo).

@@ -276,7 +276,7 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
             .unwrap_or_else(|| s.starts_at.clone());
         let mut cases = Vec::new();
         for r in &s.cases {
-            cases.push(case_link(&ctx, r).await?);
+            cases.extend(case_link(&ctx, r).await?);
         }
         sessions.push(SessionCard { when, title: s.title.clone(), speakers: s.speakers.join(", "), cases });
     }
@@ -354,9 +354,10 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
     render(&page)
 }
 
-/// A presented case: a link to the local (or harvested) case with its
-/// title, or the other node's identifier as text.
-async fn case_link(ctx: &Ctx, r: &str) -> Result<(Option<String>, String), PageError> {
+/// A presented case: a link to the published local (or harvested) case
+/// with its title, the other node's identifier as text, or nothing for a
+/// local case that is no longer public.
+async fn case_link(ctx: &Ctx, r: &str) -> Result<Option<(Option<String>, String)>, PageError> {
     let store = ctx.state.store();
     let own = format!("oai:{}:case/", ctx.state.settings().node_id);
     let case = if let Some(id) = r.strip_prefix(&own) {
@@ -367,13 +368,15 @@ async fn case_link(ctx: &Ctx, r: &str) -> Result<(Option<String>, String), PageE
         store.get_case(r).await
     }
     .map_err(|e| ctx.fail(e))?;
-    Ok(match case.filter(|c| c.status == lumbung_core::Status::Published) {
-        Some(c) => {
+    Ok(match case {
+        Some(c) if c.status == lumbung_core::Status::Published => {
             let title =
                 c.content.title.best(ctx.lang().code(), &c.content.original_language).unwrap_or(&c.id).to_owned();
-            (Some(format!("/cases/{}", c.id)), title)
+            Some((Some(format!("/cases/{}", c.id)), title))
         }
-        None => (None, r.to_owned()),
+        Some(_) => None,
+        None if event::is_global_case_id(r) => Some((None, r.to_owned())),
+        None => None,
     })
 }
 
@@ -766,7 +769,7 @@ pub async fn action_cards(ctx: &Ctx, f: &ActionFilter) -> Result<Vec<ActionCard>
             .to_owned();
         let mut cases = Vec::new();
         for r in &a.content.cases {
-            cases.push(case_link(ctx, r).await?);
+            cases.extend(case_link(ctx, r).await?);
         }
         out.push(ActionCard {
             overdue: a.overdue(today),
