@@ -185,7 +185,9 @@ fn outcome_body() -> Value {
 
 fn action_body(facts: &EventFacts, update: bool) -> Value {
     let owner = if facts.organisations.is_empty() {
-        json!({"not": {}})
+        // No organisation exists yet, so no action item can be valid; a
+        // slug is the closest the document can say (and events are empty too).
+        json!({"type": "string", "pattern": SLUG, "description": "The id of an organisation on this node (none yet)"})
     } else {
         json!({"type": "string", "enum": facts.organisations})
     };
