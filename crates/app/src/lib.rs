@@ -6,10 +6,12 @@
 //! these and nothing below them, so a rule is written once.
 
 mod accounts;
+mod actions;
 mod cases;
 mod error;
 mod harvest;
 mod mail;
+mod events;
 mod nominations;
 mod organisations;
 pub mod passwords;

@@ -7,6 +7,7 @@ pub mod case;
 pub mod clock;
 pub mod completeness;
 pub mod mail;
+pub mod event;
 pub mod nomination;
 pub mod organisation;
 pub mod permissions;

@@ -81,6 +81,24 @@ pub fn can_send_test_mail(actor: &Actor) -> bool {
     can_manage_accounts(actor)
 }
 
+/// Events (their agenda, status, outcomes and action items) are kept by
+/// curators and administrators.
+pub fn can_manage_events(actor: &Actor) -> bool {
+    actor.role.is_editor()
+}
+
+/// Any signed-in account may register for an event whose registration is open.
+pub fn can_register_for_events(actor: &Actor) -> bool {
+    let _ = actor;
+    true
+}
+
+/// Who sees an event's online link: its registered participants, and those
+/// who keep events.
+pub fn sees_online_link(actor: Option<&Actor>, registered: bool) -> bool {
+    registered || actor.is_some_and(can_manage_events)
+}
+
 fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
     owner == Some(actor.account_id.as_str())
 }

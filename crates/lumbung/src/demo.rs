@@ -100,6 +100,7 @@ pub async fn seed(app: &App) -> Result<usize> {
         walk_workflow(app, *case, author, &curator).await?;
         count += 1;
     }
+    crate::demo_events::seed(app, &actors).await?;
     Ok(count)
 }
 

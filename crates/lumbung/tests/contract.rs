@@ -49,9 +49,10 @@ fn start_node(dir: &Path) -> Node {
     let filled = run(&["demo", "--data", data, "--config", config, "--no-serve"]);
     assert!(filled.status.success(), "{}", String::from_utf8_lossy(&filled.stderr));
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(bin())
-        .args(["serve", "--data", data, "--config", config, "--addr", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
+    // Through `lumbung_cmd`, so that on a PostgreSQL run the server opens the
+    // database the demo filled, not an empty SQLite node.
+    let addr = format!("127.0.0.1:{port}");
+    let child = lumbung_cmd(&["serve", "--data", data, "--config", config, "--addr", &addr])
         .env("LUMBUNG_BASE_URL", format!("http://127.0.0.1:{port}"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -28,10 +28,13 @@ pub enum Entity {
     Organisation,
     Account,
     Nomination,
+    Event,
+    ActionItem,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 4] = [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination];
+    pub const ALL: [Entity; 6] =
+        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Event, Entity::ActionItem];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +42,8 @@ impl Entity {
             Entity::Organisation => "organisation",
             Entity::Account => "account",
             Entity::Nomination => "nomination",
+            Entity::Event => "event",
+            Entity::ActionItem => "action_item",
         }
     }
 

@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 17] = [
+pub const TABLES: [&str; 22] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -41,6 +41,11 @@ pub const TABLES: [&str; 17] = [
     "jobs",
     "mail_outbox",
     "mail_preferences",
+    "events",
+    "event_cases",
+    "event_registrations",
+    "calendar_tokens",
+    "action_items",
 ];
 
 const FORMAT: &str = "lumbung-backup";

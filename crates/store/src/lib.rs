@@ -9,12 +9,14 @@
 //! and its change-log entries together.
 
 mod accounts;
+mod actions;
 mod cases;
 mod changelog;
 mod check;
 mod copy;
 mod db;
 mod error;
+mod events;
 mod harvest;
 mod jobs;
 mod limits;
@@ -30,12 +32,14 @@ mod tx;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{NewAccount, hash_token};
+pub use actions::ActionFilter;
 pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, RevisionSummary, Visibility};
 pub use changelog::{Change, Entity};
 pub use check::{CheckReport, migrations};
 pub use copy::{CopyReport, TABLES};
 pub use db::{Backend, DB_FILE, create_postgres_database, drop_postgres_database, redact};
 pub use error::StoreError;
+pub use events::{CaseLink, EventFilter, EventPage, EventWhen, Registrations};
 pub use harvest::HarvestSource;
 pub use jobs::{JobClaim, JobState};
 pub use mail::{MailCounts, MailPreference, NewMail, OutboxEntry, QueuedMail};

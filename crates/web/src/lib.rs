@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod calendar;
 pub mod error;
 pub mod extract;
 pub mod federation;

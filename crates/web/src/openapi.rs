@@ -9,12 +9,13 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{accounts, actions, cases, events, harvest, health, nominations, organisations, search, vocabularies};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub mod contract;
+pub mod event_contract;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +31,10 @@ pub mod contract;
         vocabularies::vocabularies, health::healthz, health::readyz,
         search::search, search::suggest, search::related, harvest::list,
         nominations::nominate, nominations::federation, nominations::list, nominations::accept, nominations::decline,
+        events::list_events, events::get_event, events::create_event, events::update_event,
+        events::register, events::cancel_registration,
+        actions::record_outcome, actions::event_actions, actions::create_action, actions::update_action,
+        actions::list_actions,
     ),
     modifiers(&Security),
     tags(
@@ -42,6 +47,7 @@ pub mod contract;
         (name = "search", description = "Full-text search, facets, suggestions and related cases"),
         (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
+        (name = "events", description = "Events of the learning loops, their agendas and registration"),
     )
 )]
 pub struct ApiDoc;
@@ -91,6 +97,7 @@ pub async fn document(state: &AppState) -> Result<serde_json::Value, ApiError> {
     };
     let mut doc = generated();
     contract::apply(&mut doc, &facts);
+    event_contract::apply(&mut doc, &event_contract::facts(state).await?);
     Ok(doc)
 }
 

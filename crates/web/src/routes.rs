@@ -11,10 +11,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{accounts, actions, cases, events, harvest, health, nominations, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{auth, federation, html, metrics, openapi};
+use crate::{auth, calendar, federation, html, metrics, openapi};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -29,6 +29,9 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(harvest::router())
         .merge(nominations::router())
+        .merge(events::router())
+        .merge(actions::router())
+        .merge(calendar::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 28] = [
+const ROUTES: [(&str, &[&str]); 35] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -328,6 +328,13 @@ const ROUTES: [(&str, &[&str]); 28] = [
     ("/api/v1/nominations", &["get"]),
     ("/api/v1/nominations/{id}/accept", &["post"]),
     ("/api/v1/nominations/{id}/decline", &["post"]),
+    ("/api/v1/events", &["get", "post"]),
+    ("/api/v1/events/{id}", &["get", "put"]),
+    ("/api/v1/events/{id}/registration", &["post", "delete"]),
+    ("/api/v1/events/{id}/outcome", &["put"]),
+    ("/api/v1/events/{id}/actions", &["get", "post"]),
+    ("/api/v1/actions", &["get"]),
+    ("/api/v1/actions/{id}", &["put"]),
 ];
 
 #[tokio::test]

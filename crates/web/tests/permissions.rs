@@ -35,6 +35,16 @@ enum Payload {
     Password,
     /// A sign-in with a wrong password for a fresh e-mail.
     Login,
+    /// A valid new event.
+    Event,
+    /// A valid event with the target event's version.
+    EventEdit,
+    /// An outcome with the target event's version.
+    Outcome,
+    /// A valid new action item.
+    Action,
+    /// The target action item, marked done, with its version.
+    ActionEdit,
 }
 
 /// One row: the route as OpenAPI names it, the concrete request, and the
@@ -201,6 +211,25 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/suggest", "/api/v1/suggest?q=fix", S::Nothing, ALL_200),
         row(M::GET, "/api/v1/cases/{id}/related", "/api/v1/cases/{published}/related", S::Nothing, ALL_200),
         row(M::GET, "/api/v1/cases/{id}/related", "/api/v1/cases/{draft}/related", S::Nothing, ALL_404),
+        // events, their registration, outcomes and action items
+        row(M::GET, "/api/v1/events", "/api/v1/events", S::Nothing, ALL_200),
+        row(M::POST, "/api/v1/events", "/api/v1/events", S::Event, EDITORS_CREATE),
+        row(M::GET, "/api/v1/events/{id}", "/api/v1/events/{event}", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/events/{id}", "/api/v1/events/NO_SUCH_CASE", S::Nothing, ALL_404),
+        row(M::PUT, "/api/v1/events/{id}", "/api/v1/events/{event}", S::EventEdit, EDITORS_ONLY),
+        row(M::POST, "/api/v1/events/{id}/registration", "/api/v1/events/{event}/registration", S::Nothing, SIGNED_IN),
+        row(
+            M::DELETE,
+            "/api/v1/events/{id}/registration",
+            "/api/v1/events/{event}/registration",
+            S::Nothing,
+            [401, 409, 409, 409, 409, 409, 409],
+        ),
+        row(M::PUT, "/api/v1/events/{id}/outcome", "/api/v1/events/{event}/outcome", S::Outcome, EDITORS_ONLY),
+        row(M::GET, "/api/v1/events/{id}/actions", "/api/v1/events/{event}/actions", S::Nothing, ALL_200),
+        row(M::POST, "/api/v1/events/{id}/actions", "/api/v1/events/{event}/actions", S::Action, EDITORS_CREATE),
+        row(M::GET, "/api/v1/actions", "/api/v1/actions?overdue=true", S::Nothing, ALL_200),
+        row(M::PUT, "/api/v1/actions/{id}", "/api/v1/actions/{action}", S::ActionEdit, EDITORS_ONLY),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
         // metrics: administrators (and a configured scrape token) only; to others it does not exist
@@ -238,6 +267,25 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
         assert_eq!(status, StatusCode::CREATED, "{body}");
         path = path.replace("{org}", &id);
         target_org = Some(id);
+    }
+    let mut target_event = None;
+    if path.contains("{event}") || path.contains("{action}") {
+        let (status, _, body) =
+            app.request(Method::POST, "/api/v1/events", Some(Role::Admin), Some(event_body(n))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["id"].as_str().expect("event id").to_owned();
+        path = path.replace("{event}", &id);
+        target_event = Some(id);
+    }
+    let mut target_action = None;
+    if let (true, Some(event)) = (path.contains("{action}"), &target_event) {
+        let (status, _, body) = app
+            .request(Method::POST, &format!("/api/v1/events/{event}/actions"), Some(Role::Admin), Some(action_body()))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["id"].as_str().expect("action id").to_owned();
+        path = path.replace("{action}", &id);
+        target_action = Some(id);
     }
     if path.contains("{me}") {
         let me = if who == Who::Anonymous { Who::Reader } else { who };
@@ -288,6 +336,31 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
         Payload::AccountEdit => Some(json!({"name": "Renamed", "version": 1})),
         Payload::Password => Some(json!({"current_password": PASSWORD, "new_password": PASSWORD})),
         Payload::Login => Some(json!({"email": format!("nobody-{n}@example.org"), "password": "wrong password"})),
+        Payload::Event => Some(event_body(n)),
+        Payload::EventEdit | Payload::Outcome => {
+            let version = match &target_event {
+                Some(id) => app.store.get_event(id).await.expect("read").expect("the event").version,
+                None => 1,
+            };
+            if matches!(row.send, Payload::Outcome) {
+                Some(json!({"summary": "Agreed", "decisions": ["Meet again"], "version": version}))
+            } else {
+                let mut body = event_body(n);
+                body["version"] = json!(version);
+                Some(body)
+            }
+        }
+        Payload::Action => Some(action_body()),
+        Payload::ActionEdit => {
+            let version = match &target_action {
+                Some(id) => app.store.action_item(id).await.expect("read").expect("the item").version,
+                None => 1,
+            };
+            let mut body = action_body();
+            body["status"] = json!("done");
+            body["version"] = json!(version);
+            Some(body)
+        }
     };
     (path, body)
 }
@@ -522,4 +595,14 @@ async fn role_changes_take_effect_at_once() {
     assert_eq!(account["role"], "contributor");
     let (status, _, _) = app.request(Method::POST, "/api/v1/cases", Some(Role::Reader), Some(body)).await;
     assert_eq!(status, StatusCode::CREATED);
+}
+
+fn event_body(n: usize) -> Value {
+    json!({"title": format!("Event {n}"), "kind": "workshop", "level": "national", "starts_at": "2099-02-01T09:00",
+           "duration_minutes": 90, "time_zone": "Asia/Jayapura", "city": "Jayapura", "country": "ID",
+           "registration_open": true})
+}
+
+fn action_body() -> Value {
+    json!({"what": "Share the slides", "owner": "kemenpan-rb", "due_on": "2099-03-01"})
 }

@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
 pub mod accounts;
+pub mod actions;
 pub mod cases;
+pub mod events;
 pub mod harvest;
 pub mod health;
 pub mod nominations;

@@ -83,6 +83,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
             ("mail.ftl", include_str!("../../locales/en/mail.ftl")),
             ("map.ftl", include_str!("../../locales/en/map.ftl")),
+            ("events.ftl", include_str!("../../locales/en/events.ftl")),
         ],
     ),
     (
@@ -94,6 +95,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("admin.ftl", include_str!("../../locales/id/admin.ftl")),
             ("mail.ftl", include_str!("../../locales/id/mail.ftl")),
             ("map.ftl", include_str!("../../locales/id/map.ftl")),
+            ("events.ftl", include_str!("../../locales/id/events.ftl")),
         ],
     ),
 ];

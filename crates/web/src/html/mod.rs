@@ -9,6 +9,7 @@ pub mod account;
 pub mod admin;
 pub mod curate;
 pub mod dashboard;
+pub mod events;
 pub mod i18n;
 pub mod mail;
 pub mod map;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(mail::router())
         .merge(map::router())
+        .merge(events::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))

@@ -337,6 +337,8 @@ struct CasePage {
     /// Outgoing nominations: node, state label, decision note.
     nominations: Vec<(String, String, Option<String>)>,
     nominated_notice: bool,
+    /// Events where the case was presented: (event id, title, date).
+    presented_at: Vec<(String, String, String)>,
     /// Shipped languages other than the original, for the translate links.
     translate_into: Vec<(String, String)>,
 }
@@ -544,6 +546,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         Vec::new()
     };
     let nominated_notice = ctx.chrome.here.contains("nominated=1");
+    let presented_at = super::events::presented_at(&ctx.state, tr, &case.id).await;
     let page = CasePage {
         id: case.id.clone(),
         title,
@@ -573,6 +576,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         nominate_to,
         nominations,
         nominated_notice,
+        presented_at,
         translate_into: super::Lang::ALL
             .iter()
             .map(|l| l.code())
@@ -685,6 +689,8 @@ struct ListingPage {
     hits: Vec<HitView>,
     more_href: String,
     children: Vec<(String, String)>,
+    /// Action items of events owned by the organisation.
+    actions: Vec<super::events::ActionCard>,
 }
 
 async fn organisation_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -732,6 +738,11 @@ async fn organisation_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response,
         hits: res.items.into_iter().map(|h| HitView::from_hit(tr, h)).collect(),
         more_href: format!("/search?organisation={}", urlencode(&org.id)),
         children,
+        actions: super::events::action_cards(
+            &ctx,
+            &lumbung_store::ActionFilter { owner: Some(org.id.clone()), ..Default::default() },
+        )
+        .await?,
         c: ctx.chrome,
     };
     render(&page)
@@ -771,6 +782,7 @@ async fn country_page(ctx: Ctx, Path(code): Path<String>) -> Result<Response, Pa
         hits: res.items.into_iter().map(|h| HitView::from_hit(tr, h)).collect(),
         more_href: format!("/search?country={}", urlencode(&code)),
         children,
+        actions: Vec::new(),
         c: ctx.chrome,
     };
     render(&page)

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Pages against static files (issue #13): nginx serves the very bytes a
+# Lumbung page is made of, in the same run, and wrk asks both.
+#
+#   bench/pages.sh [CASES]      (default 100000)
+#
+# Rows: an anonymous case page uncompressed and with gzip (nginx at
+# gzip_comp_level 1), `/` and `/search` without a query, `/search?q=` against
+# `/api/v1/search?q=` on the same queries, the API search on a 40-case node
+# (one- and two-word queries), and signed-in pages (`/my/cases`, `/curate`).
+# Needs: a release build, wrk, nginx (Debian's nginx-light), curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+BIN=target/release/lumbung
+WORK=$(mktemp -d /tmp/lumbung-pages.XXXXXX)
+DUR=${DUR:-10s}
+cleanup() {
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  kill $(jobs -p) 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+for tool in wrk nginx curl; do command -v $tool >/dev/null || { echo "$tool is missing (apt-get install wrk nginx-light curl)"; exit 1; }; done
+[ -x "$BIN" ] || cargo build --release -p lumbung
+
+rps() { # url [header] -> "req/s p99"
+  local url=$1 header=${2:-}
+  if [ -n "$header" ]; then
+    wrk -t2 -c32 -d"$DUR" --latency -H "$header" "$url" > "$WORK/wrk"
+  else
+    wrk -t2 -c32 -d"$DUR" --latency "$url" > "$WORK/wrk"
+  fi
+  local non2xx
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk")
+  [ -n "$non2xx" ] && { echo "non-2xx answers from $url: $non2xx"; cat "$WORK/wrk"; exit 1; }
+  printf '%s %s' "$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk")" "$(awk '$1=="99%" {print $2}' "$WORK/wrk")"
+}
+
+row() { # label, ours "rps p99", anchor "rps p99" or -
+  local label=$1 ours=$2 anchor=$3
+  local o=${ours%% *} a=${anchor%% *}
+  if [ "$anchor" = - ]; then
+    printf '  %-46s %9s req/s (p99 %s)\n' "$label" "$o" "${ours#* }"
+  else
+    printf '  %-46s %9s req/s (p99 %s)   anchor %9s req/s   ratio %s\n' "$label" "$o" "${ours#* }" "$a" \
+      "$(awk -v o="$o" -v a="$a" 'BEGIN {printf "%.2f", o / a}')"
+  fi
+}
+
+serve() { # data, port
+  $BIN serve --data "$1" --addr "127.0.0.1:$2" > "$WORK/serve.$2.log" 2>&1 &
+  for _ in $(seq 1200); do curl -sf "http://127.0.0.1:$2/readyz" >/dev/null && return; sleep 0.5; done
+  echo "the server on $2 did not start"; cat "$WORK/serve.$2.log"; exit 1
+}
+
+echo "== a node with the demo content and $N generated cases ($(nproc) cores, $(uptime | sed 's/.*load/load/'))"
+$BIN demo --data "$WORK/big" --no-serve --generate "$N" > /dev/null
+$BIN demo --data "$WORK/small" --no-serve > /dev/null
+serve "$WORK/big" 18401
+serve "$WORK/small" 18402
+L=http://127.0.0.1:18401
+ID=$(curl -sf "$L/api/v1/cases?limit=1&country=ID" | sed -E 's/.*"id":"([0-9A-Z]{26})".*/\1/')
+
+# The same bytes as static files for nginx.
+mkdir -p "$WORK/www"
+curl -sf "$L/cases/$ID" -o "$WORK/www/case.html"
+curl -sf "$L/" -o "$WORK/www/home.html"
+curl -sf "$L/search" -o "$WORK/www/search.html"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/html;
+  server { listen 127.0.0.1:18480; root $WORK/www; }
+  server { listen 127.0.0.1:18481; root $WORK/www; gzip on; gzip_comp_level 1; gzip_types text/html; gzip_min_length 0; }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+sleep 0.5
+N0=http://127.0.0.1:18480
+N1=http://127.0.0.1:18481
+printf '  bytes: case page %s, home %s, browse %s\n' "$(wc -c < "$WORK/www/case.html")" "$(wc -c < "$WORK/www/home.html")" "$(wc -c < "$WORK/www/search.html")"
+
+echo "== pages against nginx on the same bytes (floor: ratio >= 0.33; gzip >= 0.5)"
+row "/cases/{id}, uncompressed" "$(rps "$L/cases/$ID")" "$(rps "$N0/case.html")"
+row "/cases/{id}, gzip" "$(rps "$L/cases/$ID" 'Accept-Encoding: gzip')" "$(rps "$N1/case.html" 'Accept-Encoding: gzip')"
+row "/" "$(rps "$L/")" "$(rps "$N0/home.html")"
+row "/search (no query)" "$(rps "$L/search")" "$(rps "$N0/search.html")"
+
+echo "== the search page against the API (floor: within 10 %)"
+for q in "complaint+handling" "pelayanan+publik" "desa"; do
+  row "/search?q=$q vs /api/v1/search" "$(rps "$L/search?q=$q")" "$(rps "$L/api/v1/search?q=$q")"
+done
+
+echo "== /api/v1/search on the 40-case demo node (floor: >= 10,000 req/s)"
+for q in "complaint" "pengaduan" "public+service" "bank+sampah"; do
+  row "/api/v1/search?q=$q" "$(rps "http://127.0.0.1:18402/api/v1/search?q=$q")" -
+done
+
+echo "== signed-in pages (floor: >= 2,000 req/s)"
+jar="$WORK/jar"
+curl -sf -c "$jar" -b "$jar" "$L/signin" -o /dev/null
+csrf=$(awk '$6=="lumbung_csrf" {print $7}' "$jar")
+curl -s -c "$jar" -b "$jar" -o /dev/null -d "csrf=$csrf&email=curator@lumbung.example&password=lumbung-demo&next=/" "$L/signin"
+session=$(awk '$6=="lumbung_session" {print $7}' "$jar")
+[ -n "$session" ] || { echo "could not sign in"; exit 1; }
+row "/my/cases (curator)" "$(rps "$L/my/cases" "Cookie: lumbung_session=$session")" -
+row "/curate (curator)" "$(rps "$L/curate" "Cookie: lumbung_session=$session")" -
