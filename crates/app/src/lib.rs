@@ -7,6 +7,7 @@
 
 mod accounts;
 mod cases;
+mod diffusion;
 mod error;
 mod nominations;
 mod organisations;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use lumbung_store::Store;
 
 pub use accounts::{AccountChange, NewAccountRequest};
+pub use diffusion::{CaseLinks, NewLink};
 pub use error::AppError;
 
 /// What the use cases need to know about the node.

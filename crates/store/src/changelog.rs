@@ -28,10 +28,13 @@ pub enum Entity {
     Organisation,
     Account,
     Nomination,
+    /// A replication link between cases (recorded or removed).
+    Link,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 4] = [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination];
+    pub const ALL: [Entity; 5] =
+        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Link];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +42,7 @@ impl Entity {
             Entity::Organisation => "organisation",
             Entity::Account => "account",
             Entity::Nomination => "nomination",
+            Entity::Link => "link",
         }
     }
 

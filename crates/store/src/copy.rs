@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 15] = [
+pub const TABLES: [&str; 16] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -39,6 +39,7 @@ pub const TABLES: [&str; 15] = [
     "case_presence",
     "sign_in_failures",
     "jobs",
+    "case_links",
 ];
 
 const FORMAT: &str = "lumbung-backup";

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{accounts, cases, harvest, health, links, nominations, organisations, search, vocabularies};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -30,6 +30,7 @@ pub mod contract;
         vocabularies::vocabularies, health::healthz, health::readyz,
         search::search, search::suggest, search::related, harvest::list,
         nominations::nominate, nominations::federation, nominations::list, nominations::accept, nominations::decline,
+        links::list_links, links::create_link, links::delete_link,
     ),
     modifiers(&Security),
     tags(
@@ -42,6 +43,7 @@ pub mod contract;
         (name = "search", description = "Full-text search, facets, suggestions and related cases"),
         (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
+        (name = "diffusion", description = "Replication links: which case descends from which"),
     )
 )]
 pub struct ApiDoc;

@@ -182,6 +182,23 @@ const OPS: &[Op] = &[
         Body::Required("DeclineRequest"),
         &[200, 403, 404, 409],
     ),
+    op("get", "/api/v1/cases/{id}/links", "list_case_links", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "post",
+        "/api/v1/cases/{id}/links",
+        "create_case_link",
+        Auth::Required,
+        Body::Required("LinkRequest"),
+        &[201, 403, 404, 409],
+    ),
+    op(
+        "delete",
+        "/api/v1/cases/{id}/links/{link_id}",
+        "delete_case_link",
+        Auth::Required,
+        Body::None,
+        &[204, 403, 404, 409],
+    ),
     op("get", "/healthz", "healthz", Auth::None, Body::None, &[200]),
     op("get", "/readyz", "readyz", Auth::None, Body::None, &[200, 503]),
 ];
@@ -595,6 +612,8 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
     for (name, schema) in new {
         schemas.insert(name.to_owned(), schema);
     }
+    schemas.insert("LinkRequest".to_owned(), link_request(facts));
+
     // Problem details as the server writes them.
     if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
         problem.insert("additionalProperties".into(), json!(false));
@@ -603,6 +622,26 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
             set(props, "status", json!({"type": "integer", "minimum": 400, "maximum": 599}));
         }
     }
+}
+
+/// A replication link as `POST /api/v1/cases/{id}/links` takes it.
+fn link_request(facts: &NodeFacts) -> Value {
+    use lumbung_core::diffusion::{self, LinkKind};
+    let kinds: Vec<&str> = LinkKind::ALL.iter().map(|k| k.as_str()).collect();
+    let ulid = "[0-9A-HJKMNP-TV-Z]{26}";
+    let target = format!(
+        "^{EDGE}({ulid}|oai:[a-z0-9._-]{{1,64}}:case/{ulid}|https?://[^\\s/?#]+(/[^\\s?#]*)?/cases/{ulid}/?([?#][^\\s]*)?){EDGE}$"
+    );
+    json!({"type": "object", "additionalProperties": false, "required": ["kind", "target"],
+    "properties": {
+        "kind": enum_of(&kinds),
+        "target": {"type": "string", "maxLength": 2000, "pattern": target,
+            "description": "The source: a case id on this node, a global identifier oai:<node>:case/<id>, or a case page URL. A source that cannot be found is 422."},
+        "changes": nullable(json!({"type": "string", "maxLength": diffusion::MAX_CHANGES, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")})),
+        "country": nullable(or_blank(enum_of(&codes(vocab::COUNTRIES)))),
+        "region": nullable(or_blank(line(diffusion::MAX_REGION))),
+        "year": {"type": ["integer", "null"], "minimum": diffusion::MIN_YEAR, "maximum": facts.this_year + 1},
+    }})
 }
 
 /// A multi-valued query filter: comma-separated values of a vocabulary.
@@ -723,6 +762,10 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         }
         "get_account" | "update_account" => {
             vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
+        }
+        "list_case_links" | "create_case_link" => vec![case_id()],
+        "delete_case_link" => {
+            vec![case_id(), path_param("link_id", "Link id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
         "accept_nomination" | "decline_nomination" => {
             vec![path_param("id", "Nomination id (a ULID)", json!({"type": "string", "pattern": ULID}))]
