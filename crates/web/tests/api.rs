@@ -328,6 +328,8 @@ const ROUTES: [(&str, &[&str]); 28] = [
     ("/api/v1/nominations", &["get"]),
     ("/api/v1/nominations/{id}/accept", &["post"]),
     ("/api/v1/nominations/{id}/decline", &["post"]),
+    ("/api/v1/cases/{id}/links", &["get", "post"]),
+    ("/api/v1/cases/{id}/links/{link_id}", &["delete"]),
 ];
 
 #[tokio::test]

@@ -338,6 +338,8 @@ struct CasePage {
     nominated_notice: bool,
     /// Shipped languages other than the original, for the translate links.
     translate_into: Vec<(String, String)>,
+    /// Replication links, both ways (`_diffusion.html`).
+    diffusion: super::diffusion::DiffusionBlock,
 }
 
 /// JSON-LD safe inside `<script>`: no `</` and no `<!--`.
@@ -543,6 +545,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         Vec::new()
     };
     let nominated_notice = ctx.chrome.here.contains("nominated=1");
+    let diffusion = super::diffusion::case_block(&ctx, &case).await?;
     let page = CasePage {
         id: case.id.clone(),
         title,
@@ -578,6 +581,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
             .filter(|l| *l != original)
             .map(|l| (l.to_owned(), lang_name(l)))
             .collect(),
+        diffusion,
         c: ctx.chrome,
     };
     render(&page)
