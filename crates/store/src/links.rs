@@ -125,6 +125,27 @@ impl Store {
         rows.into_iter().map(link_from_row).collect()
     }
 
+    /// The links of several cases, by case id (for OAI-PMH list pages).
+    pub async fn links_of_cases(
+        &self,
+        case_ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<CaseLink>>, StoreError> {
+        let mut found: std::collections::HashMap<String, Vec<CaseLink>> = std::collections::HashMap::new();
+        for chunk in case_ids.chunks(500) {
+            let mut q = crate::sql::Sql::new(
+                self.pools.backend,
+                &format!("SELECT {LINK_COLUMNS} FROM case_links l WHERE l.case_id IN ("),
+            );
+            q.list(chunk.iter().copied()).push(") ORDER BY l.created_at, l.id");
+            let rows: Vec<LinkRow> = q.query_as().fetch_all(&self.pools.read).await?;
+            for row in rows {
+                let link = link_from_row(row)?;
+                found.entry(link.case_id.clone()).or_default().push(link);
+            }
+        }
+        Ok(found)
+    }
+
     /// One link of a case.
     pub async fn link(&self, case_id: &str, link_id: &str) -> Result<Option<CaseLink>, StoreError> {
         let row: Option<LinkRow> =
