@@ -100,6 +100,7 @@ pub async fn seed(app: &App) -> Result<usize> {
         walk_workflow(app, *case, author, &curator).await?;
         count += 1;
     }
+    crate::demo_diffusion::seed(app, &curator).await?;
     Ok(count)
 }
 

@@ -7,6 +7,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_diffusion;
 pub mod export;
 pub mod generate;
 pub mod harvest;
