@@ -7,6 +7,7 @@
 
 mod accounts;
 mod cases;
+mod checkins;
 mod diffusion;
 mod error;
 mod nominations;

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod case;
+pub mod checkin;
 pub mod clock;
 pub mod completeness;
 pub mod diffusion;

@@ -30,11 +30,13 @@ pub enum Entity {
     Nomination,
     /// A replication link between cases (recorded or removed).
     Link,
+    /// A check-in of a living case (fallen due, answered).
+    Checkin,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 5] =
-        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Link];
+    pub const ALL: [Entity; 6] =
+        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Link, Entity::Checkin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +45,7 @@ impl Entity {
             Entity::Account => "account",
             Entity::Nomination => "nomination",
             Entity::Link => "link",
+            Entity::Checkin => "checkin",
         }
     }
 

@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 16] = [
+pub const TABLES: [&str; 18] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -40,6 +40,8 @@ pub const TABLES: [&str; 16] = [
     "sign_in_failures",
     "jobs",
     "case_links",
+    "case_checkins",
+    "checkin_schedules",
 ];
 
 const FORMAT: &str = "lumbung-backup";

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, cases, harvest, health, links, nominations, organisations, search, vocabularies};
+use crate::api::{accounts, cases, checkins, harvest, health, links, nominations, organisations, search, vocabularies};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,6 +31,7 @@ pub mod contract;
         search::search, search::suggest, search::related, harvest::list,
         nominations::nominate, nominations::federation, nominations::list, nominations::accept, nominations::decline,
         links::list_links, links::create_link, links::delete_link,
+        checkins::list_checkins, checkins::create_checkin,
     ),
     modifiers(&Security),
     tags(

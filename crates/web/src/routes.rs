@@ -11,7 +11,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{accounts, cases, harvest, health, links, nominations, organisations, search, vocabularies};
+use crate::api::{accounts, cases, checkins, harvest, health, links, nominations, organisations, search, vocabularies};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, federation, html, metrics, openapi};
@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(harvest::router())
         .merge(nominations::router())
         .merge(links::router())
+        .merge(checkins::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

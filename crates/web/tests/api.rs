@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 30] = [
+const ROUTES: [(&str, &[&str]); 31] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -330,6 +330,7 @@ const ROUTES: [(&str, &[&str]); 30] = [
     ("/api/v1/nominations/{id}/decline", &["post"]),
     ("/api/v1/cases/{id}/links", &["get", "post"]),
     ("/api/v1/cases/{id}/links/{link_id}", &["delete"]),
+    ("/api/v1/cases/{id}/checkins", &["get", "post"]),
 ];
 
 #[tokio::test]

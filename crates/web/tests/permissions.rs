@@ -205,6 +205,16 @@ fn matrix() -> Vec<Row> {
             S::Nothing,
             [401, 403, 404, 403, 403, 404, 404],
         ),
+        // check-ins of living cases (answers with valid bodies: tests/checkins.rs)
+        row(M::GET, "/api/v1/cases/{id}/checkins", "/api/v1/cases/{published}/checkins", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/cases/{id}/checkins", "/api/v1/cases/{draft}/checkins", S::Nothing, PRIVATE_READ),
+        row(
+            M::POST,
+            "/api/v1/cases/{id}/checkins",
+            "/api/v1/cases/{published}/checkins",
+            S::Comment,
+            [401, 403, 422, 403, 403, 422, 422],
+        ),
         // harvest state: administrators only
         row(
             M::GET,

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod checkins;
 pub mod harvest;
 pub mod health;
 pub mod links;

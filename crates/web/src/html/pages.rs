@@ -93,6 +93,7 @@ fn facet_value_label(tr: Tr, facet: &str, value: &str) -> String {
         (Some(terms), _) => tr.term(terms, value),
         (None, "completeness") => tr.t(&format!("completeness-{value}")),
         (None, "origin") if value == "local" => tr.t("origin-local"),
+        (None, "confirmed") => tr.t(&format!("confirmed-{value}")),
         _ => value.to_owned(),
     }
 }

@@ -199,6 +199,15 @@ const OPS: &[Op] = &[
         Body::None,
         &[204, 403, 404, 409],
     ),
+    op("get", "/api/v1/cases/{id}/checkins", "list_case_checkins", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "post",
+        "/api/v1/cases/{id}/checkins",
+        "create_case_checkin",
+        Auth::Required,
+        Body::Required("CheckinRequest"),
+        &[201, 403, 404, 409],
+    ),
     op("get", "/healthz", "healthz", Auth::None, Body::None, &[200]),
     op("get", "/readyz", "readyz", Auth::None, Body::None, &[200, 503]),
 ];
@@ -613,6 +622,7 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
         schemas.insert(name.to_owned(), schema);
     }
     schemas.insert("LinkRequest".to_owned(), link_request(facts));
+    schemas.insert("CheckinRequest".to_owned(), checkin_request());
 
     // Problem details as the server writes them.
     if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
@@ -641,6 +651,23 @@ fn link_request(facts: &NodeFacts) -> Value {
         "country": nullable(or_blank(enum_of(&codes(vocab::COUNTRIES)))),
         "region": nullable(or_blank(line(diffusion::MAX_REGION))),
         "year": {"type": ["integer", "null"], "minimum": diffusion::MIN_YEAR, "maximum": facts.this_year + 1},
+    }})
+}
+
+/// A check-in answer as `POST /api/v1/cases/{id}/checkins` takes it.
+fn checkin_request() -> Value {
+    use lumbung_core::checkin::{Answer, MAX_TEXT, REASONS};
+    let answers: Vec<&str> = Answer::ALL.iter().map(|a| a.as_str()).collect();
+    let text =
+        || nullable(json!({"type": "string", "maxLength": MAX_TEXT, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")}));
+    json!({"type": "object", "additionalProperties": false, "required": ["answer"],
+    "description": "`changed` needs what_changed; `discontinued` needs discontinued_on and reason (else 422).",
+    "properties": {
+        "answer": enum_of(&answers),
+        "what_changed": text(),
+        "discontinued_on": nullable(json!({"type": "string", "format": "date", "description": "Not in the future"})),
+        "reason": nullable(enum_of(&REASONS)),
+        "lessons": text(),
     }})
 }
 
@@ -720,6 +747,11 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
             filter("operating_status", "Operating statuses", enum_of(&codes(vocab::OPERATING_STATUSES))),
             filter("completeness", "`complete` or `incomplete`", enum_of(&["complete", "incomplete"])),
             filter("organisation", "Organisation ids", json!({"type": "string"})),
+            filter(
+                "confirmed",
+                "When the case was last confirmed: within_12_months, earlier or never",
+                enum_of(&["within_12_months", "earlier", "never"]),
+            ),
             query("sort", "`relevance` (default with words) or `newest`", enum_of(&["relevance", "newest"])),
             query("limit", "Page size (default 20)", json!({"type": "integer", "minimum": 1, "maximum": 100})),
             query(
@@ -763,7 +795,7 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         "get_account" | "update_account" => {
             vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
-        "list_case_links" | "create_case_link" => vec![case_id()],
+        "list_case_links" | "create_case_link" | "list_case_checkins" | "create_case_checkin" => vec![case_id()],
         "delete_case_link" => {
             vec![case_id(), path_param("link_id", "Link id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
