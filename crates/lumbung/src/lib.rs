@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod check;
+pub mod checkins;
 pub mod cli;
 pub mod config;
 pub mod demo;

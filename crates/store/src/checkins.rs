@@ -120,6 +120,42 @@ impl Store {
             .collect()
     }
 
+    /// The newest discontinuation answer of every case that has one, with
+    /// its case (whatever its status: callers keep the published), newest first.
+    pub async fn lessons(&self, limit: i64) -> Result<Vec<(Case, Checkin)>, StoreError> {
+        let rows: Vec<(
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+        )> = sqlx::query_as(&format!(
+            "SELECT {}, c.data FROM case_checkins k JOIN cases c ON c.id = k.case_id
+                 WHERE k.answer = 'discontinued' AND c.operating_status = 'discontinued'
+                 ORDER BY k.answered_at DESC, k.id DESC LIMIT $1",
+            COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ")
+        ))
+        .bind(limit)
+        .fetch_all(&self.pools.read)
+        .await?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (a, b, c, d, e, f, g, h, i, j, k, l, data) in rows {
+            if seen.insert(b.clone()) {
+                out.push((serde_json::from_str(&data)?, from_row((a, b, c, d, e, f, g, h, i, j, k, l))));
+            }
+        }
+        Ok(out)
+    }
+
     /// A case's own check-in interval, if it set one.
     pub async fn checkin_interval(&self, case_id: &str) -> Result<Option<u32>, StoreError> {
         let m: Option<i64> = sqlx::query_scalar("SELECT interval_months FROM checkin_schedules WHERE case_id = $1")

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod checkins;
 pub mod curate;
 pub mod dashboard;
 pub mod diffusion;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(dashboard::router())
         .merge(diffusion::router())
+        .merge(checkins::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))

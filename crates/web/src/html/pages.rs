@@ -341,6 +341,8 @@ struct CasePage {
     translate_into: Vec<(String, String)>,
     /// Replication links, both ways (`_diffusion.html`).
     diffusion: super::diffusion::DiffusionBlock,
+    /// Check-ins, status history and lessons (`_checkins.html`, `_lessons.html`).
+    checkins: super::checkins::CheckinBlock,
 }
 
 /// JSON-LD safe inside `<script>`: no `</` and no `<!--`.
@@ -547,6 +549,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
     };
     let nominated_notice = ctx.chrome.here.contains("nominated=1");
     let diffusion = super::diffusion::case_block(&ctx, &case).await?;
+    let checkins = super::checkins::case_block(&ctx, &case).await?;
     let page = CasePage {
         id: case.id.clone(),
         title,
@@ -583,6 +586,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
             .map(|l| (l.to_owned(), lang_name(l)))
             .collect(),
         diffusion,
+        checkins,
         c: ctx.chrome,
     };
     render(&page)
