@@ -92,10 +92,8 @@ impl App {
             let code = if req.kind.trim().is_empty() { "required" } else { "unknown_value" };
             errors.add("kind", code, "one of replicates, adapts, scales_up, inspired_by");
         }
-        let year = match req.year {
-            None => None,
-            Some(y) => Some(i32::try_from(y).unwrap_or(i32::MIN)),
-        };
+        // A year out of i32's range is out of the allowed range too.
+        let year = req.year.map(|y| i32::try_from(y).unwrap_or(i32::MIN));
         let details = LinkDetails {
             changes: crate::clean_text("changes", req.changes, usize::MAX)?,
             country: crate::clean_text("country", req.country, usize::MAX)?,

@@ -449,6 +449,7 @@ impl Provider {
         out.push_str("</header>");
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
         out: &mut String,

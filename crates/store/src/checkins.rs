@@ -46,6 +46,23 @@ type Row = (
     String,
 );
 
+/// A check-in row followed by its case's JSON.
+type LessonRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
 fn from_row(r: Row) -> Checkin {
     let (
         id,
@@ -123,21 +140,7 @@ impl Store {
     /// The newest discontinuation answer of every case that has one, with
     /// its case (whatever its status: callers keep the published), newest first.
     pub async fn lessons(&self, limit: i64) -> Result<Vec<(Case, Checkin)>, StoreError> {
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-        )> = sqlx::query_as(&format!(
+        let rows: Vec<LessonRow> = sqlx::query_as(&format!(
             "SELECT {}, c.data FROM case_checkins k JOIN cases c ON c.id = k.case_id
                  WHERE k.answer = 'discontinued' AND c.operating_status = 'discontinued'
                  ORDER BY k.answered_at DESC, k.id DESC LIMIT $1",

@@ -74,6 +74,25 @@ type LinkRow = (
     String,
 );
 
+/// A link row followed by its adopter case's JSON.
+type AdopterRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
 fn link_from_row(r: LinkRow) -> Result<CaseLink, StoreError> {
     let (
         id,
@@ -161,23 +180,7 @@ impl Store {
     /// case (whatever its status: callers filter by who may see it), oldest
     /// first, at most [`MAX_ADOPTERS`].
     pub async fn adopters_of(&self, identifier: &str) -> Result<Vec<(CaseLink, Case)>, StoreError> {
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            String,
-            Option<String>,
-            String,
-            String,
-        )> = sqlx::query_as(&format!(
+        let rows: Vec<AdopterRow> = sqlx::query_as(&format!(
             "SELECT {LINK_COLUMNS}, c.data FROM case_links l JOIN cases c ON c.id = l.case_id
                  WHERE l.target_identifier = $1 ORDER BY l.created_at, l.id LIMIT $2"
         ))
