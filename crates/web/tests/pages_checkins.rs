@@ -76,5 +76,9 @@ async fn curators_see_overdue_check_ins() {
     lumbung_core::clock::set_offset(time::Duration::days(400));
     let page = curator.get("/curate/checkins").await.text();
     assert!(page.contains(&format!("/cases/{id}#checkins")), "{page}");
+    let page = contributor.get("/my/cases").await.text();
+    assert!(page.contains("Check-ins waiting for your answer") && page.contains(&format!("/cases/{id}#checkins")));
+    let mut other = Browser::signed_in(&app, Who::OtherContributor).await;
+    assert!(!other.get("/my/cases").await.text().contains("Check-ins waiting"));
     lumbung_core::clock::set_offset(time::Duration::ZERO);
 }

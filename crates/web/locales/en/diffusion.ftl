@@ -78,3 +78,4 @@ overdue-none = No check-in is waiting for an answer.
 overdue-caption = Published cases whose owners have not yet confirmed how they stand
 overdue-due = Due since
 nav-lessons = Lessons
+my-checkins-due = Check-ins waiting for your answer

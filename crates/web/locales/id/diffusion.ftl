@@ -78,3 +78,4 @@ overdue-none = Tidak ada konfirmasi yang menunggu jawaban.
 overdue-caption = Kasus terbit yang pemiliknya belum mengonfirmasi keadaannya
 overdue-due = Jatuh tempo sejak
 nav-lessons = Pelajaran
+my-checkins-due = Konfirmasi berkala yang menunggu jawaban Anda

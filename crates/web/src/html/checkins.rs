@@ -114,6 +114,22 @@ async fn check_in(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Re
     Ok(see_other(&format!("/cases/{id}#checkins")))
 }
 
+/// Check-ins due by today of the cases `actor` owns, for `/my/cases`:
+/// (case id, title, due on).
+pub async fn due_for(ctx: &Ctx, actor: &lumbung_core::Actor) -> Result<Vec<(String, String, String)>, PageError> {
+    let lang = ctx.lang().code();
+    let store = ctx.state.store();
+    let mut due = Vec::new();
+    for c in store.due_checkins(lumbung_core::clock::today(), 500).await.map_err(|e| ctx.fail(e))? {
+        let Some(case) = store.get_case(&c.case_id).await.map_err(|e| ctx.fail(e))? else { continue };
+        if case.created_by.as_deref() == Some(actor.account_id.as_str()) {
+            let title = case.content.title.best(lang, &case.content.original_language).unwrap_or(&case.id).to_owned();
+            due.push((case.id, title, c.due_on));
+        }
+    }
+    Ok(due)
+}
+
 /// One lesson on `/lessons`.
 pub struct LessonView {
     pub id: String,
