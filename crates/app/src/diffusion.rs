@@ -83,7 +83,9 @@ impl App {
 
     /// Records that case `id` descends from another case. The case gets a
     /// new version (its revision log says which link) and the link a
-    /// change-log entry, in one transaction.
+    /// change-log entry, in one transaction. A source named by a local id or
+    /// page URL that is not a published case here is NotFound (after every
+    /// field is valid).
     pub async fn add_link(&self, actor: &Actor, id: &str, req: NewLink) -> Result<CaseLink, AppError> {
         let case = self.case_to_link(actor, id).await?;
         let mut errors = ValidationErrors::default();
@@ -103,7 +105,7 @@ impl App {
         diffusion::validate_details(&details, lumbung_core::clock::today().year(), &mut errors);
         let target = self.resolve_target(req.target.trim(), &mut errors).await?;
         if let Some(t) = &target {
-            if t.identifier == self.global_identifier(&case) {
+            if !t.is_unknown() && t.identifier == self.global_identifier(&case) {
                 errors.add("target", "self_link", "a case cannot descend from itself");
             }
         }
@@ -114,6 +116,11 @@ impl App {
         let (Some(kind), Some(target), true) = (kind, target, errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
+        // A well-formed reference to a case that is not here (or not
+        // published) is a missing resource, reported once the fields are valid.
+        if target.is_unknown() {
+            return Err(AppError::NotFound);
+        }
         if existing.iter().any(|l| l.target_identifier == target.identifier) {
             return Err(AppError::Duplicate(format!("this case already records a link to {}", target.identifier)));
         }
@@ -176,7 +183,7 @@ impl App {
             return Ok(None);
         }
         if diffusion::is_ulid(t) {
-            return self.local_target(t, None, errors).await;
+            return self.local_target(t, None).await;
         }
         if t.starts_with("oai:") {
             let Some((node, case_id)) = diffusion::parse_global_id(t) else {
@@ -184,7 +191,7 @@ impl App {
                 return Ok(None);
             };
             if node == self.settings.node_id {
-                return self.local_target(case_id, None, errors).await;
+                return self.local_target(case_id, None).await;
             }
             return Ok(Some(match self.store.case_by_origin_identifier(t).await? {
                 Some(copy) if copy.status == Status::Published => Target::from_case(t.to_owned(), &copy, None),
@@ -197,7 +204,7 @@ impl App {
                 return Ok(None);
             };
             if self.store.get_case(case_id).await?.is_some_and(|c| c.origin.is_none()) {
-                return self.local_target(case_id, Some(t), errors).await;
+                return self.local_target(case_id, Some(t)).await;
             }
             if let Some(copy) = self.store.case_by_origin_case_id(case_id).await? {
                 if copy.status == Status::Published {
@@ -205,27 +212,18 @@ impl App {
                     return Ok(Some(Target::from_case(identifier, &copy, Some(t))));
                 }
             }
-            errors.add("target", "unknown_target", "no case known here has this page; give its global identifier");
-            return Ok(None);
+            return Ok(Some(Target::unknown()));
         }
         errors.add("target", "invalid", format!("not {HOW}"));
         Ok(None)
     }
 
-    async fn local_target(
-        &self,
-        id: &str,
-        url: Option<&str>,
-        errors: &mut ValidationErrors,
-    ) -> Result<Option<Target>, AppError> {
+    async fn local_target(&self, id: &str, url: Option<&str>) -> Result<Option<Target>, AppError> {
         match self.store.get_case(id).await? {
             Some(c) if c.status == Status::Published => {
                 Ok(Some(Target::from_case(self.global_identifier(&c), &c, url)))
             }
-            _ => {
-                errors.add("target", "unknown_target", format!("no published case '{id}' on this node"));
-                Ok(None)
-            }
+            _ => Ok(Some(Target::unknown())),
         }
     }
 }
@@ -239,6 +237,15 @@ struct Target {
 }
 
 impl Target {
+    /// A well-formed reference to no published case known here.
+    fn unknown() -> Target {
+        Target { identifier: String::new(), case_id: None, url: None, title: None }
+    }
+
+    fn is_unknown(&self) -> bool {
+        self.identifier.is_empty()
+    }
+
     fn from_case(identifier: String, c: &Case, url: Option<&str>) -> Target {
         let title = c
             .content

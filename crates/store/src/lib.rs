@@ -40,7 +40,7 @@ pub use db::{Backend, DB_FILE, create_postgres_database, drop_postgres_database,
 pub use error::StoreError;
 pub use harvest::HarvestSource;
 pub use jobs::{JobClaim, JobState};
-pub use links::{CaseLink, LinkSource, MAX_ADOPTERS};
+pub use links::{CaseLink, Flow, LinkSource, MAX_ADOPTERS};
 pub use nominations::{Nomination, Presence};
 pub use oai::{OaiSelection, OaiSet};
 pub use tx::Tx;

@@ -307,3 +307,67 @@ impl Tx {
         Ok(())
     }
 }
+
+/// One published adopter's link with the places and levels of both sides,
+/// for the diffusion dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    pub target_identifier: String,
+    pub target_case_id: Option<String>,
+    pub target_title: Option<String>,
+    /// The adopter's country (the link's, else the case's) and level.
+    pub to_country: Option<String>,
+    pub to_level: Option<String>,
+    /// The source's country and level, when the source is on this node.
+    pub from_country: Option<String>,
+    pub from_level: Option<String>,
+}
+
+type FlowRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Store {
+    /// The links of published adopters with both sides' country and level, at most `limit`.
+    pub async fn flows(&self, limit: i64) -> Result<Vec<Flow>, StoreError> {
+        let rows: Vec<FlowRow> = sqlx::query_as(
+            "SELECT l.target_identifier, l.target_case_id, l.target_title, l.country, c.country, c.level_of_government,
+                    t.country, t.level_of_government
+             FROM case_links l JOIN cases c ON c.id = l.case_id LEFT JOIN cases t ON t.id = l.target_case_id
+             WHERE c.status = 'published' ORDER BY l.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pools.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    target_identifier,
+                    target_case_id,
+                    target_title,
+                    link_country,
+                    country,
+                    level,
+                    from_country,
+                    from_level,
+                )| Flow {
+                    target_identifier,
+                    target_case_id,
+                    target_title,
+                    to_country: link_country.or(country),
+                    to_level: level,
+                    from_country,
+                    from_level,
+                },
+            )
+            .collect())
+    }
+}

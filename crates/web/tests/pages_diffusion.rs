@@ -100,3 +100,41 @@ async fn the_diffusion_page_of_a_draft_is_private() {
     let mut owner = Browser::signed_in(&app, Who::Contributor).await;
     assert_eq!(owner.get(&format!("/cases/{draft}/diffusion")).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_dashboard_ranks_replicated_innovations_and_counts_flows() {
+    let app = TestApp::new().await;
+    let source = app
+        .case_in_with(
+            Status::Published,
+            CaseBody::new("Complaint channel")
+                .country("ID")
+                .set("level_of_government", serde_json::json!("national"))
+                .build(),
+        )
+        .await;
+    let draft_source = app.case_in(Status::Draft).await;
+    let mut owner = Browser::signed_in(&app, Who::Contributor).await;
+    for country in ["MY", "TH"] {
+        let adopter = app.case_in_with(Status::Published, CaseBody::new("Adopter").country(country).build()).await;
+        owner.get(&format!("/cases/{adopter}")).await;
+        let res = owner.post(&format!("/cases/{adopter}/links"), &[("kind", "adapts"), ("target", &source)]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    }
+    // An unpublished adopter does not count.
+    let hidden = app.case_in(Status::Draft).await;
+    let res = owner.post(&format!("/cases/{hidden}/links"), &[("kind", "adapts"), ("target", &source)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!draft_source.is_empty());
+
+    let mut anonymous = Browser::new(&app);
+    let page = anonymous.get("/dashboard/diffusion").await.text();
+    assert!(page.contains(&format!("<a href=\"/cases/{source}\">Complaint channel</a></th><td>2</td>")), "{page}");
+    assert!(page.contains("Indonesia → Malaysia") && page.contains("Indonesia → Thailand"));
+    assert!(page.contains("National → Local"), "{page}");
+    let csv = anonymous.get("/dashboard/diffusion/country-flows.csv").await;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.text().contains("\"Indonesia → Malaysia\",1"), "{}", csv.text());
+    assert_eq!(anonymous.get("/dashboard/diffusion/nothing.csv").await.status, StatusCode::NOT_FOUND);
+    assert!(anonymous.get("/dashboard").await.text().contains("href=\"/dashboard/diffusion\""));
+}

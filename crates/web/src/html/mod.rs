@@ -11,6 +11,7 @@ pub mod checkins;
 pub mod curate;
 pub mod dashboard;
 pub mod diffusion;
+pub mod diffusion_dashboard;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(diffusion::router())
         .merge(checkins::router())
+        .merge(diffusion_dashboard::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))

@@ -622,7 +622,7 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
         schemas.insert(name.to_owned(), schema);
     }
     schemas.insert("LinkRequest".to_owned(), link_request(facts));
-    schemas.insert("CheckinRequest".to_owned(), checkin_request());
+    schemas.insert("CheckinRequest".to_owned(), checkin_request(facts));
 
     // Problem details as the server writes them.
     if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
@@ -646,7 +646,7 @@ fn link_request(facts: &NodeFacts) -> Value {
     "properties": {
         "kind": enum_of(&kinds),
         "target": {"type": "string", "maxLength": 2000, "pattern": target,
-            "description": "The source: a case id on this node, a global identifier oai:<node>:case/<id>, or a case page URL. A source that cannot be found is 422."},
+            "description": "The source: a case id on this node, a global identifier oai:<node>:case/<id>, or a case page URL. A well-formed source that is not a published case here (by id or page URL) is 404."},
         "changes": nullable(json!({"type": "string", "maxLength": diffusion::MAX_CHANGES, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")})),
         "country": nullable(or_blank(enum_of(&codes(vocab::COUNTRIES)))),
         "region": nullable(or_blank(line(diffusion::MAX_REGION))),
@@ -654,21 +654,34 @@ fn link_request(facts: &NodeFacts) -> Value {
     }})
 }
 
-/// A check-in answer as `POST /api/v1/cases/{id}/checkins` takes it.
-fn checkin_request() -> Value {
-    use lumbung_core::checkin::{Answer, MAX_TEXT, REASONS};
-    let answers: Vec<&str> = Answer::ALL.iter().map(|a| a.as_str()).collect();
-    let text =
-        || nullable(json!({"type": "string", "maxLength": MAX_TEXT, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")}));
-    json!({"type": "object", "additionalProperties": false, "required": ["answer"],
-    "description": "`changed` needs what_changed; `discontinued` needs discontinued_on and reason (else 422).",
-    "properties": {
-        "answer": enum_of(&answers),
-        "what_changed": text(),
-        "discontinued_on": nullable(json!({"type": "string", "format": "date", "description": "Not in the future"})),
-        "reason": nullable(enum_of(&REASONS)),
-        "lessons": text(),
-    }})
+/// A check-in answer as `POST /api/v1/cases/{id}/checkins` takes it: one
+/// shape per answer, since `changed` needs what_changed and `discontinued`
+/// needs when and why.
+fn checkin_request(facts: &NodeFacts) -> Value {
+    use lumbung_core::checkin::{MAX_TEXT, REASONS};
+    let text = || json!({"type": "string", "maxLength": MAX_TEXT, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")});
+    let filled = || json!({"allOf": [text(), {"pattern": NON_BLANK}]});
+    let variant = |answers: &[&str], required: &[&str], extra: Value| {
+        let mut props = json!({
+            "answer": enum_of(answers),
+            "what_changed": nullable(text()),
+            "discontinued_on": nullable(past_date(facts.this_year)),
+            "reason": nullable(enum_of(&REASONS)),
+            "lessons": nullable(text()),
+        });
+        if let (Some(p), Some(e)) = (props.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                p.insert(k.clone(), v.clone());
+            }
+        }
+        json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
+    };
+    json!({"oneOf": [
+        variant(&["still_running", "scaled_up"], &["answer"], json!({})),
+        variant(&["changed"], &["answer", "what_changed"], json!({"what_changed": filled()})),
+        variant(&["discontinued"], &["answer", "discontinued_on", "reason"],
+            json!({"discontinued_on": past_date(facts.this_year), "reason": enum_of(&REASONS)})),
+    ]})
 }
 
 /// A multi-valued query filter: comma-separated values of a vocabulary.
