@@ -5,7 +5,7 @@
 
 use lumbung_core::RevisionAction;
 use lumbung_core::diffusion::{self, LinkDetails, LinkKind, MAX_LINKS_PER_CASE, MAX_TARGET_TITLE};
-use lumbung_store::{CaseLink, LinkSource, Store, StoreError};
+use lumbung_store::{CaseLink, LinkSource, Store, StoreError, Tx};
 
 use crate::dom::El;
 
@@ -107,7 +107,21 @@ pub async fn sync_links(
     links: &[HarvestedLink],
     own_node: &str,
 ) -> Result<bool, StoreError> {
-    let stored = store.links_of(copy_id).await?;
+    let mut tx = store.begin().await?;
+    let changed = sync_links_in(&mut tx, copy_id, links, own_node).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// [`sync_links`] inside the caller's transaction (a harvester that applies
+/// a page in one transaction calls this for each copy it wrote or kept).
+pub async fn sync_links_in(
+    tx: &mut Tx,
+    copy_id: &str,
+    links: &[HarvestedLink],
+    own_node: &str,
+) -> Result<bool, StoreError> {
+    let stored = tx.links_of(copy_id).await?;
     if same(&stored, links) {
         return Ok(false);
     }
@@ -115,10 +129,8 @@ pub async fn sync_links(
     let mut rows = Vec::with_capacity(links.len());
     for l in links {
         // The source's id here: a local case, or a copy of it.
-        let target_case_id = match diffusion::parse_global_id(&l.identifier) {
-            Some((node, id)) if node == own_node => store.get_case(id).await?.map(|c| c.id),
-            _ => store.case_by_origin_identifier(&l.identifier).await?.map(|c| c.id),
-        };
+        let local = diffusion::parse_global_id(&l.identifier).filter(|(node, _)| *node == own_node).map(|(_, id)| id);
+        let target_case_id = tx.case_id_for(&l.identifier, local).await?;
         rows.push(CaseLink {
             id: ulid::Ulid::new().to_string(),
             case_id: copy_id.to_owned(),
@@ -136,7 +148,6 @@ pub async fn sync_links(
             created_at: now,
         });
     }
-    let mut tx = store.begin().await?;
     let copy = tx
         .update_case::<StoreError, _>(
             copy_id,
@@ -148,7 +159,6 @@ pub async fn sync_links(
         )
         .await?;
     tx.replace_harvested_links(copy_id, &rows, copy.version).await?;
-    tx.commit().await?;
     Ok(true)
 }
 

@@ -220,6 +220,38 @@ impl Store {
 }
 
 impl Tx {
+    /// The links a case records, as this transaction sees them.
+    pub async fn links_of(&mut self, case_id: &str) -> Result<Vec<CaseLink>, StoreError> {
+        let rows: Vec<LinkRow> = sqlx::query_as(&format!(
+            "SELECT {LINK_COLUMNS} FROM case_links l WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
+        ))
+        .bind(case_id)
+        .fetch_all(self.conn())
+        .await?;
+        rows.into_iter().map(link_from_row).collect()
+    }
+
+    /// The id of the case a global identifier names on this node: a local
+    /// case when `local_id` is given (the identifier is this node's), else a
+    /// harvested copy.
+    pub async fn case_id_for(
+        &mut self,
+        identifier: &str,
+        local_id: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(match local_id {
+            Some(id) => {
+                sqlx::query_scalar("SELECT id FROM cases WHERE id = $1").bind(id).fetch_optional(self.conn()).await?
+            }
+            None => {
+                sqlx::query_scalar("SELECT id FROM cases WHERE origin_identifier = $1")
+                    .bind(identifier)
+                    .fetch_optional(self.conn())
+                    .await?
+            }
+        })
+    }
+
     /// Records a link (refused as a duplicate when the case already names this source).
     pub async fn insert_link(&mut self, link: &CaseLink, version: i64) -> Result<(), StoreError> {
         let taken: i64 =
