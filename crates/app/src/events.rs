@@ -5,7 +5,7 @@
 
 use lumbung_core::event::{self, Event, EventContent, EventStatus, RegistrationState};
 use lumbung_core::{Actor, Status, permissions};
-use lumbung_store::CaseLink;
+use lumbung_store::PresentedCase as CaseLink;
 
 use crate::{App, AppError};
 

@@ -8,10 +8,12 @@
 mod accounts;
 mod actions;
 mod cases;
+mod checkins;
+mod diffusion;
 mod error;
+mod events;
 mod harvest;
 mod mail;
-mod events;
 mod nominations;
 mod organisations;
 pub mod passwords;
@@ -21,6 +23,7 @@ use std::sync::Arc;
 use lumbung_store::Store;
 
 pub use accounts::{AccountChange, NewAccountRequest};
+pub use diffusion::{CaseLinks, NewLink};
 pub use error::AppError;
 
 /// What the use cases need to know about the node.

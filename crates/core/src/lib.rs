@@ -4,10 +4,12 @@
 
 pub mod account;
 pub mod case;
+pub mod checkin;
 pub mod clock;
 pub mod completeness;
-pub mod mail;
+pub mod diffusion;
 pub mod event;
+pub mod mail;
 pub mod nomination;
 pub mod organisation;
 pub mod permissions;

@@ -99,6 +99,13 @@ pub fn sees_online_link(actor: Option<&Actor>, registered: bool) -> bool {
     registered || actor.is_some_and(can_manage_events)
 }
 
+/// Who records and removes a case's replication links (and answers its
+/// check-ins): its owner while they may write cases, and curators and
+/// administrators.
+pub fn can_manage_links(actor: &Actor, owner: Option<&str>) -> bool {
+    actor.role.is_editor() || (actor.role.can_author() && is_owner(actor, owner))
+}
+
 fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
     owner == Some(actor.account_id.as_str())
 }

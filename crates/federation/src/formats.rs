@@ -61,6 +61,8 @@ pub struct Context<'a> {
     pub organisations: &'a HashMap<String, String>,
     /// Nomination notes to include: (upstream node, note).
     pub nominations: &'a [(String, Option<String>)],
+    /// The case's replication links (what it descends from).
+    pub links: &'a [lumbung_store::CaseLink],
 }
 
 fn texts(out: &mut String, name: &str, t: &Text) {
@@ -228,6 +230,28 @@ pub fn lumbung(case: &Case, ctx: &Context<'_>) -> String {
     for (to, note) in ctx.nominations {
         element(&mut out, "nomination", &[("to", to)], note.as_deref().unwrap_or(""));
     }
+    descends_from(&mut out, ctx.links);
     out.push_str("</case>");
     out
+}
+
+/// The replication links of a case: `<descendsFrom kind identifier …>what
+/// was changed</descendsFrom>`, at most as many as a harvester keeps.
+fn descends_from(out: &mut String, links: &[lumbung_store::CaseLink]) {
+    for l in links.iter().take(lumbung_core::diffusion::MAX_LINKS_PER_CASE) {
+        let year = l.year.map(|y| format!("{y:04}"));
+        let mut attrs = vec![("kind", l.kind.as_str()), ("identifier", l.target_identifier.as_str())];
+        for (name, value) in [
+            ("url", &l.target_url),
+            ("title", &l.target_title),
+            ("country", &l.country),
+            ("region", &l.region),
+            ("year", &year),
+        ] {
+            if let Some(v) = value {
+                attrs.push((name, v.as_str()));
+            }
+        }
+        element(out, "descendsFrom", &attrs, l.changes.as_deref().unwrap_or(""));
+    }
 }

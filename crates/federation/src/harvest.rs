@@ -139,6 +139,8 @@ pub struct Record {
     pub case: Result<CaseContent, String>,
     /// Nomination notes in the record: (to node, note).
     pub nominations: Vec<(String, String)>,
+    /// The replication links the record carries (checked, bounded).
+    pub links: Vec<crate::links::HarvestedLink>,
 }
 
 /// Parses a `ListRecords` response.
@@ -182,7 +184,12 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, HarvestError> {
                     .collect()
             })
             .unwrap_or_default();
+        let links = match record.child("metadata").and_then(|m| m.child("case")) {
+            Some(c) if !deleted => crate::links::parse_links(c, &identifier),
+            _ => Vec::new(),
+        };
         page.records.push(Record {
+            links,
             identifier,
             datestamp: header.text_of("datestamp").unwrap_or_default(),
             deleted,
@@ -398,15 +405,23 @@ pub async fn apply_page(
 ) -> Result<(), HarvestError> {
     let mut new_copies: Vec<Case> = Vec::new();
     let mut notes: Vec<Option<String>> = Vec::new();
+    let mut new_links: Vec<Vec<crate::links::HarvestedLink>> = Vec::new();
     let identifiers: Vec<String> = records.iter().map(|r| r.identifier.clone()).collect();
     let mut existing = tx.cases_by_origin_identifiers(&identifiers).await?;
     for record in records {
         report.records += 1;
         let copy = existing.remove(&record.identifier);
         let note = record.nominations.iter().find(|(to, _)| *to == job.own_node).map(|(_, n)| n.clone());
+        // An existing copy whose record was read keeps its links in step.
+        let links = record.links.clone();
+        let linked_copy = copy.as_ref().filter(|_| record.case.is_ok() && !record.deleted).map(|c| c.id.clone());
+        let rejected = report.rejected.len();
         if let Some(case) = apply(tx, job, record, copy, report).await? {
             new_copies.push(case);
             notes.push(note);
+            new_links.push(links);
+        } else if let Some(copy_id) = linked_copy.filter(|_| report.rejected.len() == rejected) {
+            crate::links::sync_links_in(tx, &copy_id, &links, &job.own_node).await?;
         }
     }
     if new_copies.is_empty() {
@@ -415,6 +430,11 @@ pub async fn apply_page(
     let outcome = tx.import_cases(&new_copies, ImportMode::Harvest, None).await?;
     report.created += outcome.inserted;
     let skipped: Vec<usize> = outcome.skipped.iter().map(|(i, _)| *i).collect();
+    for (i, (copy, links)) in new_copies.iter().zip(&new_links).enumerate() {
+        if !skipped.contains(&i) && !links.is_empty() {
+            crate::links::sync_links_in(tx, &copy.id, links, &job.own_node).await?;
+        }
+    }
     for (i, reason) in outcome.skipped {
         let id = new_copies.get(i).and_then(|c| c.origin.as_ref()).map(|o| o.identifier.clone());
         report.rejected.push((id.unwrap_or_default(), reason));

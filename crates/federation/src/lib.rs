@@ -8,6 +8,7 @@ pub mod atom;
 pub mod dom;
 pub mod formats;
 pub mod harvest;
+pub mod links;
 pub mod oai;
 pub mod sitemap;
 pub mod xml;

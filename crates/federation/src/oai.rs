@@ -266,6 +266,7 @@ impl Provider {
         let mut out = String::from("<GetRecord>");
         let changed = case.updated_at.unix_timestamp();
         let upstreams = store.nominated_upstreams(&[case.id.as_str()]).await?.remove(&case.id).unwrap_or_default();
+        let links = store.links_of(&case.id).await?;
         self.record(
             &mut out,
             &case,
@@ -273,6 +274,7 @@ impl Provider {
             format,
             &organisations,
             Nominations { notes: &[], upstreams: &upstreams },
+            &links,
         );
         out.push_str("</GetRecord>");
         Ok(Ok(out))
@@ -325,6 +327,7 @@ impl Provider {
         let verb = if records { "ListRecords" } else { "ListIdentifiers" };
         let ids: Vec<&str> = page.iter().map(|(_, c)| c.id.as_str()).collect();
         let upstreams = store.nominated_upstreams(&ids).await?;
+        let links = if records { store.links_of_cases(&ids).await? } else { HashMap::new() };
         let mut out = format!("<{verb}>");
         for (changed, case) in &page {
             let sets = upstreams.get(&case.id).map(Vec::as_slice).unwrap_or_default();
@@ -340,6 +343,7 @@ impl Provider {
                     format,
                     &organisations,
                     Nominations { notes: &notes, upstreams: sets },
+                    links.get(&case.id).map(Vec::as_slice).unwrap_or_default(),
                 );
             } else {
                 self.header(&mut out, case, *changed, sets);
@@ -445,6 +449,7 @@ impl Provider {
         out.push_str("</header>");
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
         out: &mut String,
@@ -453,12 +458,14 @@ impl Provider {
         format: Format,
         organisations: &HashMap<String, String>,
         nominations: Nominations<'_>,
+        links: &[lumbung_store::CaseLink],
     ) {
         let Nominations { notes: nominations, upstreams: nominated } = nominations;
         out.push_str("<record>");
         self.header(out, case, changed, nominated);
         if case.status == Status::Published {
-            let ctx = Context { node_name: &self.node_name, base_url: &self.base_url, organisations, nominations };
+            let ctx =
+                Context { node_name: &self.node_name, base_url: &self.base_url, organisations, nominations, links };
             out.push_str("<metadata>");
             out.push_str(&match format {
                 Format::OaiDc => crate::formats::oai_dc(case, &ctx),

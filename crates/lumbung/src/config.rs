@@ -63,6 +63,11 @@ lease_seconds = 30
 # How often an instance looks for due jobs, in seconds.  [LUMBUNG_JOB_POLL_SECONDS]
 poll_seconds = 5
 
+[checkins]
+# Living cases: months between the check-ins that ask the owners of a
+# published case whether it still runs (a case may set its own, 1 to 60).
+interval_months = 12
+
 [metrics]
 # /metrics (Prometheus text format) answers to administrators' credentials and
 # to this bearer token, for a scraper; to anyone else it does not exist.
@@ -113,6 +118,20 @@ pub struct Config {
     pub oai: OaiConfig,
     pub federation: FederationConfig,
     pub peers: Vec<PeerConfig>,
+    pub checkins: CheckinsConfig,
+}
+
+/// The check-in schedule of living cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckinsConfig {
+    pub interval_months: u32,
+}
+
+impl Default for CheckinsConfig {
+    fn default() -> Self {
+        CheckinsConfig { interval_months: lumbung_core::checkin::DEFAULT_INTERVAL_MONTHS }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -387,6 +406,9 @@ impl Config {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
         if !id_ok {
             bail!("node.id '{}' must be 1–64 of a-z, 0-9, '.', '-', '_'", self.node.id);
+        }
+        if !(1..=lumbung_core::checkin::MAX_INTERVAL_MONTHS).contains(&self.checkins.interval_months) {
+            bail!("checkins.interval_months must be from 1 to {}", lumbung_core::checkin::MAX_INTERVAL_MONTHS);
         }
         if self.jobs.lease_seconds < 2 || self.jobs.poll_seconds == 0 {
             bail!("jobs.lease_seconds must be at least 2 and jobs.poll_seconds at least 1");

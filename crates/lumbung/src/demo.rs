@@ -101,6 +101,8 @@ pub async fn seed(app: &App) -> Result<usize> {
         count += 1;
     }
     crate::demo_events::seed(app, &actors).await?;
+    crate::demo_diffusion::seed(app, &curator).await?;
+    crate::demo_diffusion::seed_checkins(app, &curator).await?;
     Ok(count)
 }
 

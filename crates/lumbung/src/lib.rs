@@ -4,9 +4,11 @@
 
 pub mod backup;
 pub mod check;
+pub mod checkins;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_diffusion;
 pub mod demo_events;
 pub mod export;
 pub mod generate;

@@ -23,6 +23,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
     let follower = search.follow(store.clone(), Duration::from_millis(200));
     let harvesters = crate::harvest::schedule(&config, store.clone());
     let mailer = crate::mail::spawn(&config, store.clone(), crate::harvest::instance_name());
+    let checkins = crate::checkins::schedule(&config, store.clone());
     let state = AppState::new(store.clone(), search, config.web_settings());
     let app = lumbung_web::router(state);
     let listener = tokio::net::TcpListener::bind(&config.server.addr)
@@ -36,6 +37,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
         .await
         .context("server failed")?;
     follower.abort();
+    checkins.abort();
     for h in harvesters.into_iter().chain(mailer) {
         h.abort();
     }

@@ -80,6 +80,9 @@ pub fn build(f: &Fields, case: &Case, org_types: &HashMap<String, String>) -> Ta
         facet("operating_status", v);
     }
     facet("completeness", if case.completeness >= 100 { "complete" } else { "incomplete" });
+    // Living cases: when the case was last confirmed, as of indexing (the
+    // check-in schedule re-indexes a case when its check-in falls due).
+    facet("confirmed", lumbung_core::checkin::confirmed_bucket(c.last_confirmed, lumbung_core::clock::today()));
     for o in &c.organisations {
         doc.add_text(f.organisation, o);
     }

@@ -11,7 +11,7 @@ use crate::analysis;
 pub const LANGS: [&str; 3] = ["en", "id", "x"];
 
 /// Facets, by the name the API uses, and their index field.
-pub const FACETS: [(&str, &str); 11] = [
+pub const FACETS: [(&str, &str); 12] = [
     ("country", "f_country"),
     ("level", "f_level"),
     ("sector", "f_sector"),
@@ -23,6 +23,7 @@ pub const FACETS: [(&str, &str); 11] = [
     ("origin", "f_origin"),
     ("operating_status", "f_operating_status"),
     ("completeness", "f_completeness"),
+    ("confirmed", "f_confirmed"),
 ];
 
 /// Every field, looked up once.
@@ -35,7 +36,7 @@ pub struct Fields {
     pub id_lang: LangFields,
     pub x: LangFields,
     pub suggest: Field,
-    pub facets: [Field; 11],
+    pub facets: [Field; 12],
     pub organisation: Field,
     pub published: Field,
     /// The case's stored display data (JSON): titles, origin, classification.

@@ -30,11 +30,23 @@ pub enum Entity {
     Nomination,
     Event,
     ActionItem,
+    /// A replication link between cases (recorded or removed).
+    Link,
+    /// A check-in of a living case (fallen due, answered).
+    Checkin,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 6] =
-        [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination, Entity::Event, Entity::ActionItem];
+    pub const ALL: [Entity; 8] = [
+        Entity::Case,
+        Entity::Organisation,
+        Entity::Account,
+        Entity::Nomination,
+        Entity::Event,
+        Entity::ActionItem,
+        Entity::Link,
+        Entity::Checkin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +56,8 @@ impl Entity {
             Entity::Nomination => "nomination",
             Entity::Event => "event",
             Entity::ActionItem => "action_item",
+            Entity::Link => "link",
+            Entity::Checkin => "checkin",
         }
     }
 

@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 25] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -46,6 +46,9 @@ pub const TABLES: [&str; 22] = [
     "event_registrations",
     "calendar_tokens",
     "action_items",
+    "case_links",
+    "case_checkins",
+    "checkin_schedules",
 ];
 
 const FORMAT: &str = "lumbung-backup";

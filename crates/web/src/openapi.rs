@@ -9,7 +9,10 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, actions, cases, events, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{
+    accounts, actions, cases, checkins, events, harvest, health, links, nominations, organisations, search,
+    vocabularies,
+};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -35,6 +38,8 @@ pub mod event_contract;
         events::register, events::cancel_registration,
         actions::record_outcome, actions::event_actions, actions::create_action, actions::update_action,
         actions::list_actions,
+        links::list_links, links::create_link, links::delete_link,
+        checkins::list_checkins, checkins::create_checkin,
     ),
     modifiers(&Security),
     tags(
@@ -48,6 +53,7 @@ pub mod event_contract;
         (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
         (name = "events", description = "Events of the learning loops, their agendas and registration"),
+        (name = "diffusion", description = "Replication links: which case descends from which"),
     )
 )]
 pub struct ApiDoc;

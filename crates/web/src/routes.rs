@@ -11,7 +11,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{accounts, actions, cases, events, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{
+    accounts, actions, cases, checkins, events, harvest, health, links, nominations, organisations, search,
+    vocabularies,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, calendar, federation, html, metrics, openapi};
@@ -32,6 +35,8 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(actions::router())
         .merge(calendar::router())
+        .merge(links::router())
+        .merge(checkins::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 35] = [
+const ROUTES: [(&str, &[&str]); 38] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -335,6 +335,9 @@ const ROUTES: [(&str, &[&str]); 35] = [
     ("/api/v1/events/{id}/actions", &["get", "post"]),
     ("/api/v1/actions", &["get"]),
     ("/api/v1/actions/{id}", &["put"]),
+    ("/api/v1/cases/{id}/links", &["get", "post"]),
+    ("/api/v1/cases/{id}/links/{link_id}", &["delete"]),
+    ("/api/v1/cases/{id}/checkins", &["get", "post"]),
 ];
 
 #[tokio::test]

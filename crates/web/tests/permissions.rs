@@ -198,6 +198,33 @@ fn matrix() -> Vec<Row> {
             S::Comment,
             [401, 403, 403, 403, 403, 422, 422],
         ),
+        // replication links (the full matrix with valid links: tests/diffusion.rs)
+        row(M::GET, "/api/v1/cases/{id}/links", "/api/v1/cases/{published}/links", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/cases/{id}/links", "/api/v1/cases/{draft}/links", S::Nothing, PRIVATE_READ),
+        row(
+            M::POST,
+            "/api/v1/cases/{id}/links",
+            "/api/v1/cases/{published}/links",
+            S::Comment,
+            [401, 403, 422, 403, 403, 422, 422],
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/cases/{id}/links/{link_id}",
+            "/api/v1/cases/{published}/links/01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            S::Nothing,
+            [401, 403, 404, 403, 403, 404, 404],
+        ),
+        // check-ins of living cases (answers with valid bodies: tests/checkins.rs)
+        row(M::GET, "/api/v1/cases/{id}/checkins", "/api/v1/cases/{published}/checkins", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/cases/{id}/checkins", "/api/v1/cases/{draft}/checkins", S::Nothing, PRIVATE_READ),
+        row(
+            M::POST,
+            "/api/v1/cases/{id}/checkins",
+            "/api/v1/cases/{published}/checkins",
+            S::Comment,
+            [401, 403, 422, 403, 403, 422, 422],
+        ),
         // harvest state: administrators only
         row(
             M::GET,

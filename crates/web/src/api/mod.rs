@@ -3,9 +3,11 @@
 pub mod accounts;
 pub mod actions;
 pub mod cases;
+pub mod checkins;
 pub mod events;
 pub mod harvest;
 pub mod health;
+pub mod links;
 pub mod nominations;
 pub mod organisations;
 pub mod search;

@@ -181,6 +181,7 @@ pub fn parse_search(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErro
                         (Some(t), _) => vocab::contains(t, &v),
                         (None, "year") => v.len() == 4 && v.chars().all(|c| c.is_ascii_digit()),
                         (None, "completeness") => v == "complete" || v == "incomplete",
+                        (None, "confirmed") => ["within_12_months", "earlier", "never"].contains(&v.as_str()),
                         (None, "origin") => {
                             v.len() <= 64
                                 && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))

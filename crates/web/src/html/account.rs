@@ -179,6 +179,8 @@ pub struct MyCase {
 struct MyCasesPage {
     c: Chrome,
     cases: Vec<MyCase>,
+    /// Check-ins of the user's cases waiting for an answer: (case id, title, due on).
+    checkins_due: Vec<(String, String, String)>,
 }
 
 async fn my_cases(ctx: Ctx) -> Result<Response, PageError> {
@@ -204,5 +206,6 @@ async fn my_cases(ctx: Ctx) -> Result<Response, PageError> {
             comment,
         });
     }
-    render(&MyCasesPage { c: ctx.chrome, cases })
+    let checkins_due = super::checkins::due_for(&ctx, &actor).await?;
+    render(&MyCasesPage { c: ctx.chrome, cases, checkins_due })
 }

@@ -84,6 +84,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("mail.ftl", include_str!("../../locales/en/mail.ftl")),
             ("map.ftl", include_str!("../../locales/en/map.ftl")),
             ("events.ftl", include_str!("../../locales/en/events.ftl")),
+            ("diffusion.ftl", include_str!("../../locales/en/diffusion.ftl")),
         ],
     ),
     (
@@ -96,6 +97,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("mail.ftl", include_str!("../../locales/id/mail.ftl")),
             ("map.ftl", include_str!("../../locales/id/map.ftl")),
             ("events.ftl", include_str!("../../locales/id/events.ftl")),
+            ("diffusion.ftl", include_str!("../../locales/id/diffusion.ftl")),
         ],
     ),
 ];

@@ -7,8 +7,11 @@
 
 pub mod account;
 pub mod admin;
+pub mod checkins;
 pub mod curate;
 pub mod dashboard;
+pub mod diffusion;
+pub mod diffusion_dashboard;
 pub mod events;
 pub mod i18n;
 pub mod mail;
@@ -57,6 +60,9 @@ pub fn router() -> Router<AppState> {
         .merge(mail::router())
         .merge(map::router())
         .merge(events::router())
+        .merge(diffusion::router())
+        .merge(checkins::router())
+        .merge(diffusion_dashboard::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))

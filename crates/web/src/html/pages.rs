@@ -94,6 +94,7 @@ fn facet_value_label(tr: Tr, facet: &str, value: &str) -> String {
         (Some(terms), _) => tr.term(terms, value),
         (None, "completeness") => tr.t(&format!("completeness-{value}")),
         (None, "origin") if value == "local" => tr.t("origin-local"),
+        (None, "confirmed") => tr.t(&format!("confirmed-{value}")),
         _ => value.to_owned(),
     }
 }
@@ -341,6 +342,10 @@ struct CasePage {
     presented_at: Vec<(String, String, String)>,
     /// Shipped languages other than the original, for the translate links.
     translate_into: Vec<(String, String)>,
+    /// Replication links, both ways (`_diffusion.html`).
+    diffusion: super::diffusion::DiffusionBlock,
+    /// Check-ins, status history and lessons (`_checkins.html`, `_lessons.html`).
+    checkins: super::checkins::CheckinBlock,
 }
 
 /// JSON-LD safe inside `<script>`: no `</` and no `<!--`.
@@ -547,6 +552,8 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
     };
     let nominated_notice = ctx.chrome.here.contains("nominated=1");
     let presented_at = super::events::presented_at(&ctx.state, tr, &case.id).await;
+    let diffusion = super::diffusion::case_block(&ctx, &case).await?;
+    let checkins = super::checkins::case_block(&ctx, &case).await?;
     let page = CasePage {
         id: case.id.clone(),
         title,
@@ -583,6 +590,8 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
             .filter(|l| *l != original)
             .map(|l| (l.to_owned(), lang_name(l)))
             .collect(),
+        diffusion,
+        checkins,
         c: ctx.chrome,
     };
     render(&page)

@@ -228,6 +228,32 @@ const OPS: &[Op] = &[
         Body::Required("ActionItemUpdate"),
         &[200, 403, 404, 409, 428],
     ),
+    op("get", "/api/v1/cases/{id}/links", "list_case_links", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "post",
+        "/api/v1/cases/{id}/links",
+        "create_case_link",
+        Auth::Required,
+        Body::Required("LinkRequest"),
+        &[201, 403, 404, 409],
+    ),
+    op(
+        "delete",
+        "/api/v1/cases/{id}/links/{link_id}",
+        "delete_case_link",
+        Auth::Required,
+        Body::None,
+        &[204, 403, 404, 409],
+    ),
+    op("get", "/api/v1/cases/{id}/checkins", "list_case_checkins", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "post",
+        "/api/v1/cases/{id}/checkins",
+        "create_case_checkin",
+        Auth::Required,
+        Body::Required("CheckinRequest"),
+        &[201, 403, 404, 409],
+    ),
     op("get", "/healthz", "healthz", Auth::None, Body::None, &[200]),
     op("get", "/readyz", "readyz", Auth::None, Body::None, &[200, 503]),
 ];
@@ -641,6 +667,9 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
     for (name, schema) in new {
         schemas.insert(name.to_owned(), schema);
     }
+    schemas.insert("LinkRequest".to_owned(), link_request(facts));
+    schemas.insert("CheckinRequest".to_owned(), checkin_request(facts));
+
     // Problem details as the server writes them.
     if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
         problem.insert("additionalProperties".into(), json!(false));
@@ -649,6 +678,56 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
             set(props, "status", json!({"type": "integer", "minimum": 400, "maximum": 599}));
         }
     }
+}
+
+/// A replication link as `POST /api/v1/cases/{id}/links` takes it.
+fn link_request(facts: &NodeFacts) -> Value {
+    use lumbung_core::diffusion::{self, LinkKind};
+    let kinds: Vec<&str> = LinkKind::ALL.iter().map(|k| k.as_str()).collect();
+    let ulid = "[0-9A-HJKMNP-TV-Z]{26}";
+    let target = format!(
+        "^{EDGE}({ulid}|oai:[a-z0-9._-]{{1,64}}:case/{ulid}|https?://[^\\s/?#]+(/[^\\s?#]*)?/cases/{ulid}/?([?#][^\\s]*)?){EDGE}$"
+    );
+    json!({"type": "object", "additionalProperties": false, "required": ["kind", "target"],
+    "properties": {
+        "kind": enum_of(&kinds),
+        "target": {"type": "string", "maxLength": 2000, "pattern": target,
+            "description": "The source: a case id on this node, a global identifier oai:<node>:case/<id>, or a case page URL. A well-formed source that is not a published case here (by id or page URL) is 404."},
+        "changes": nullable(json!({"type": "string", "maxLength": diffusion::MAX_CHANGES, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")})),
+        "country": nullable(or_blank(enum_of(&codes(vocab::COUNTRIES)))),
+        "region": nullable(or_blank(line(diffusion::MAX_REGION))),
+        "year": {"type": ["integer", "null"], "minimum": diffusion::MIN_YEAR, "maximum": facts.this_year + 1},
+    }})
+}
+
+/// A check-in answer as `POST /api/v1/cases/{id}/checkins` takes it: one
+/// shape per answer, since `changed` needs what_changed and `discontinued`
+/// needs when and why.
+fn checkin_request(facts: &NodeFacts) -> Value {
+    use lumbung_core::checkin::{MAX_TEXT, REASONS};
+    let text = || json!({"type": "string", "maxLength": MAX_TEXT, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")});
+    let filled = || json!({"allOf": [text(), {"pattern": NON_BLANK}]});
+    let variant = |answers: &[&str], required: &[&str], extra: Value| {
+        let mut props = json!({
+            "answer": enum_of(answers),
+            "what_changed": nullable(text()),
+            "discontinued_on": nullable(past_date(facts.this_year)),
+            "reason": nullable(enum_of(&REASONS)),
+            "lessons": nullable(text()),
+        });
+        if let (Some(p), Some(e)) = (props.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                p.insert(k.clone(), v.clone());
+            }
+        }
+        json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
+    };
+    json!({"oneOf": [
+        variant(&["still_running", "scaled_up"], &["answer"], json!({})),
+        variant(&["changed"], &["answer", "what_changed"], json!({"what_changed": filled()})),
+        variant(&["discontinued"], &["answer", "discontinued_on", "reason"],
+            json!({"discontinued_on": past_date(facts.this_year), "reason": enum_of(&REASONS)})),
+    ]})
 }
 
 /// A multi-valued query filter: comma-separated values of a vocabulary.
@@ -727,6 +806,11 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
             filter("operating_status", "Operating statuses", enum_of(&codes(vocab::OPERATING_STATUSES))),
             filter("completeness", "`complete` or `incomplete`", enum_of(&["complete", "incomplete"])),
             filter("organisation", "Organisation ids", json!({"type": "string"})),
+            filter(
+                "confirmed",
+                "When the case was last confirmed: within_12_months, earlier or never",
+                enum_of(&["within_12_months", "earlier", "never"]),
+            ),
             query("sort", "`relevance` (default with words) or `newest`", enum_of(&["relevance", "newest"])),
             query("limit", "Page size (default 20)", json!({"type": "integer", "minimum": 1, "maximum": 100})),
             query(
@@ -769,6 +853,10 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         }
         "get_account" | "update_account" => {
             vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
+        }
+        "list_case_links" | "create_case_link" | "list_case_checkins" | "create_case_checkin" => vec![case_id()],
+        "delete_case_link" => {
+            vec![case_id(), path_param("link_id", "Link id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
         "accept_nomination" | "decline_nomination" => {
             vec![path_param("id", "Nomination id (a ULID)", json!({"type": "string", "pattern": ULID}))]

@@ -1,0 +1,230 @@
+//! Replication links between real nodes on loopback: a national case on one
+//! node is adapted by a case on another national node; after the harvests
+//! the origin shows "adopted by", and an upstream node that harvests both
+//! shows the link on both copies. The native records carrying the links are
+//! checked against the XSD by the conformance tests; here the link travels.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+
+struct Node {
+    id: &'static str,
+    data: String,
+    port: u16,
+    config: String,
+    token: String,
+    child: Child,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| ("Authorization", a)).into_iter().collect();
+    let (status, _, payload) = http_raw(port, method, path, &headers, body.map(|b| b.to_string()).as_deref());
+    (status, serde_json::from_str(&payload).unwrap_or(Value::Null))
+}
+
+fn lumbung(args: &[&str], config: &str, stdin: Option<&str>) -> String {
+    let mut all = args.to_vec();
+    all.extend(["--config", config]);
+    let out = match stdin {
+        Some(input) => run_with_stdin(&all, input),
+        None => run(&all),
+    };
+    assert!(out.status.success(), "lumbung {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Starts a node with a curator account and token; `peers` are (id, port, set).
+fn node(
+    dir: &TempDir,
+    id: &'static str,
+    upstream: Option<&str>,
+    peers: &[(&str, u16, Option<&str>)],
+    demo: bool,
+    port: u16,
+) -> Node {
+    let data = dir.join(id).to_str().unwrap().to_owned();
+    let config = dir.join(&format!("{id}.toml")).to_str().unwrap().to_owned();
+    let mut toml = format!(
+        "[node]\nid = \"{id}\"\nname = \"{id}\"\nbase_url = \"http://127.0.0.1:{port}\"\nupstreams = [{}]\n\n[server]\ndata = \"{data}\"\naddr = \"127.0.0.1:{port}\"\n\n[oai]\npage_size = 5\n",
+        upstream.map(|u| format!("\"{u}\"")).unwrap_or_default()
+    );
+    if let Some(url) = database_for(std::path::Path::new(&data)) {
+        toml.push_str(&format!("\n[store]\ndatabase = \"{url}\"\n"));
+    }
+    for (peer, peer_port, set) in peers {
+        toml.push_str(&format!(
+            "\n[[peers]]\nid = \"{peer}\"\nurl = \"http://127.0.0.1:{peer_port}/oai\"\nscheduled = false\n{}",
+            set.map(|s| format!("set = \"{s}\"\n")).unwrap_or_default()
+        ));
+    }
+    std::fs::write(&config, toml).unwrap();
+    if demo {
+        lumbung(&["demo", "--no-serve"], &config, None);
+    } else {
+        lumbung(
+            &[
+                "user",
+                "add",
+                "--email",
+                "curator@lumbung.example",
+                "--name",
+                "Curator",
+                "--role",
+                "curator",
+                "--password-stdin",
+            ],
+            &config,
+            Some("a-long-enough-password\n"),
+        );
+    }
+    let token = lumbung(&["token", "create", "--email", "curator@lumbung.example"], &config, None)
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned();
+    let child =
+        lumbung_cmd(&["serve", "--config", &config]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let node = Node { id, data, port, config, token, child };
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && http(port, "GET", "/readyz", None, None).0 == 200
+        {
+            return node;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("node {id} did not start");
+}
+
+impl Node {
+    fn harvest(&self, peer: &str, set: Option<&str>) -> String {
+        let mut args = vec!["harvest", "--peer", peer];
+        if let Some(s) = set {
+            args.extend(["--set", s]);
+        }
+        lumbung(&args, &self.config, None)
+    }
+
+    fn api(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let (status, value) = http(self.port, method, path, Some(&self.token), body);
+        assert!((200..300).contains(&status), "{} {method} {path}: {status} {value}", self.id);
+        value
+    }
+}
+
+/// A published case on `node`, created and published by its curator.
+fn published(node: &Node, title: &str, country: &str, year: i32) -> String {
+    let created = node.api(
+        "POST",
+        "/api/v1/cases",
+        Some(json!({"original_language": "en", "title": {"en": title}, "country": country, "year_launched": year})),
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+    node.api("POST", &format!("/api/v1/cases/{id}/submit"), None);
+    node.api("POST", &format!("/api/v1/cases/{id}/publish"), None);
+    id
+}
+
+fn page(port: u16, path: &str) -> String {
+    let (status, _, body) = http_raw(port, "GET", path, &[("Accept", "text/html")], None);
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+#[test]
+fn an_adoption_on_another_node_shows_on_the_origin_and_upstream() {
+    let dir = TempDir::new("diffusion-federation");
+    let (pa, pb, pu) = (free_port(), free_port(), free_port());
+    let indonesia = node(&dir, "id.kemenpan", None, &[("my.mampu", pb, None)], false, pa);
+    let malaysia = node(&dir, "my.mampu", None, &[("id.kemenpan", pa, None)], false, pb);
+    let upstream = node(&dir, "asean.network", None, &[("id.kemenpan", pa, None), ("my.mampu", pb, None)], false, pu);
+
+    let source = published(&indonesia, "Mal Pelayanan Publik", "ID", 2017);
+    let global = format!("oai:id.kemenpan:case/{source}");
+    let adopter = published(&malaysia, "Urban Transformation Centre", "MY", 2019);
+    // Malaysia learns of the Indonesian case, and its curator records the adaptation.
+    malaysia.harvest("id.kemenpan", None);
+    let link = malaysia.api(
+        "POST",
+        &format!("/api/v1/cases/{adopter}/links"),
+        Some(json!({"kind": "adapts", "target": global, "changes": "Run by the federal government", "country": "MY", "year": 2019})),
+    );
+    assert_eq!(link["target"], global.as_str());
+    assert!(link["target_case_id"].is_string(), "the harvested copy is the target here: {link}");
+
+    // The origin harvests the adopter and shows it as "adopted by".
+    let out = indonesia.harvest("my.mampu", None);
+    assert!(out.contains("new"), "{out}");
+    let links = indonesia.api("GET", &format!("/api/v1/cases/{source}/links"), None);
+    let adopters = links["adopted_by"].as_array().unwrap();
+    assert_eq!(adopters.len(), 1, "{links}");
+    assert_eq!(adopters[0]["title"], "Urban Transformation Centre");
+    assert_eq!(adopters[0]["origin_node"], "my.mampu");
+    assert_eq!(adopters[0]["link"]["kind"], "adapts");
+    assert_eq!(adopters[0]["link"]["changes"], "Run by the federal government");
+    assert_eq!(adopters[0]["link"]["source"], "harvested");
+    let html = page(pa, &format!("/cases/{source}"));
+    assert!(html.contains("Adopted by") && html.contains("Urban Transformation Centre"), "{html}");
+    assert!(html.contains("on my.mampu"));
+
+    // The upstream node harvests both: both copies show the link.
+    upstream.harvest("id.kemenpan", None);
+    upstream.harvest("my.mampu", None);
+    let (_, list) = http(pu, "GET", "/api/v1/cases?limit=100", None, None);
+    let id_of = |title: &str| -> String {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"]["en"] == title)
+            .unwrap_or_else(|| panic!("{title} not upstream: {list}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (up_source, up_adopter) = (id_of("Mal Pelayanan Publik"), id_of("Urban Transformation Centre"));
+    let links = upstream.api("GET", &format!("/api/v1/cases/{up_source}/links"), None);
+    assert_eq!(links["adopted_by"].as_array().map(Vec::len), Some(1), "{links}");
+    assert_eq!(links["adopted_by"][0]["link"]["case_id"], up_adopter.as_str());
+    let links = upstream.api("GET", &format!("/api/v1/cases/{up_adopter}/links"), None);
+    assert_eq!(links["links"][0]["target"], global.as_str());
+    assert_eq!(links["links"][0]["target_case_id"], up_source.as_str());
+    let html = page(pu, &format!("/cases/{up_adopter}"));
+    assert!(html.contains(&format!("href=\"/cases/{up_source}\"")), "the upstream copy links to the source's copy");
+    assert!(page(pu, &format!("/cases/{up_source}/diffusion")).contains("Urban Transformation Centre"));
+
+    // The link is removed at the adopter's node: the next harvests follow.
+    let link_id = link["id"].as_str().unwrap();
+    let (status, _) =
+        http(pb, "DELETE", &format!("/api/v1/cases/{adopter}/links/{link_id}"), Some(&malaysia.token), None);
+    assert_eq!(status, 204);
+    indonesia.harvest("my.mampu", None);
+    upstream.harvest("my.mampu", None);
+    for (node, id) in [(&indonesia, &source), (&upstream, &up_source)] {
+        let links = node.api("GET", &format!("/api/v1/cases/{id}/links"), None);
+        assert_eq!(links["adopted_by"], json!([]), "{}: {links}", node.id);
+    }
+    for n in [&indonesia, &malaysia, &upstream] {
+        assert!(check(std::path::Path::new(&n.data)).problems.is_empty(), "{}", n.id);
+    }
+}
