@@ -11,6 +11,8 @@ mod error;
 mod nominations;
 mod organisations;
 pub mod passwords;
+mod posts;
+mod rooms;
 
 use std::sync::Arc;
 
@@ -18,6 +20,8 @@ use lumbung_store::Store;
 
 pub use accounts::{AccountChange, NewAccountRequest};
 pub use error::AppError;
+pub use posts::{DialogueSettings, PostInput, ThreadAccess, can_read_case_threads};
+pub use rooms::{NewRoom, RoomAccess};
 
 /// What the use cases need to know about the node.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +30,8 @@ pub struct AppSettings {
     pub node_id: String,
     /// The upstream nodes cases may be nominated to.
     pub upstreams: Vec<String>,
+    /// Posting limits and moderation thresholds of the dialogue.
+    pub dialogue: DialogueSettings,
 }
 
 /// The application: the store and the node's settings. Cheap to clone.

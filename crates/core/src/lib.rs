@@ -6,6 +6,7 @@ pub mod account;
 pub mod case;
 pub mod clock;
 pub mod completeness;
+pub mod dialogue;
 pub mod nomination;
 pub mod organisation;
 pub mod permissions;

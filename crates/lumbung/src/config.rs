@@ -244,7 +244,11 @@ impl Config {
     pub fn app(&self, store: &lumbung_store::Store) -> lumbung_app::App {
         lumbung_app::App::new(
             store.clone(),
-            lumbung_app::AppSettings { node_id: self.node.id.clone(), upstreams: self.node.upstreams.clone() },
+            lumbung_app::AppSettings {
+                node_id: self.node.id.clone(),
+                upstreams: self.node.upstreams.clone(),
+                dialogue: Default::default(),
+            },
         )
     }
 
@@ -403,6 +407,7 @@ impl Config {
                 })
                 .collect(),
             metrics_token: self.metrics.token.clone(),
+            dialogue: Default::default(),
         }
     }
 }

@@ -28,10 +28,23 @@ pub enum Entity {
     Organisation,
     Account,
     Nomination,
+    Room,
+    Thread,
+    Post,
+    Moderation,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 4] = [Entity::Case, Entity::Organisation, Entity::Account, Entity::Nomination];
+    pub const ALL: [Entity; 8] = [
+        Entity::Case,
+        Entity::Organisation,
+        Entity::Account,
+        Entity::Nomination,
+        Entity::Room,
+        Entity::Thread,
+        Entity::Post,
+        Entity::Moderation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +52,10 @@ impl Entity {
             Entity::Organisation => "organisation",
             Entity::Account => "account",
             Entity::Nomination => "nomination",
+            Entity::Room => "room",
+            Entity::Thread => "thread",
+            Entity::Post => "post",
+            Entity::Moderation => "moderation",
         }
     }
 

@@ -21,8 +21,10 @@ mod limits;
 mod nominations;
 mod oai;
 mod organisations;
+mod rooms;
 mod sql;
 pub mod testing;
+mod threads;
 mod time_fmt;
 mod tx;
 
@@ -39,6 +41,8 @@ pub use harvest::HarvestSource;
 pub use jobs::{JobClaim, JobState};
 pub use nominations::{Nomination, Presence};
 pub use oai::{OaiSelection, OaiSet};
+pub use rooms::{Member, Room};
+pub use threads::{Hidden, NewPost, Post, PostRevision, PostTranslation, Thread};
 pub use tx::Tx;
 
 /// A handle on one node's data. Cheap to clone.

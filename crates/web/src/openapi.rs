@@ -10,6 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{posts, rooms, threads};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -30,6 +31,9 @@ pub mod contract;
         vocabularies::vocabularies, health::healthz, health::readyz,
         search::search, search::suggest, search::related, harvest::list,
         nominations::nominate, nominations::federation, nominations::list, nominations::accept, nominations::decline,
+        rooms::list_rooms, rooms::get_room, rooms::create_room, rooms::join_room, rooms::leave_room, rooms::invite,
+        rooms::decide_member, threads::list_threads, threads::get_thread, threads::create_thread, threads::create_post,
+        posts::update_post, posts::translate_post, posts::post_history,
     ),
     modifiers(&Security),
     tags(
@@ -42,6 +46,7 @@ pub mod contract;
         (name = "search", description = "Full-text search, facets, suggestions and related cases"),
         (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
+        (name = "dialogue", description = "Rooms, threads and posts"),
     )
 )]
 pub struct ApiDoc;

@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
+use crate::api::{posts, rooms, threads};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, federation, html, metrics, openapi};
@@ -29,6 +30,9 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(harvest::router())
         .merge(nominations::router())
+        .merge(rooms::router())
+        .merge(threads::router())
+        .merge(posts::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

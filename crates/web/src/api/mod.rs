@@ -6,5 +6,8 @@ pub mod harvest;
 pub mod health;
 pub mod nominations;
 pub mod organisations;
+pub mod posts;
+pub mod rooms;
 pub mod search;
+pub mod threads;
 pub mod vocabularies;

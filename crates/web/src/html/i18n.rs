@@ -81,6 +81,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("case.ftl", include_str!("../../locales/en/case.ftl")),
             ("submit.ftl", include_str!("../../locales/en/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
+            ("dialogue.ftl", include_str!("../../locales/en/dialogue.ftl")),
         ],
     ),
     (
@@ -90,6 +91,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("case.ftl", include_str!("../../locales/id/case.ftl")),
             ("submit.ftl", include_str!("../../locales/id/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/id/admin.ftl")),
+            ("dialogue.ftl", include_str!("../../locales/id/dialogue.ftl")),
         ],
     ),
 ];

@@ -9,6 +9,7 @@ pub mod account;
 pub mod admin;
 pub mod curate;
 pub mod dashboard;
+pub mod dialogue;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(curate::router())
         .merge(admin::router())
         .merge(dashboard::router())
+        .merge(dialogue::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))

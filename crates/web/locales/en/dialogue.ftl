@@ -1,0 +1,50 @@
+## Dialogue: rooms, threads, a case's discussion
+nav-rooms = Rooms
+dialogue-rooms-title = Rooms
+dialogue-rooms-intro = Conversations between ministries, agencies, local governments and civil society.
+dialogue-rooms-empty = There are no rooms yet.
+dialogue-kind-public = Public room: anyone reads, members post
+dialogue-kind-members = Members' room: signed-in accounts read and post
+dialogue-kind-private = Private working group
+dialogue-membership-requested = You asked to join
+dialogue-membership-invited = You are invited
+dialogue-membership-member = You are a member
+dialogue-membership-moderator = You moderate this room
+dialogue-join = Join
+dialogue-leave = Leave
+dialogue-threads = Threads
+dialogue-threads-empty = No conversation yet.
+dialogue-post-count = { $count ->
+    [one] 1 post
+   *[other] { $count } posts
+}
+dialogue-locked = locked
+dialogue-locked-notice = This thread is locked: no new posts.
+dialogue-new-thread = Start a thread
+dialogue-title = Title
+dialogue-body = Your message
+dialogue-body-hint = Markdown. Mention people with @handle; refer to a case with case:ID or its address.
+dialogue-language = Language of your message
+dialogue-start = Start the thread
+dialogue-send = Post
+dialogue-sign-in-to-post = Sign in to take part
+dialogue-edited = edited
+dialogue-hidden-automatic = This post is hidden pending review: readers flagged it ({ $reason }).
+dialogue-hidden-moderator = A moderator hid this post: { $reason }
+dialogue-in-reply-to = In reply to #{ $number }
+dialogue-translation-by = Human translation by { $name }
+dialogue-reply = Reply
+dialogue-quote = Quote
+dialogue-pages = Pages of this thread
+dialogue-write-reply = Write a reply
+dialogue-answered = Answered by the team
+dialogue-not-answered = Not answered yet
+dialogue-case-title = Discussion: { $title }
+dialogue-case-heading = Discussion
+dialogue-case-open = Discuss this case, or ask its team a question
+dialogue-case-published = published
+dialogue-origin = The discussion at its origin ({ $node }):
+dialogue-ask-heading = Ask the team
+dialogue-ask-intro = Your question goes to the people behind this case: its author and the members of its organisations.
+dialogue-ask-button = Send the question
+dialogue-too-fast = You are posting too fast. Your text is kept below; try again in { $seconds } seconds.
