@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 28] = [
+const ROUTES: [(&str, &[&str]); 40] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -328,6 +328,18 @@ const ROUTES: [(&str, &[&str]); 28] = [
     ("/api/v1/nominations", &["get"]),
     ("/api/v1/nominations/{id}/accept", &["post"]),
     ("/api/v1/nominations/{id}/decline", &["post"]),
+    ("/api/v1/rooms", &["get", "post"]),
+    ("/api/v1/rooms/{slug}", &["get"]),
+    ("/api/v1/rooms/{slug}/join", &["post"]),
+    ("/api/v1/rooms/{slug}/leave", &["post"]),
+    ("/api/v1/rooms/{slug}/invitations", &["post"]),
+    ("/api/v1/rooms/{slug}/members/{account}", &["post"]),
+    ("/api/v1/threads", &["get", "post"]),
+    ("/api/v1/threads/{id}", &["get"]),
+    ("/api/v1/threads/{id}/posts", &["post"]),
+    ("/api/v1/posts/{id}", &["put"]),
+    ("/api/v1/posts/{id}/translations", &["post"]),
+    ("/api/v1/posts/{id}/history", &["get"]),
 ];
 
 #[tokio::test]
