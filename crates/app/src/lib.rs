@@ -8,6 +8,7 @@
 mod accounts;
 mod cases;
 mod error;
+mod moderation;
 mod nominations;
 mod organisations;
 pub mod passwords;
@@ -20,6 +21,7 @@ use lumbung_store::Store;
 
 pub use accounts::{AccountChange, NewAccountRequest};
 pub use error::AppError;
+pub use moderation::FlagOutcome;
 pub use posts::{DialogueSettings, PostInput, ThreadAccess, can_read_case_threads};
 pub use rooms::{NewRoom, RoomAccess};
 

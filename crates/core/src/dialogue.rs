@@ -255,6 +255,11 @@ pub fn can_edit_post(actor: &Actor, author: &str, hidden: bool, moderates: bool)
     moderates || (actor.account_id == author && !hidden)
 }
 
+/// Posting is suspended node-wide by curators and administrators.
+pub fn can_suspend(actor: &Actor) -> bool {
+    actor.role.is_editor()
+}
+
 /// The audit log of moderation is read by curators and administrators.
 pub fn can_read_audit_log(actor: &Actor) -> bool {
     actor.role.is_editor()

@@ -18,6 +18,7 @@ mod error;
 mod harvest;
 mod jobs;
 mod limits;
+mod moderation;
 mod nominations;
 mod oai;
 mod organisations;
@@ -39,6 +40,7 @@ pub use db::{Backend, DB_FILE, create_postgres_database, drop_postgres_database,
 pub use error::StoreError;
 pub use harvest::HarvestSource;
 pub use jobs::{JobClaim, JobState};
+pub use moderation::{ModerationAction, NewAction, QueueItem};
 pub use nominations::{Nomination, Presence};
 pub use oai::{OaiSelection, OaiSet};
 pub use rooms::{Member, Room};

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
-use crate::api::{posts, rooms, threads};
+use crate::api::{moderation, posts, rooms, threads};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,6 +34,8 @@ pub mod contract;
         rooms::list_rooms, rooms::get_room, rooms::create_room, rooms::join_room, rooms::leave_room, rooms::invite,
         rooms::decide_member, threads::list_threads, threads::get_thread, threads::create_thread, threads::create_post,
         posts::update_post, posts::translate_post, posts::post_history,
+        moderation::flag_post, moderation::moderate_post, moderation::moderate_thread, moderation::suspend,
+        moderation::queue, moderation::log, moderation::mine, moderation::appeal,
     ),
     modifiers(&Security),
     tags(
@@ -47,6 +49,7 @@ pub mod contract;
         (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
         (name = "dialogue", description = "Rooms, threads and posts"),
+        (name = "moderation", description = "Flags, moderators' decisions, the audit log and appeals"),
     )
 )]
 pub struct ApiDoc;

@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 40] = [
+const ROUTES: [(&str, &[&str]); 48] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -340,6 +340,14 @@ const ROUTES: [(&str, &[&str]); 40] = [
     ("/api/v1/posts/{id}", &["put"]),
     ("/api/v1/posts/{id}/translations", &["post"]),
     ("/api/v1/posts/{id}/history", &["get"]),
+    ("/api/v1/posts/{id}/flags", &["post"]),
+    ("/api/v1/posts/{id}/moderation", &["post"]),
+    ("/api/v1/threads/{id}/moderation", &["post"]),
+    ("/api/v1/accounts/{id}/suspension", &["post"]),
+    ("/api/v1/moderation/queue", &["get"]),
+    ("/api/v1/moderation/log", &["get"]),
+    ("/api/v1/moderation/mine", &["get"]),
+    ("/api/v1/moderation/{id}/appeal", &["post"]),
 ];
 
 #[tokio::test]

@@ -49,6 +49,14 @@ enum Payload {
     Invitation,
     /// Make the target member a moderator.
     MakeModerator,
+    /// A flag (spam).
+    Flag,
+    /// A moderator's decision with a reason.
+    Decision(&'static str),
+    /// A suspension of posting for a day.
+    Suspend,
+    /// An appeal.
+    Appeal,
 }
 
 /// One row: the route as OpenAPI names it, the concrete request, and the
@@ -274,6 +282,45 @@ fn matrix() -> Vec<Row> {
             [401, 204, 204, 204, 204, 204, 204],
         ),
         row(M::GET, "/api/v1/posts/{id}/history", "/api/v1/posts/{post}/history", S::Nothing, EDITORS_ONLY),
+        // moderation
+        row(
+            M::POST,
+            "/api/v1/posts/{id}/flags",
+            "/api/v1/posts/{post}/flags",
+            S::Flag,
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            M::POST,
+            "/api/v1/posts/{id}/moderation",
+            "/api/v1/posts/{post}/moderation",
+            S::Decision("hide"),
+            EDITORS_ONLY,
+        ),
+        row(
+            M::POST,
+            "/api/v1/threads/{id}/moderation",
+            "/api/v1/threads/{thread}/moderation",
+            S::Decision("lock"),
+            EDITORS_ONLY,
+        ),
+        row(
+            M::POST,
+            "/api/v1/accounts/{id}/suspension",
+            "/api/v1/accounts/{other}/suspension",
+            S::Suspend,
+            EDITORS_ONLY,
+        ),
+        row(M::GET, "/api/v1/moderation/queue", "/api/v1/moderation/queue", S::Nothing, EDITORS_ONLY),
+        row(M::GET, "/api/v1/moderation/log", "/api/v1/moderation/log", S::Nothing, EDITORS_ONLY),
+        row(M::GET, "/api/v1/moderation/mine", "/api/v1/moderation/mine", S::Nothing, SIGNED_IN),
+        row(
+            M::POST,
+            "/api/v1/moderation/{id}/appeal",
+            "/api/v1/moderation/01NOPE/appeal",
+            S::Appeal,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
         // metrics: administrators (and a configured scrape token) only; to others it does not exist
@@ -352,6 +399,10 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
             Some(json!({"handle": app.store.ensure_handle(&reader.id, "reader").await.expect("a handle")}))
         }
         Payload::MakeModerator => Some(json!({"decision": "moderator"})),
+        Payload::Flag => Some(json!({"reason": "spam"})),
+        Payload::Decision(d) => Some(json!({"decision": d, "reason": "Off the rules"})),
+        Payload::Suspend => Some(json!({"until": "2999-01-01T00:00:00Z", "reason": "Flooding"})),
+        Payload::Appeal => Some(json!({"body": "I disagree"})),
         Payload::Case => Some(CaseBody::new(&format!("New case {n}")).build()),
         Payload::CaseEdit => {
             let version = match &target_case {

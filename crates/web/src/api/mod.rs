@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod cases;
 pub mod harvest;
 pub mod health;
+pub mod moderation;
 pub mod nominations;
 pub mod organisations;
 pub mod posts;

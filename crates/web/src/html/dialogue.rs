@@ -89,6 +89,8 @@ pub struct PostItem {
     pub quote: Option<(i64, String)>,
     pub cards: Vec<CaseCard>,
     pub translations: Vec<TranslationItem>,
+    /// Written by the reader.
+    pub mine: bool,
 }
 
 /// The reply form, with what was typed when a post was refused.
@@ -143,9 +145,11 @@ struct ThreadPage {
     page: i64,
     pages: i64,
     can_post: bool,
+    can_moderate: bool,
     signed_in: bool,
     draft: Draft,
     languages: Vec<(String, String)>,
+    flag_reasons: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -346,6 +350,7 @@ async fn post_items(ctx: &Ctx, posts: Vec<Post>) -> Result<Vec<PostItem>, PageEr
             edited: p.version > 1,
             hidden: p.hidden.as_ref().map(|h| (h.reason.clone(), h.automatic)),
             reply_to: p.reply_to.as_deref().and_then(find).map(|r| r.position),
+            mine: ctx.account.as_ref().is_some_and(|a| a.id == p.author_id),
             quote,
             cards,
             translations: if p.hidden.is_some() {
@@ -392,9 +397,16 @@ async fn thread_page(ctx: &Ctx, access: ThreadAccess, page: i64, draft: Draft) -
         page,
         pages,
         can_post: access.can_post,
+        can_moderate: access.can_moderate,
         signed_in: ctx.account.is_some(),
         draft,
         languages: languages(ctx),
+        flag_reasons: dialogue::FlagReason::ALL
+            .iter()
+            .map(|r| {
+                (r.as_str().to_owned(), ctx.tr().t(&format!("moderation-reason-{}", r.as_str().replace('_', "-"))))
+            })
+            .collect(),
     })
 }
 

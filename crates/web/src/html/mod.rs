@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod dialogue;
 pub mod i18n;
 pub mod markdown;
+pub mod moderation;
 pub mod pages;
 pub mod submit;
 pub mod translate;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(dashboard::router())
         .merge(dialogue::router())
+        .merge(moderation::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))
