@@ -10,6 +10,7 @@ mod cases;
 mod error;
 mod moderation;
 mod nominations;
+mod notify;
 mod organisations;
 pub mod passwords;
 mod posts;
@@ -22,6 +23,7 @@ use lumbung_store::Store;
 pub use accounts::{AccountChange, NewAccountRequest};
 pub use error::AppError;
 pub use moderation::FlagOutcome;
+pub use notify::LEVELS;
 pub use posts::{DialogueSettings, PostInput, ThreadAccess, can_read_case_threads};
 pub use rooms::{NewRoom, RoomAccess};
 

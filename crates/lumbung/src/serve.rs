@@ -22,6 +22,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
     let search = open_search(&store).await?;
     let follower = search.follow(store.clone(), Duration::from_millis(200));
     let harvesters = crate::harvest::schedule(&config, store.clone());
+    let notifier = crate::notify::spawn(&config, store.clone());
     let state = AppState::new(store.clone(), search, config.web_settings());
     let app = lumbung_web::router(state);
     let listener = tokio::net::TcpListener::bind(&config.server.addr)
@@ -35,6 +36,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
         .await
         .context("server failed")?;
     follower.abort();
+    notifier.abort();
     for h in harvesters {
         h.abort();
     }

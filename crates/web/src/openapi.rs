@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
-use crate::api::{moderation, posts, rooms, threads};
+use crate::api::{moderation, notifications, posts, rooms, threads};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -36,6 +36,9 @@ pub mod contract;
         posts::update_post, posts::translate_post, posts::post_history,
         moderation::flag_post, moderation::moderate_post, moderation::moderate_thread, moderation::suspend,
         moderation::queue, moderation::log, moderation::mine, moderation::appeal,
+        notifications::list_subscriptions, notifications::subscribe, notifications::unsubscribe,
+        notifications::list_notifications, notifications::read_all, notifications::read_one,
+        notifications::new_feed, notifications::revoke_feed,
     ),
     modifiers(&Security),
     tags(
@@ -49,6 +52,7 @@ pub mod contract;
         (name = "federation", description = "Harvesting and nominations between nodes"),
         (name = "health", description = "Health checks"),
         (name = "dialogue", description = "Rooms, threads and posts"),
+        (name = "notifications", description = "Following, the inbox and the private feed"),
         (name = "moderation", description = "Flags, moderators' decisions, the audit log and appeals"),
     )
 )]

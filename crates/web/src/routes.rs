@@ -12,7 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{accounts, cases, harvest, health, nominations, organisations, search, vocabularies};
-use crate::api::{moderation, posts, rooms, threads};
+use crate::api::{moderation, notifications, posts, rooms, threads};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, federation, html, metrics, openapi};
@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(threads::router())
         .merge(posts::router())
         .merge(moderation::router())
+        .merge(notifications::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 48] = [
+const ROUTES: [(&str, &[&str]); 54] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -348,6 +348,12 @@ const ROUTES: [(&str, &[&str]); 48] = [
     ("/api/v1/moderation/log", &["get"]),
     ("/api/v1/moderation/mine", &["get"]),
     ("/api/v1/moderation/{id}/appeal", &["post"]),
+    ("/api/v1/subscriptions", &["get", "post"]),
+    ("/api/v1/subscriptions/{target}", &["delete"]),
+    ("/api/v1/notifications", &["get"]),
+    ("/api/v1/notifications/read", &["post"]),
+    ("/api/v1/notifications/{id}/read", &["post"]),
+    ("/api/v1/notifications/feed", &["post", "delete"]),
 ];
 
 #[tokio::test]

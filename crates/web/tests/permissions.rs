@@ -57,6 +57,8 @@ enum Payload {
     Suspend,
     /// An appeal.
     Appeal,
+    /// Following the reform sector.
+    Subscription,
 }
 
 /// One row: the route as OpenAPI names it, the concrete request, and the
@@ -321,6 +323,45 @@ fn matrix() -> Vec<Row> {
             S::Appeal,
             [401, 404, 404, 404, 404, 404, 404],
         ),
+        // following and the inbox: one's own only
+        row(M::GET, "/api/v1/subscriptions", "/api/v1/subscriptions", S::Nothing, SIGNED_IN),
+        row(M::POST, "/api/v1/subscriptions", "/api/v1/subscriptions", S::Subscription, SIGNED_IN),
+        row(
+            M::DELETE,
+            "/api/v1/subscriptions/{target}",
+            "/api/v1/subscriptions/sector:none",
+            S::Nothing,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        row(M::GET, "/api/v1/notifications", "/api/v1/notifications", S::Nothing, SIGNED_IN),
+        row(
+            M::POST,
+            "/api/v1/notifications/read",
+            "/api/v1/notifications/read",
+            S::Nothing,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
+        row(
+            M::POST,
+            "/api/v1/notifications/{id}/read",
+            "/api/v1/notifications/01NOPE/read",
+            S::Nothing,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            M::POST,
+            "/api/v1/notifications/feed",
+            "/api/v1/notifications/feed",
+            S::Nothing,
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/notifications/feed",
+            "/api/v1/notifications/feed",
+            S::Nothing,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
         // metrics: administrators (and a configured scrape token) only; to others it does not exist
@@ -403,6 +444,7 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
         Payload::Decision(d) => Some(json!({"decision": d, "reason": "Off the rules"})),
         Payload::Suspend => Some(json!({"until": "2999-01-01T00:00:00Z", "reason": "Flooding"})),
         Payload::Appeal => Some(json!({"body": "I disagree"})),
+        Payload::Subscription => Some(json!({"target": "sector:public_administration", "level": "watching"})),
         Payload::Case => Some(CaseBody::new(&format!("New case {n}")).build()),
         Payload::CaseEdit => {
             let version = match &target_case {

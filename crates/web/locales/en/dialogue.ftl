@@ -89,3 +89,39 @@ moderation-action-lock = Thread locked
 moderation-action-unlock = Thread unlocked
 moderation-action-suspend = Posting suspended
 nav-moderation = Moderation
+
+## Inbox and following
+nav-inbox = Inbox
+nav-unread = { $count ->
+    [one] 1 unread
+   *[other] { $count } unread
+}
+inbox-title = Inbox
+inbox-empty = Nothing yet. Follow a case, a room or a thread to hear about it.
+inbox-new = New:
+inbox-read-all = Mark all read
+inbox-mark-read = Mark read
+inbox-someone = Someone
+inbox-feed-title = Your private feed
+inbox-feed-intro = An Atom feed of your notifications at a secret address. Anyone with the address can read it; make a new one or revoke it at any time.
+inbox-feed-new = Your feed's address (shown once):
+inbox-feed-make = Make my feed address
+inbox-feed-renew = Make a new address (the old one stops working)
+inbox-feed-revoke = Revoke my feed
+inbox-kind-reply = { $who } replied to you in “{ $what }”
+inbox-kind-mention = { $who } mentioned you in “{ $what }”
+inbox-kind-quote = { $who } quoted you in “{ $what }”
+inbox-kind-thread = { $who } started “{ $what }”
+inbox-kind-post = { $who } posted in “{ $what }”
+inbox-kind-ask = { $who } asked your team: “{ $what }”
+inbox-kind-answer = { $who } answered your question “{ $what }”
+inbox-kind-case-published = A case you follow was published
+inbox-kind-case-changed = A case you follow changed
+inbox-kind-case-nominated = A case you follow was nominated to another node
+inbox-kind-moderation = A moderator decided about your contribution; see why
+follow-label = Follow
+follow-watching = Watching: every post and change
+follow-normal = Normal: replies and mentions
+follow-muted = Muted
+follow-none = Stop following
+follow-button = Save

@@ -88,3 +88,38 @@ moderation-action-lock = Utas dikunci
 moderation-action-unlock = Utas dibuka
 moderation-action-suspend = Penulisan ditangguhkan
 nav-moderation = Moderasi
+
+## Kotak masuk dan mengikuti
+nav-inbox = Kotak masuk
+nav-unread = { $count ->
+   *[other] { $count } belum dibaca
+}
+inbox-title = Kotak masuk
+inbox-empty = Belum ada apa-apa. Ikuti kasus, ruang, atau utas untuk mendapat kabar.
+inbox-new = Baru:
+inbox-read-all = Tandai semua sudah dibaca
+inbox-mark-read = Tandai sudah dibaca
+inbox-someone = Seseorang
+inbox-feed-title = Umpan pribadi Anda
+inbox-feed-intro = Umpan Atom pemberitahuan Anda di alamat rahasia. Siapa pun yang tahu alamatnya dapat membacanya; buat alamat baru atau cabut kapan saja.
+inbox-feed-new = Alamat umpan Anda (ditampilkan sekali):
+inbox-feed-make = Buat alamat umpan saya
+inbox-feed-renew = Buat alamat baru (alamat lama berhenti berfungsi)
+inbox-feed-revoke = Cabut umpan saya
+inbox-kind-reply = { $who } membalas Anda di “{ $what }”
+inbox-kind-mention = { $who } menyebut Anda di “{ $what }”
+inbox-kind-quote = { $who } mengutip Anda di “{ $what }”
+inbox-kind-thread = { $who } memulai “{ $what }”
+inbox-kind-post = { $who } menulis di “{ $what }”
+inbox-kind-ask = { $who } bertanya kepada tim Anda: “{ $what }”
+inbox-kind-answer = { $who } menjawab pertanyaan Anda “{ $what }”
+inbox-kind-case-published = Kasus yang Anda ikuti telah terbit
+inbox-kind-case-changed = Kasus yang Anda ikuti berubah
+inbox-kind-case-nominated = Kasus yang Anda ikuti dinominasikan ke simpul lain
+inbox-kind-moderation = Moderator memutuskan tentang tulisan Anda; lihat alasannya
+follow-label = Ikuti
+follow-watching = Memantau: setiap tulisan dan perubahan
+follow-normal = Biasa: balasan dan sebutan
+follow-muted = Dibisukan
+follow-none = Berhenti mengikuti
+follow-button = Simpan

@@ -6,6 +6,7 @@ pub mod harvest;
 pub mod health;
 pub mod moderation;
 pub mod nominations;
+pub mod notifications;
 pub mod organisations;
 pub mod posts;
 pub mod rooms;

@@ -160,6 +160,14 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with two text variables.
+    pub fn t2(&self, key: &str, a: (&str, &str), b: (&str, &str)) -> String {
+        let mut args = FluentArgs::new();
+        args.set(a.0, a.1.to_owned());
+        args.set(b.0, b.1.to_owned());
+        self.format(key, Some(&args))
+    }
+
     /// The message `key` with a number variable (plural rules apply).
     pub fn tn(&self, key: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::new();

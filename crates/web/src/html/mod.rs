@@ -11,6 +11,7 @@ pub mod curate;
 pub mod dashboard;
 pub mod dialogue;
 pub mod i18n;
+pub mod inbox;
 pub mod markdown;
 pub mod moderation;
 pub mod pages;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(dialogue::router())
         .merge(moderation::router())
+        .merge(inbox::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))
@@ -205,6 +207,8 @@ pub struct Chrome {
     pub here: String,
     pub css: &'static str,
     pub js: &'static str,
+    /// Unread notifications of the signed-in user (one indexed count per page).
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -260,6 +264,10 @@ impl FromRequestParts<AppState> for Ctx {
             },
             None => None,
         };
+        let unread = match &account {
+            Some(a) => state.store().unread_count(&a.id).await.unwrap_or(0),
+            None => 0,
+        };
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
         let chrome = Chrome {
@@ -276,6 +284,7 @@ impl FromRequestParts<AppState> for Ctx {
             here,
             css: css_url(),
             js: js_url(),
+            unread,
         };
         Ok(Ctx { chrome, state: state.clone(), account, headers: parts.headers.clone() })
     }
@@ -538,6 +547,7 @@ impl IntoResponse for PageError {
                 here: "/".into(),
                 css: css_url(),
                 js: js_url(),
+                unread: 0,
             },
             status: self.status.as_u16(),
             title: tr.t(&format!("{key}-title")),
