@@ -9,6 +9,8 @@ mod accounts;
 mod cases;
 mod error;
 mod moderation;
+mod harvest;
+mod mail;
 mod nominations;
 mod notify;
 mod organisations;

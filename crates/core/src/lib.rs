@@ -7,6 +7,7 @@ pub mod case;
 pub mod clock;
 pub mod completeness;
 pub mod dialogue;
+pub mod mail;
 pub mod nomination;
 pub mod organisation;
 pub mod permissions;
@@ -17,6 +18,7 @@ pub mod workflow;
 
 pub use account::{Account, Actor, Role};
 pub use case::{Case, CaseContent, Contact, Link, Origin, Sections};
+pub use mail::MailFrequency;
 pub use nomination::{NominationDirection, NominationState};
 pub use organisation::{Organisation, OrganisationContent};
 pub use text::Text;

@@ -69,6 +69,18 @@ pub fn sees_nomination_notes(actor: Option<&Actor>) -> bool {
     actor.is_some_and(can_nominate)
 }
 
+/// An account sets how often it gets mail; administrators may set anyone's
+/// (an address that bounces, a person who asked by other means).
+pub fn can_set_mail_frequency(actor: &Actor, account_id: &str) -> bool {
+    actor.account_id == account_id || can_manage_accounts(actor)
+}
+
+/// Test messages to any address are sent by administrators only (they check
+/// the node's mail settings).
+pub fn can_send_test_mail(actor: &Actor) -> bool {
+    can_manage_accounts(actor)
+}
+
 fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
     owner == Some(actor.account_id.as_str())
 }

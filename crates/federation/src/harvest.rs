@@ -1,19 +1,22 @@
-//! The OAI-PMH harvester: pulls a peer's `ListRecords` in the `lumbung`
-//! format, follows resumption tokens, and upserts each record by its origin
-//! identifier through the store's normal write path.
+//! The OAI-PMH harvester's protocol half: builds `ListRecords` requests,
+//! fetches and parses pages in the `lumbung` format, and turns one page's
+//! records into writes (upserts by origin identifier through the store's
+//! normal write path) inside a transaction it is given. The use case that
+//! drives a whole harvest — the source's state, one transaction per page,
+//! resumption — is `lumbung_app::App::harvest`.
 //!
 //! Everything a peer sends is untrusted. Responses are size-limited and
 //! parsed by a strict XML reader; each record is validated like any other
 //! input and refused (counted, logged) when invalid; resumption loops and
 //! endless lists are cut off; a failing peer changes nothing already stored.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use lumbung_core::{
     Case, CaseContent, Contact, Link, NominationDirection, Origin, RevisionAction, Sections, Status, Text, validate,
 };
-use lumbung_store::{HarvestSource, ImportMode, Store, StoreError};
+use lumbung_store::{ImportMode, StoreError, Tx};
 
 use crate::dom::{self, El};
 use crate::formats::LUMBUNG_NS;
@@ -350,52 +353,9 @@ fn encode(s: &str) -> String {
     out
 }
 
-/// Runs one harvest of a source: incremental from its last response date
-/// (minus an overlap) unless `full`, saving the source's state at the end.
-pub async fn harvest(store: &Store, agent: &ureq::Agent, job: &HarvestJob) -> Result<HarvestReport, HarvestError> {
-    let mut state = store.harvest_source(&job.source).await?.unwrap_or_else(|| HarvestSource {
-        source: job.source.clone(),
-        base_url: job.base_url.clone(),
-        ..Default::default()
-    });
-    state.base_url = job.base_url.clone();
-    state.last_attempt_at = Some(crate::xml::utc(lumbung_core::clock::now().unix_timestamp()));
-    let from = if job.full { None } else { state.last_response_date.as_deref().and_then(minus_overlap) };
-    let result = match check_not_self(agent, &job.base_url, &job.own_node).await {
-        Ok(()) => run(store, agent, job, from.as_deref()).await,
-        Err(e) => Err(e),
-    };
-    match &result {
-        Ok(report) => {
-            state.last_success_at = state.last_attempt_at.clone();
-            state.last_error = None;
-            if let Some(d) = &report.response_date {
-                state.last_response_date = Some(d.clone());
-            }
-            state.records_seen += report.records as i64;
-            state.created += report.created as i64;
-            state.updated += report.updated as i64;
-            state.withdrawn += report.withdrawn as i64;
-            state.rejected += report.rejected.len() as i64;
-        }
-        Err(e) => state.last_error = Some(e.to_string()),
-    }
-    store.save_harvest_source(&state).await?;
-    result
-}
-
-fn minus_overlap(date: &str) -> Option<String> {
-    let t = time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(crate::xml::utc(t.unix_timestamp() - OVERLAP_SECONDS))
-}
-
-async fn run(
-    store: &Store,
-    agent: &ureq::Agent,
-    job: &HarvestJob,
-    from: Option<&str>,
-) -> Result<HarvestReport, HarvestError> {
-    let mut report = HarvestReport::default();
+/// The first `ListRecords` request of a harvest: from `from` (see
+/// [`incremental_from`]), in the job's set, in the `lumbung` format.
+pub fn first_page_url(job: &HarvestJob, from: Option<&str>) -> String {
     let mut args: Vec<(&str, &str)> = vec![("verb", "ListRecords"), ("metadataPrefix", "lumbung")];
     if let Some(f) = from {
         args.push(("from", f));
@@ -403,73 +363,84 @@ async fn run(
     if let Some(s) = &job.set {
         args.push(("set", s));
     }
-    let mut url = url_with(&job.base_url, &args);
-    let mut seen_tokens: HashSet<String> = HashSet::new();
-    loop {
-        let (a, u) = (agent.clone(), url.clone());
-        let bytes = tokio::task::spawn_blocking(move || fetch(&a, &u))
-            .await
-            .map_err(|e| HarvestError::Protocol(e.to_string()))??;
-        let page = tokio::task::spawn_blocking(move || parse_page(&bytes))
-            .await
-            .map_err(|e| HarvestError::Protocol(e.to_string()))??;
-        report.pages += 1;
-        if report.response_date.is_none() {
-            report.response_date = page.response_date.clone();
-        }
-        let mut new_copies: Vec<Case> = Vec::new();
-        let mut notes: Vec<Option<String>> = Vec::new();
-        let identifiers: Vec<String> = page.records.iter().map(|r| r.identifier.clone()).collect();
-        let mut existing = store.cases_by_origin_identifiers(&identifiers).await?;
-        for record in page.records {
-            report.records += 1;
-            let copy = existing.remove(&record.identifier);
-            let note = record.nominations.iter().find(|(to, _)| *to == job.own_node).map(|(_, n)| n.clone());
-            if let Some(case) = apply(store, job, record, copy, &mut report).await? {
-                new_copies.push(case);
-                notes.push(note);
-            }
-        }
-        // New copies of one page are written in one transaction.
-        if !new_copies.is_empty() {
-            let outcome = store.import_cases(&new_copies, ImportMode::Harvest, None).await?;
-            report.created += outcome.inserted;
-            let skipped: Vec<usize> = outcome.skipped.iter().map(|(i, _)| *i).collect();
-            for (i, reason) in outcome.skipped {
-                let id = new_copies.get(i).and_then(|c| c.origin.as_ref()).map(|o| o.identifier.clone());
-                report.rejected.push((id.unwrap_or_default(), reason));
-            }
-            if job.queue {
-                // Each queued copy is an incoming nomination, with its note.
-                for (i, (copy, note)) in new_copies.iter().zip(notes).enumerate() {
-                    if !skipped.contains(&i) {
-                        let from = copy.origin.as_ref().map_or(job.peer_node.as_str(), |o| o.node.as_str());
-                        let _ =
-                            store.nominate(NominationDirection::Incoming, &copy.id, from, note.as_deref(), None).await;
-                    }
-                }
-            }
-        }
-        match page.token {
-            Some(token) if !token.is_empty() => {
-                if !seen_tokens.insert(token.clone()) {
-                    return Err(HarvestError::Protocol("the peer sent the same resumption token twice".into()));
-                }
-                if report.pages >= MAX_PAGES {
-                    return Err(HarvestError::Protocol(format!("more than {MAX_PAGES} pages; stopped")));
-                }
-                url = url_with(&job.base_url, &[("verb", "ListRecords"), ("resumptionToken", &token)]);
-            }
-            _ => break,
+    url_with(&job.base_url, &args)
+}
+
+/// The request that resumes a list after a page that ended with `token`.
+pub fn resume_url(job: &HarvestJob, token: &str) -> String {
+    url_with(&job.base_url, &[("verb", "ListRecords"), ("resumptionToken", token)])
+}
+
+/// Where an incremental harvest starts: the last response date less an overlap.
+pub fn incremental_from(last_response_date: &str) -> Option<String> {
+    let t = time::OffsetDateTime::parse(last_response_date, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(crate::xml::utc(t.unix_timestamp() - OVERLAP_SECONDS))
+}
+
+/// Fetches and parses one `ListRecords` page (off the async threads).
+pub async fn fetch_page(agent: &ureq::Agent, url: &str) -> Result<Page, HarvestError> {
+    let (a, u) = (agent.clone(), url.to_owned());
+    let bytes = tokio::task::spawn_blocking(move || fetch(&a, &u))
+        .await
+        .map_err(|e| HarvestError::Protocol(e.to_string()))??;
+    tokio::task::spawn_blocking(move || parse_page(&bytes)).await.map_err(|e| HarvestError::Protocol(e.to_string()))?
+}
+
+/// Applies one page's records in the caller's transaction: updates and
+/// withdrawals of existing copies in place, new copies as one batch, with
+/// their incoming nominations in queue mode, and this node's own cases seen
+/// at the peer as presence. Counts everything in `report`.
+pub async fn apply_page(
+    tx: &mut Tx,
+    job: &HarvestJob,
+    records: Vec<Record>,
+    report: &mut HarvestReport,
+) -> Result<(), HarvestError> {
+    let mut new_copies: Vec<Case> = Vec::new();
+    let mut notes: Vec<Option<String>> = Vec::new();
+    let identifiers: Vec<String> = records.iter().map(|r| r.identifier.clone()).collect();
+    let mut existing = tx.cases_by_origin_identifiers(&identifiers).await?;
+    for record in records {
+        report.records += 1;
+        let copy = existing.remove(&record.identifier);
+        let note = record.nominations.iter().find(|(to, _)| *to == job.own_node).map(|(_, n)| n.clone());
+        if let Some(case) = apply(tx, job, record, copy, report).await? {
+            new_copies.push(case);
+            notes.push(note);
         }
     }
-    Ok(report)
+    if new_copies.is_empty() {
+        return Ok(());
+    }
+    let outcome = tx.import_cases(&new_copies, ImportMode::Harvest, None).await?;
+    report.created += outcome.inserted;
+    let skipped: Vec<usize> = outcome.skipped.iter().map(|(i, _)| *i).collect();
+    for (i, reason) in outcome.skipped {
+        let id = new_copies.get(i).and_then(|c| c.origin.as_ref()).map(|o| o.identifier.clone());
+        report.rejected.push((id.unwrap_or_default(), reason));
+    }
+    if job.queue {
+        // Each queued copy is an incoming nomination, with its note.
+        for (i, (copy, note)) in new_copies.iter().zip(notes).enumerate() {
+            if skipped.contains(&i) {
+                continue;
+            }
+            let from = copy.origin.as_ref().map_or(job.peer_node.as_str(), |o| o.node.as_str());
+            match tx.nominate(NominationDirection::Incoming, &copy.id, from, note.as_deref(), None).await {
+                // A copy that is already nominated here stays as it is
+                // (refused before anything was written).
+                Ok(_) | Err(StoreError::Duplicate(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Applies one record: withdraws or updates an existing copy in place, or
 /// returns a new copy for the page's batch.
 async fn apply(
-    store: &Store,
+    tx: &mut Tx,
     job: &HarvestJob,
     record: Record,
     existing: Option<Case>,
@@ -483,7 +454,7 @@ async fn apply(
         // Our own case, served back by the peer: it is published (or
         // withdrawn) there. Nothing to copy; note where it stands.
         if let Some(id) = record.identifier.rsplit_once("case/").map(|(_, id)| id) {
-            if store.set_presence(id, &job.peer_node, !record.deleted).await? {
+            if tx.set_presence(id, &job.peer_node, !record.deleted).await? {
                 report.presence += 1;
                 return Ok(None);
             }
@@ -504,19 +475,18 @@ async fn apply(
             Some(_) => {}
         }
         if let Some(copy) = existing.filter(|c| c.status != Status::Archived) {
-            store
-                .update_case::<StoreError, _>(
-                    &copy.id,
-                    None,
-                    RevisionAction::Withdraw,
-                    None,
-                    Some("withdrawn at the origin"),
-                    |c| {
-                        c.status = Status::Archived;
-                        Ok(())
-                    },
-                )
-                .await?;
+            tx.update_case::<StoreError, _>(
+                &copy.id,
+                None,
+                RevisionAction::Withdraw,
+                None,
+                Some("withdrawn at the origin"),
+                |c| {
+                    c.status = Status::Archived;
+                    Ok(())
+                },
+            )
+            .await?;
             report.withdrawn += 1;
         }
         return Ok(None);
@@ -552,14 +522,13 @@ async fn apply(
                 report.unchanged += 1;
                 return Ok(None);
             }
-            store
-                .update_case::<StoreError, _>(&copy.id, None, RevisionAction::Harvest, None, None, |c| {
-                    c.content = content;
-                    c.origin = Some(origin);
-                    c.status = status;
-                    Ok(())
-                })
-                .await?;
+            tx.update_case::<StoreError, _>(&copy.id, None, RevisionAction::Harvest, None, None, |c| {
+                c.content = content;
+                c.origin = Some(origin);
+                c.status = status;
+                Ok(())
+            })
+            .await?;
             report.updated += 1;
         }
         None => {

@@ -48,6 +48,35 @@ pub enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Outgoing mail: a test message, the outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Queue a test message to an address (the serving node sends it).
+    Test(MailTestArgs),
+    /// The outbox: messages queued, sent and given up, and the newest.
+    Status(MailStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailTestArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The address to send to.
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MailStatusArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// How many of the newest messages to list.
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +305,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => crate::backup::backup(args).await,
         Command::Restore(args) => crate::backup::restore(args).await,
         Command::MigrateStore(args) => crate::backup::migrate_store(args).await,
+        Command::Mail(MailCommand::Test(args)) => crate::mail::test(args).await,
+        Command::Mail(MailCommand::Status(args)) => crate::mail::status(args).await,
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             Ok(())

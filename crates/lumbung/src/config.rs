@@ -69,6 +69,22 @@ poll_seconds = 5
 #   [LUMBUNG_METRICS_TOKEN]
 # token = "a-long-random-secret"
 
+[mail]
+# Outgoing mail (notifications, digests). Without a server nothing is sent and
+# messages wait in the outbox until one is configured. The server as a URL:
+#   smtp://host:25                      plain (a relay on this machine)
+#   smtp://host:587?tls=required        STARTTLS
+#   smtps://user:password@host:465      TLS from the start
+#   [LUMBUNG_SMTP_URL]
+# server = "smtp://127.0.0.1:25"
+# The sender, as "Name <address>".  [LUMBUNG_MAIL_FROM]
+from = "Lumbung <noreply@lumbung.example>"
+# After a refused or unreachable server, the first retry in seconds; each
+# further one waits twice as long, at most six hours.  [LUMBUNG_MAIL_RETRY_SECONDS]
+retry_seconds = 60
+# Tries before a message is given up (it stays in the outbox as failed).
+max_attempts = 12
+
 [federation]
 # When a copy accepted here changes at its origin, send it back to the
 # curators' queue (true) or keep it published with the change (false).
@@ -93,6 +109,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub jobs: JobsConfig,
     pub metrics: MetricsConfig,
+    pub mail: MailConfig,
     pub oai: OaiConfig,
     pub federation: FederationConfig,
     pub peers: Vec<PeerConfig>,
@@ -171,6 +188,27 @@ pub struct StoreConfig {
 pub struct MetricsConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    pub from: String,
+    pub retry_seconds: u32,
+    pub max_attempts: u32,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            server: None,
+            from: "Lumbung <noreply@lumbung.example>".into(),
+            retry_seconds: 60,
+            max_attempts: 12,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -307,6 +345,17 @@ impl Config {
         if let Some(v) = env("LUMBUNG_METRICS_TOKEN").filter(|v| !v.is_empty()) {
             config.metrics.token = Some(v);
         }
+        if let Some(v) = env("LUMBUNG_SMTP_URL").filter(|v| !v.is_empty()) {
+            config.mail.server = Some(v);
+        }
+        if let Some(v) = env("LUMBUNG_MAIL_FROM").filter(|v| !v.is_empty()) {
+            config.mail.from = v;
+        }
+        if let Some(v) = env("LUMBUNG_MAIL_RETRY_SECONDS") {
+            config.mail.retry_seconds = v
+                .parse()
+                .map_err(|_| anyhow::anyhow!("LUMBUNG_MAIL_RETRY_SECONDS must be a whole number, not '{v}'"))?;
+        }
         if let Some(v) = env("LUMBUNG_DATABASE").filter(|v| !v.is_empty()) {
             config.store.database = Some(v);
         }
@@ -346,6 +395,7 @@ impl Config {
         if self.jobs.lease_seconds < 2 || self.jobs.poll_seconds == 0 {
             bail!("jobs.lease_seconds must be at least 2 and jobs.poll_seconds at least 1");
         }
+        crate::mail::check_config(&self.mail)?;
         if let Some(url) = &self.store.database {
             lumbung_store::Backend::of_url(url).map_err(|e| anyhow::anyhow!("store.database: {e}"))?;
         }

@@ -44,7 +44,7 @@ pub async fn run(args: HarvestArgs) -> Result<()> {
     let store = config.open_store().await?;
     let started = std::time::Instant::now();
     let agent = harvest::agent_with_timeout(Duration::from_secs(args.timeout.max(1)));
-    let report = harvest::harvest(&store, &agent, &job).await;
+    let report = config.app(&store).harvest(&agent, &job).await;
     store.close().await;
     let report = report?;
     print_report(&job, &report, started.elapsed());
@@ -115,7 +115,7 @@ pub fn schedule(config: &Config, store: Store) -> Vec<tokio::task::JoinHandle<()
                 poll: Duration::from_secs(u64::from(config.jobs.poll_seconds)),
                 holder: holder.clone(),
             };
-            tokio::spawn(runner.run(store.clone()))
+            tokio::spawn(runner.run(config.app(&store)))
         })
         .collect()
 }
@@ -136,7 +136,8 @@ struct PeerRunner {
 }
 
 impl PeerRunner {
-    async fn run(self, store: Store) {
+    async fn run(self, app: lumbung_app::App) {
+        let store = app.store().clone();
         let name = format!("harvest:{}", self.peer.id);
         let every = Duration::from_secs(u64::from(self.peer.every_minutes) * 60);
         let agent = harvest::agent();
@@ -172,7 +173,7 @@ impl PeerRunner {
                         &self.peer.id,
                     );
                     job.rereview = self.rereview;
-                    let outcome = harvest::harvest(&store, &agent, &job).await;
+                    let outcome = app.harvest(&agent, &job).await;
                     renewer.abort();
                     let (next, error) = match outcome {
                         Ok(r) => {

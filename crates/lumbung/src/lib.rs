@@ -14,5 +14,6 @@ pub mod harvest;
 pub mod import;
 pub mod logging;
 pub mod notify;
+pub mod mail;
 pub mod serve;
 pub mod users;

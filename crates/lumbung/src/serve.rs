@@ -23,6 +23,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
     let follower = search.follow(store.clone(), Duration::from_millis(200));
     let harvesters = crate::harvest::schedule(&config, store.clone());
     let notifier = crate::notify::spawn(&config, store.clone());
+    let mailer = crate::mail::spawn(&config, store.clone(), crate::harvest::instance_name());
     let state = AppState::new(store.clone(), search, config.web_settings());
     let app = lumbung_web::router(state);
     let listener = tokio::net::TcpListener::bind(&config.server.addr)
@@ -37,7 +38,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
         .context("server failed")?;
     follower.abort();
     notifier.abort();
-    for h in harvesters {
+    for h in harvesters.into_iter().chain(mailer) {
         h.abort();
     }
     store.close().await;

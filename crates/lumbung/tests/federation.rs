@@ -339,3 +339,50 @@ fn a_hostile_peer_harms_nothing() {
     });
     assert_eq!(stored.content.title.get("en"), Some("<script>alert(1)</script> village boards"));
 }
+
+#[test]
+fn a_harvest_cut_short_keeps_whole_pages_and_records_why() {
+    let dir = TempDir::new("cut");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    assert!(run(&["import", "--data", d, "--format", "csv", participedia_cases().to_str().unwrap()]).status.success());
+    let before = check(&data);
+    // Page one (two records) commits; page two is not OAI-PMH.
+    let first = format!(
+        "{OAI_OPEN}<ListRecords>{}{}<resumptionToken>p2</resumptionToken></ListRecords></OAI-PMH>",
+        record("01KDVDNAZ89HAMTGG0000000BA", "Puskesmas queue board", "ID"),
+        record("01KDVDNAZ89HAMTGG0000000BB", "Village budget posters", "PH"),
+    );
+    let (port, handle) = hostile_peer(vec![first.clone(), "<html>gone</html>".to_owned()]);
+    let url = format!("http://127.0.0.1:{port}/oai");
+    let out = lumbung_cmd(&["harvest", "--data", d, "--url", &url]).output().unwrap();
+    let _ = handle.join();
+    assert!(!out.status.success());
+    let after = check(&data);
+    assert!(after.is_ok(), "{:?}", after.problems);
+    assert_eq!(after.cases, before.cases + 2, "the first page is stored whole");
+    let state = with_store(&data, async |s| s.harvest_source(&url).await.unwrap().unwrap());
+    assert!(state.last_error.as_deref().is_some_and(|e| e.contains("not a valid OAI-PMH response")), "{state:?}");
+    assert_eq!(state.last_response_date, None, "an incomplete harvest does not move the next start");
+    assert_eq!((state.last_success_at, state.created), (None, 0));
+
+    // The next run covers the first page again: nothing new, nothing doubled;
+    // the state now records the complete harvest.
+    let last = format!(
+        "{OAI_OPEN}<ListRecords>{}</ListRecords></OAI-PMH>",
+        record("01KDVDNAZ89HAMTGG0000000BC", "Open contracting", "ID")
+    );
+    let (port2, handle) = hostile_peer(vec![first.replace("p2", "p3"), last]);
+    let out = lumbung_cmd(&["harvest", "--data", d, "--url", &url.replace(&port.to_string(), &port2.to_string())])
+        .output()
+        .unwrap();
+    let _ = handle.join();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 new"), "{text}");
+    assert_eq!(check(&data).cases, before.cases + 3);
+    let url2 = url.replace(&port.to_string(), &port2.to_string());
+    let state = with_store(&data, async |s| s.harvest_source(&url2).await.unwrap().unwrap());
+    assert_eq!((state.last_error, state.created, state.records_seen), (None, 1, 3));
+    assert_eq!(state.last_response_date.as_deref(), Some("2026-11-26T10:00:00Z"));
+}

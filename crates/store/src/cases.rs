@@ -5,9 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::changelog::Entity;
 use crate::sql::Sql;
-use crate::{Store, StoreError, Tx, time_fmt};
+use crate::{Backend, Store, StoreError, Tx, time_fmt};
 use lumbung_core::{Actor, Case, RevisionAction, Status, permissions};
 use serde::Serialize;
+use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
 /// Which cases a reader may see in a list.
@@ -151,19 +152,8 @@ impl Store {
         &self,
         identifiers: &[String],
     ) -> Result<HashMap<String, Case>, StoreError> {
-        let mut found = HashMap::new();
-        for chunk in identifiers.chunks(ROWS_PER_STATEMENT) {
-            let mut q = Sql::new(self.pools.backend, "SELECT data FROM cases WHERE origin_identifier IN (");
-            q.list(chunk.iter().map(String::as_str)).push(")");
-            let rows: Vec<String> = q.query_scalar().fetch_all(&self.pools.read).await?;
-            for data in rows {
-                let case: Case = serde_json::from_str(&data)?;
-                if let Some(o) = &case.origin {
-                    found.insert(o.identifier.clone(), case);
-                }
-            }
-        }
-        Ok(found)
+        let mut conn = self.pools.read.acquire().await?;
+        copies_by_origin(&mut conn, self.pools.backend, identifiers).await
     }
 
     /// A page of cases, newest first, after `cursor` (the last id of the previous page).
@@ -294,6 +284,15 @@ impl Store {
 }
 
 impl Tx {
+    /// [`Store::cases_by_origin_identifiers`], read inside the transaction.
+    pub async fn cases_by_origin_identifiers(
+        &mut self,
+        identifiers: &[String],
+    ) -> Result<HashMap<String, Case>, StoreError> {
+        let backend = self.backend;
+        copies_by_origin(self.conn(), backend, identifiers).await
+    }
+
     /// Stores a new case with its first revision and change-log entry.
     pub async fn create_case(&mut self, case: &Case, actor: Option<&str>) -> Result<(), StoreError> {
         insert_cases(self, &[case], RevisionAction::Create, actor).await
@@ -451,6 +450,26 @@ impl Tx {
         outcome.inserted = accepted.len();
         Ok(outcome)
     }
+}
+
+async fn copies_by_origin(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    identifiers: &[String],
+) -> Result<HashMap<String, Case>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in identifiers.chunks(ROWS_PER_STATEMENT) {
+        let mut q = Sql::new(backend, "SELECT data FROM cases WHERE origin_identifier IN (");
+        q.list(chunk.iter().map(String::as_str)).push(")");
+        let rows: Vec<String> = q.query_scalar().fetch_all(&mut *conn).await?;
+        for data in rows {
+            let case: Case = serde_json::from_str(&data)?;
+            if let Some(o) = &case.origin {
+                found.insert(o.identifier.clone(), case);
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn revision_summary(row: RevisionRow) -> Result<RevisionSummary, StoreError> {

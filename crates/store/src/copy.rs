@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 28] = [
+pub const TABLES: [&str; 30] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -52,6 +52,8 @@ pub const TABLES: [&str; 28] = [
     "subscriptions",
     "notifications",
     "feed_tokens",
+    "mail_outbox",
+    "mail_preferences",
 ];
 
 const FORMAT: &str = "lumbung-backup";

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Tx};
 
 /// One harvest source and how its harvests went (totals over all runs).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -75,6 +75,15 @@ impl Store {
     }
 
     pub async fn save_harvest_source(&self, s: &HarvestSource) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.save_harvest_source(s).await?;
+        tx.commit().await
+    }
+}
+
+impl Tx {
+    /// Saves a source's state, in the transaction of the harvest page it follows.
+    pub async fn save_harvest_source(&mut self, s: &HarvestSource) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO harvest_sources (source, base_url, last_response_date, last_attempt_at, last_success_at,
                 last_error, records_seen, created, updated, withdrawn, rejected)
@@ -96,7 +105,7 @@ impl Store {
         .bind(s.updated)
         .bind(s.withdrawn)
         .bind(s.rejected)
-        .execute(&self.pools.write)
+        .execute(self.conn())
         .await?;
         Ok(())
     }

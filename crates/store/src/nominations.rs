@@ -45,60 +45,8 @@ impl Store {
         note: Option<&str>,
         actor: Option<&str>,
     ) -> Result<Nomination, StoreError> {
-        let direction = direction.as_str();
-        let now = time_fmt::fmt(lumbung_core::clock::now());
-        let id = ulid::Ulid::new().to_string();
         let mut tx = self.begin().await?;
-        let existing: Option<(String, String)> =
-            sqlx::query_as("SELECT id, state FROM nominations WHERE direction = $1 AND case_id = $2 AND node = $3")
-                .bind(direction)
-                .bind(case_id)
-                .bind(node)
-                .fetch_optional(tx.conn())
-                .await?;
-        let id = match existing {
-            Some((_, state)) if state == "nominated" || state == "accepted" => {
-                return Err(StoreError::Duplicate(format!("the case is already {state} at {node}")));
-            }
-            Some((id, _)) => {
-                sqlx::query(
-                    "UPDATE nominations SET state = 'nominated', note = $1, decision_note = NULL, updated_at = $2 WHERE id = $3",
-                )
-                .bind(note)
-                .bind(&now)
-                .bind(&id)
-                .execute(tx.conn())
-                .await?;
-                id
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO nominations (id, direction, case_id, node, note, state, created_by, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, 'nominated', $6, $7, $8)",
-                )
-                .bind(&id)
-                .bind(direction)
-                .bind(case_id)
-                .bind(node)
-                .bind(note)
-                .bind(actor)
-                .bind(&now)
-                .bind(&now)
-                .execute(tx.conn())
-                .await?;
-                id
-            }
-        };
-        // A nomination changes what the nomination set holds: the case's
-        // OAI datestamp moves, so incremental harvesters of the set see it.
-        sqlx::query("UPDATE cases SET changed_s = $1 WHERE id = $2")
-            .bind(lumbung_core::clock::now().unix_timestamp())
-            .bind(case_id)
-            .execute(tx.conn())
-            .await?;
-        let version: i64 =
-            sqlx::query_scalar("SELECT version FROM cases WHERE id = $1").bind(case_id).fetch_one(tx.conn()).await?;
-        tx.log(Entity::Nomination, &id, "nominate", version, actor, lumbung_core::clock::now());
+        let id = tx.nominate(direction, case_id, node, note, actor).await?;
         tx.commit().await?;
         self.nomination(&id).await?.ok_or(StoreError::NotFound)
     }
@@ -187,43 +135,10 @@ impl Store {
     /// Records that a case of this node is published (or withdrawn) at `node`,
     /// and moves an outgoing nomination there to accepted (or declined/withdrawn).
     pub async fn set_presence(&self, case_id: &str, node: &str, published: bool) -> Result<bool, StoreError> {
-        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_optional(&self.pools.read)
-            .await?;
-        if known.is_none() {
-            return Ok(false);
-        }
-        let now = time_fmt::fmt(lumbung_core::clock::now());
-        let state = if published { "published" } else { "withdrawn" };
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO case_presence (case_id, node, state, since) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (case_id, node) DO UPDATE SET state = excluded.state,
-                since = CASE WHEN case_presence.state = excluded.state THEN case_presence.since ELSE excluded.since END",
-        )
-        .bind(case_id)
-        .bind(node)
-        .bind(state)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        let outcome = if published { "accepted" } else { "declined" };
-        sqlx::query(
-            "UPDATE nominations SET state = CASE WHEN $1 = 'declined' AND state = 'accepted' THEN 'withdrawn' ELSE $2 END,
-                updated_at = $3
-             WHERE direction = 'outgoing' AND case_id = $4 AND node = $5 AND state IN ('nominated', 'accepted') AND state != $6",
-        )
-        .bind(outcome)
-        .bind(outcome)
-        .bind(&now)
-        .bind(case_id)
-        .bind(node)
-        .bind(outcome)
-        .execute(tx.conn())
-        .await?;
+        let known = tx.set_presence(case_id, node, published).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(known)
     }
 
     /// Where a case of this node is published elsewhere.
@@ -261,6 +176,111 @@ fn nomination_from_row(r: NominationRow) -> Result<Nomination, StoreError> {
 }
 
 impl Tx {
+    /// Records a nomination (or renews a declined or withdrawn one); returns its id.
+    /// Refuses (before writing anything) one already nominated or accepted.
+    pub async fn nominate(
+        &mut self,
+        direction: NominationDirection,
+        case_id: &str,
+        node: &str,
+        note: Option<&str>,
+        actor: Option<&str>,
+    ) -> Result<String, StoreError> {
+        let direction = direction.as_str();
+        let now = time_fmt::fmt(lumbung_core::clock::now());
+        let id = ulid::Ulid::new().to_string();
+        let existing: Option<(String, String)> =
+            sqlx::query_as("SELECT id, state FROM nominations WHERE direction = $1 AND case_id = $2 AND node = $3")
+                .bind(direction)
+                .bind(case_id)
+                .bind(node)
+                .fetch_optional(self.conn())
+                .await?;
+        let id = match existing {
+            Some((_, state)) if state == "nominated" || state == "accepted" => {
+                return Err(StoreError::Duplicate(format!("the case is already {state} at {node}")));
+            }
+            Some((id, _)) => {
+                sqlx::query(
+                    "UPDATE nominations SET state = 'nominated', note = $1, decision_note = NULL, updated_at = $2 WHERE id = $3",
+                )
+                .bind(note)
+                .bind(&now)
+                .bind(&id)
+                .execute(self.conn())
+                .await?;
+                id
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO nominations (id, direction, case_id, node, note, state, created_by, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, 'nominated', $6, $7, $8)",
+                )
+                .bind(&id)
+                .bind(direction)
+                .bind(case_id)
+                .bind(node)
+                .bind(note)
+                .bind(actor)
+                .bind(&now)
+                .bind(&now)
+                .execute(self.conn())
+                .await?;
+                id
+            }
+        };
+        // A nomination changes what the nomination set holds: the case's
+        // OAI datestamp moves, so incremental harvesters of the set see it.
+        sqlx::query("UPDATE cases SET changed_s = $1 WHERE id = $2")
+            .bind(lumbung_core::clock::now().unix_timestamp())
+            .bind(case_id)
+            .execute(self.conn())
+            .await?;
+        let version: i64 =
+            sqlx::query_scalar("SELECT version FROM cases WHERE id = $1").bind(case_id).fetch_one(self.conn()).await?;
+        self.log(Entity::Nomination, &id, "nominate", version, actor, lumbung_core::clock::now());
+        Ok(id)
+    }
+
+    /// Records that a case of this node is published (or withdrawn) at `node`,
+    /// and moves an outgoing nomination there to accepted (or declined/withdrawn).
+    /// False (and nothing written) when no such case is stored here.
+    pub async fn set_presence(&mut self, case_id: &str, node: &str, published: bool) -> Result<bool, StoreError> {
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM cases WHERE id = $1").bind(case_id).fetch_optional(self.conn()).await?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        let now = time_fmt::fmt(lumbung_core::clock::now());
+        let state = if published { "published" } else { "withdrawn" };
+        sqlx::query(
+            "INSERT INTO case_presence (case_id, node, state, since) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (case_id, node) DO UPDATE SET state = excluded.state,
+                since = CASE WHEN case_presence.state = excluded.state THEN case_presence.since ELSE excluded.since END",
+        )
+        .bind(case_id)
+        .bind(node)
+        .bind(state)
+        .bind(&now)
+        .execute(self.conn())
+        .await?;
+        let outcome = if published { "accepted" } else { "declined" };
+        sqlx::query(
+            "UPDATE nominations SET state = CASE WHEN $1 = 'declined' AND state = 'accepted' THEN 'withdrawn' ELSE $2 END,
+                updated_at = $3
+             WHERE direction = 'outgoing' AND case_id = $4 AND node = $5 AND state IN ('nominated', 'accepted') AND state != $6",
+        )
+        .bind(outcome)
+        .bind(outcome)
+        .bind(&now)
+        .bind(case_id)
+        .bind(node)
+        .bind(outcome)
+        .execute(self.conn())
+        .await?;
+        Ok(true)
+    }
+
     /// Sets a nomination's state (with the curator's note).
     pub async fn decide_nomination(
         &mut self,

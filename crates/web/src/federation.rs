@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lumbung_federation::{Provider, atom, formats, sitemap};
@@ -22,12 +23,12 @@ const XML: &str = "text/xml; charset=utf-8";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/oai", get(oai_get).post(oai_post))
-        .route("/schemas/lumbung-case.xsd", get(schema))
-        .route("/feeds/cases.atom", get(feed))
-        .route("/feeds/search.atom", get(feed))
-        .route("/sitemap.xml", get(sitemap_root))
-        .route("/sitemaps/cases-{n}", get(sitemap_part))
-        .route("/robots.txt", get(robots))
+        .route("/schemas/lumbung-case.xsd", get(schema).layer(map_response(crate::cache::mark)))
+        .route("/feeds/cases.atom", get(feed).layer(map_response(crate::cache::mark)))
+        .route("/feeds/search.atom", get(feed).layer(map_response(crate::cache::mark)))
+        .route("/sitemap.xml", get(sitemap_root).layer(map_response(crate::cache::mark)))
+        .route("/sitemaps/cases-{n}", get(sitemap_part).layer(map_response(crate::cache::mark)))
+        .route("/robots.txt", get(robots).layer(map_response(crate::cache::mark)))
 }
 
 fn provider(state: &AppState) -> Provider {

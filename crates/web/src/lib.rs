@@ -6,10 +6,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod federation;
 pub mod html;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

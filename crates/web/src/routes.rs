@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| -> Response<axum::body::Body> {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::if_not_present(

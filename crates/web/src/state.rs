@@ -81,6 +81,7 @@ struct Inner {
     search_slots: tokio::sync::Semaphore,
     settings: WebSettings,
     metrics: crate::metrics::Metrics,
+    page_cache: crate::cache::PageCache,
 }
 
 impl AppState {
@@ -102,6 +103,7 @@ impl AppState {
                 search_slots,
                 settings,
                 metrics: Default::default(),
+                page_cache: Default::default(),
             }),
         }
     }
@@ -126,6 +128,11 @@ impl AppState {
 
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.inner.metrics
+    }
+
+    /// The anonymous page cache (see `cache.rs`).
+    pub fn page_cache(&self) -> &crate::cache::PageCache {
+        &self.inner.page_cache
     }
 
     pub fn settings(&self) -> &WebSettings {

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lumbung_core::vocab::{self, Term};
@@ -21,7 +22,9 @@ use super::{Chrome, Ctx, PageError, Tr, render, urlencode};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/dashboard", get(dashboard)).route("/dashboard/{file}", get(csv))
+    Router::new()
+        .route("/dashboard", get(dashboard).layer(map_response(crate::cache::mark)))
+        .route("/dashboard/{file}", get(csv))
 }
 
 /// The charts, by search facet name, in page order.

@@ -82,6 +82,8 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("submit.ftl", include_str!("../../locales/en/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
             ("dialogue.ftl", include_str!("../../locales/en/dialogue.ftl")),
+            ("mail.ftl", include_str!("../../locales/en/mail.ftl")),
+            ("map.ftl", include_str!("../../locales/en/map.ftl")),
         ],
     ),
     (
@@ -92,6 +94,8 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("submit.ftl", include_str!("../../locales/id/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/id/admin.ftl")),
             ("dialogue.ftl", include_str!("../../locales/id/dialogue.ftl")),
+            ("mail.ftl", include_str!("../../locales/id/mail.ftl")),
+            ("map.ftl", include_str!("../../locales/id/map.ftl")),
         ],
     ),
 ];
@@ -172,6 +176,14 @@ impl Tr {
     pub fn tn(&self, key: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::new();
         args.set(name, FluentValue::from(value));
+        self.format(key, Some(&args))
+    }
+
+    /// The message `key` with two number variables (plural rules apply to each).
+    pub fn tn2(&self, key: &str, a: (&str, i64), b: (&str, i64)) -> String {
+        let mut args = FluentArgs::new();
+        args.set(a.0, FluentValue::from(a.1));
+        args.set(b.0, FluentValue::from(b.1));
         self.format(key, Some(&args))
     }
 

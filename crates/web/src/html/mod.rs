@@ -12,6 +12,8 @@ pub mod dashboard;
 pub mod dialogue;
 pub mod i18n;
 pub mod inbox;
+pub mod mail;
+pub mod map;
 pub mod markdown;
 pub mod moderation;
 pub mod pages;
@@ -57,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .merge(dialogue::router())
         .merge(moderation::router())
         .merge(inbox::router())
+        .merge(mail::router())
+        .merge(map::router())
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .layer(axum::middleware::from_fn(csrf_cookie))
@@ -174,7 +178,9 @@ async fn csrf_cookie(mut req: Request, next: Next) -> Response {
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
-    if fresh {
+    // A page every anonymous reader sees alike carries no form that needs the
+    // token; without the cookie it can come from the page cache.
+    if fresh && res.extensions().get::<crate::cache::Cacheable>().is_none() {
         let value = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
         if let Ok(v) = HeaderValue::from_str(&value) {
             res.headers_mut().append(header::SET_COOKIE, v);

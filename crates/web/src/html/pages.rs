@@ -6,6 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery};
 use axum::http::{StatusCode, header};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lumbung_core::vocab::{self, Term};
@@ -20,12 +21,12 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
-        .route("/search", get(search))
-        .route("/cases/{id}", get(case_page))
+        .route("/", get(home).layer(map_response(crate::cache::mark)))
+        .route("/search", get(search).layer(map_response(crate::cache::mark)))
+        .route("/cases/{id}", get(case_page).layer(map_response(crate::cache::mark)))
         .route("/cases/{id}/nominate", axum::routing::post(nominate))
-        .route("/organisations/{id}", get(organisation_page))
-        .route("/countries/{code}", get(country_page))
+        .route("/organisations/{id}", get(organisation_page).layer(map_response(crate::cache::mark)))
+        .route("/countries/{code}", get(country_page).layer(map_response(crate::cache::mark)))
 }
 
 // ---------------------------------------------------------------------------

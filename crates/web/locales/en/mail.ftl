@@ -1,0 +1,43 @@
+## Mail settings and unsubscribing
+
+mail-settings-title = E-mail
+mail-settings-legend = How often should we e-mail you about your notifications?
+mail-settings-button = Save
+mail-settings-done = Your e-mail setting has been saved.
+mail-frequency-immediately = Immediately
+mail-frequency-immediately-hint = One message for each notification, as it happens.
+mail-frequency-daily = Daily digest
+mail-frequency-daily-hint = One message a day, grouped by discussion.
+mail-frequency-weekly = Weekly digest
+mail-frequency-weekly-hint = One message a week, grouped by discussion.
+mail-frequency-never = Never
+mail-frequency-never-hint = No e-mail. Your inbox and your feed still show everything.
+mail-frequency-missing = Choose how often you want e-mail.
+account-mail-link = E-mail settings
+unsubscribe-title = Stop e-mail
+unsubscribe-ask = Stop all e-mail from this node to this account? Your inbox keeps your notifications.
+unsubscribe-button = Stop e-mail
+unsubscribe-done = You will get no more e-mail from this node.
+unsubscribe-done-hint = You can turn e-mail back on under E-mail in your account.
+
+## Messages
+
+mail-open = Open
+mail-footer-why = You get this message because you follow this discussion or take part in it.
+mail-footer-settings = Change how often you get e-mail
+mail-footer-stop = Stop all e-mail
+mail-digest-daily = { $count ->
+    [one] One notification
+   *[other] { $count } notifications
+} today in { $threads ->
+    [one] one discussion
+   *[other] { $threads } discussions
+}
+mail-digest-weekly = { $count ->
+    [one] One notification
+   *[other] { $count } notifications
+} this week in { $threads ->
+    [one] one discussion
+   *[other] { $threads } discussions
+}
+mail-notice-other = { $actor } wrote in a discussion you follow

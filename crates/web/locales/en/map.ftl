@@ -1,0 +1,19 @@
+## The map of published cases
+
+nav-map = Map
+map-title = Map of innovations
+map-intro = { $count ->
+    [one] One published case, by country. Choose a country to see its cases.
+   *[other] { $count } published cases, by country. Choose a country to see its cases.
+}
+map-southeast-asia = Published cases in Southeast Asia
+map-world = Published cases in the world
+map-legend = Cases per country
+map-legend-none = none
+map-cases-count = { $count ->
+    [one] 1 case
+   *[other] { $count } cases
+}
+map-table = Cases by country
+map-country = Country
+map-source = Borders: Natural Earth (public domain). Borders are shown for orientation only.

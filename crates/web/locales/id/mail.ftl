@@ -1,0 +1,31 @@
+## Pengaturan surel dan berhenti berlangganan
+
+mail-settings-title = Surel
+mail-settings-legend = Seberapa sering kami mengirim surel tentang notifikasi Anda?
+mail-settings-button = Simpan
+mail-settings-done = Pengaturan surel Anda telah disimpan.
+mail-frequency-immediately = Segera
+mail-frequency-immediately-hint = Satu pesan untuk setiap notifikasi, saat terjadi.
+mail-frequency-daily = Ringkasan harian
+mail-frequency-daily-hint = Satu pesan sehari, dikelompokkan per diskusi.
+mail-frequency-weekly = Ringkasan mingguan
+mail-frequency-weekly-hint = Satu pesan seminggu, dikelompokkan per diskusi.
+mail-frequency-never = Tidak pernah
+mail-frequency-never-hint = Tanpa surel. Kotak masuk dan umpan Anda tetap menampilkan semuanya.
+mail-frequency-missing = Pilih seberapa sering Anda ingin menerima surel.
+account-mail-link = Pengaturan surel
+unsubscribe-title = Hentikan surel
+unsubscribe-ask = Hentikan semua surel dari simpul ini ke akun ini? Kotak masuk Anda tetap menyimpan notifikasi.
+unsubscribe-button = Hentikan surel
+unsubscribe-done = Anda tidak akan menerima surel lagi dari simpul ini.
+unsubscribe-done-hint = Anda dapat menyalakan surel kembali di bagian Surel pada akun Anda.
+
+## Pesan
+
+mail-open = Buka
+mail-footer-why = Anda menerima pesan ini karena Anda mengikuti atau ikut serta dalam diskusi ini.
+mail-footer-settings = Ubah seberapa sering Anda menerima surel
+mail-footer-stop = Hentikan semua surel
+mail-digest-daily = { $count } notifikasi hari ini dalam { $threads } diskusi
+mail-digest-weekly = { $count } notifikasi minggu ini dalam { $threads } diskusi
+mail-notice-other = { $actor } menulis di diskusi yang Anda ikuti
