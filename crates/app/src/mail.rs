@@ -49,7 +49,7 @@ impl App {
 
     /// One-click unsubscribe (RFC 8058): no sign-in, the token is the
     /// authority. Unknown tokens are `NotFound`; repeating it is harmless.
-    pub async fn unsubscribe(&self, token: &str) -> Result<String, AppError> {
+    pub async fn unsubscribe_mail(&self, token: &str) -> Result<String, AppError> {
         if token.len() > 200 {
             return Err(AppError::NotFound);
         }

@@ -95,7 +95,7 @@ async fn confirm(ctx: Ctx, Path(token): Path<String>) -> Result<Response, PageEr
 }
 
 async fn unsubscribe(ctx: Ctx, Path(token): Path<String>) -> Result<Response, PageError> {
-    match ctx.state.app().unsubscribe(&token).await {
+    match ctx.state.app().unsubscribe_mail(&token).await {
         Ok(_) => render(&UnsubscribePage { token: String::new(), done: true, c: ctx.chrome })
             .map(|r| (StatusCode::OK, r).into_response()),
         Err(lumbung_app::AppError::NotFound) => Err(ctx.error(StatusCode::NOT_FOUND)),
