@@ -8,9 +8,9 @@
 mod accounts;
 mod cases;
 mod error;
-mod moderation;
 mod harvest;
 mod mail;
+mod moderation;
 mod nominations;
 mod notify;
 mod organisations;

@@ -20,10 +20,18 @@ pub fn spawn(config: &Config, store: Store) -> tokio::task::JoinHandle<()> {
     let lease = Duration::from_secs(u64::from(config.jobs.lease_seconds));
     let poll = Duration::from_secs(u64::from(config.jobs.poll_seconds));
     let holder = crate::harvest::instance_name();
-    tokio::spawn(run(app, store, holder, lease, poll))
+    let mailer = crate::mailer::Mailer::new(config, &store);
+    tokio::spawn(run(app, store, holder, lease, poll, mailer))
 }
 
-async fn run(app: App, store: Store, holder: String, lease: Duration, poll: Duration) {
+async fn run(
+    app: App,
+    store: Store,
+    holder: String,
+    lease: Duration,
+    poll: Duration,
+    mut mailer: Option<crate::mailer::Mailer>,
+) {
     loop {
         if store.is_closed() {
             return;
@@ -45,6 +53,12 @@ async fn run(app: App, store: Store, holder: String, lease: Duration, poll: Dura
                         Err(e) => {
                             tracing::warn!(error = %e, "notifications: a step failed; retrying");
                             tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    }
+                    // Mail about what this step (and the ones before) notified.
+                    if let Some(m) = mailer.as_mut() {
+                        if let Err(e) = m.step().await {
+                            tracing::warn!(error = %e, "notification mail: a step failed; retrying");
                         }
                     }
                     if renewed.elapsed() >= lease / 3 {
