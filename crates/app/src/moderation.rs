@@ -23,8 +23,12 @@ pub struct FlagOutcome {
 }
 
 fn reason(text: Option<String>) -> Result<String, AppError> {
-    crate::clean_text("reason", text, MAX_REASON)?
-        .ok_or_else(|| AppError::field("reason", "required", "say why: the author is told"))
+    let text = crate::clean_text("reason", text, MAX_REASON)?
+        .ok_or_else(|| AppError::field("reason", "required", "say why: the author is told"))?;
+    if text.chars().any(char::is_control) {
+        return Err(AppError::field("reason", "invalid", "one line, without control characters"));
+    }
+    Ok(text)
 }
 
 impl App {

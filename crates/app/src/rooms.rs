@@ -71,8 +71,12 @@ impl App {
             errors.add("kind", "unknown_value", "public, members or private");
         }
         let title = crate::clean_text("title", Some(new.title), dialogue::MAX_TITLE)?;
-        if title.is_none() {
-            errors.add("title", "required", "give the room a title");
+        match &title {
+            None => errors.add("title", "required", "give the room a title"),
+            Some(t) if t.chars().any(char::is_control) => {
+                errors.add("title", "invalid", "one line, without control characters")
+            }
+            Some(_) => {}
         }
         let description = crate::clean_text("description", new.description, MAX_DESCRIPTION)?;
         if !errors.is_empty() {
@@ -123,9 +127,8 @@ impl App {
         self.moderated_room(actor, slug).await?;
         let handle = handle.trim().trim_start_matches('@').to_owned();
         let found = self.store.accounts_by_handles(std::slice::from_ref(&handle)).await?;
-        let Some((_, account)) = found.into_iter().next() else {
-            return Err(AppError::field("handle", "unknown_value", format!("nobody has the handle @{handle}")));
-        };
+        // Nobody with that handle: there is no one to invite.
+        let Some((_, account)) = found.into_iter().next() else { return Err(AppError::NotFound) };
         let next = match self.store.membership(slug, &account).await? {
             Some(Membership::Requested) => Membership::Member,
             Some(m) if m.is_active() || m == Membership::Invited => return Ok(m),

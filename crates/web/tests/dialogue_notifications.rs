@@ -216,22 +216,31 @@ async fn ten_thousand_watchers() {
         .set_membership("reform", &contributor, Some(lumbung_core::dialogue::Membership::Member), None)
         .await
         .unwrap();
-    for n in 0..10_000 {
-        let account = app
-            .store
-            .create_account(
-                NewAccount {
-                    email: format!("watcher-{n}@example.org"),
-                    name: format!("Watcher {n}"),
-                    role: Role::Reader,
-                    organisation: None,
-                    password_hash: None,
-                },
-                None,
-            )
-            .await
-            .unwrap();
-        app.store.subscribe(&account.id, "room:reform", "watching").await.unwrap();
+    // Sixteen writers at once: account creation dominates this test on PostgreSQL.
+    let mut writers = Vec::new();
+    for w in 0..16 {
+        let store = app.store.clone();
+        writers.push(tokio::spawn(async move {
+            for n in (w..10_000).step_by(16) {
+                let account = store
+                    .create_account(
+                        NewAccount {
+                            email: format!("watcher-{n}@example.org"),
+                            name: format!("Watcher {n}"),
+                            role: Role::Reader,
+                            organisation: None,
+                            password_hash: None,
+                        },
+                        None,
+                    )
+                    .await
+                    .unwrap();
+                store.subscribe(&account.id, "room:reform", "watching").await.unwrap();
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
     }
     let f = follower(&app);
     f.notify_all().await.unwrap();

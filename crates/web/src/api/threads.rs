@@ -143,7 +143,8 @@ pub struct ThreadPage {
     pub can_moderate: bool,
 }
 
-/// Threads of a room (`room=SLUG`) or of a published case (`case=ID`), newest activity first.
+/// Threads of a room (`room=SLUG`) or of a published case (`case=ID`), newest
+/// activity first; empty when neither is named.
 #[utoipa::path(get, path = "/api/v1/threads", tag = "dialogue",
     params(("room" = Option<String>, Query, description = "A room's slug"),
            ("case" = Option<String>, Query, description = "A case's id")),
@@ -154,20 +155,29 @@ pub async fn list_threads(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<ThreadView>>, ApiError> {
     let actor = user.actor();
-    let pairs = query_pairs(raw.as_deref());
-    let threads = match pairs.as_slice() {
-        [(k, room)] if k == "room" => {
-            let access = state.app().room_for(actor.as_ref(), room).await?;
+    let (mut room, mut case) = (None, None);
+    for (k, v) in query_pairs(raw.as_deref()) {
+        match k.as_str() {
+            "room" if !v.is_empty() => room = Some(v),
+            "case" if !v.is_empty() => case = Some(v),
+            "room" | "case" => {}
+            _ => return Err(ApiError::BadRequest(format!("'{k}' is not a parameter of this list"))),
+        }
+    }
+    let threads = match (room, case) {
+        (Some(room), _) => {
+            let access = state.app().room_for(actor.as_ref(), &room).await?;
             if !access.can_read_threads {
                 return Err(ApiError::NotFound);
             }
-            state.store().room_threads(room, 200, 0).await?
+            state.store().room_threads(&room, 200, 0).await?
         }
-        [(k, case)] if k == "case" => {
-            state.app().discussed_case(actor.as_ref(), case).await?;
-            state.store().case_threads(case).await?
+        (None, Some(case)) => {
+            state.app().discussed_case(actor.as_ref(), &case).await?;
+            state.store().case_threads(&case).await?
         }
-        _ => return Err(ApiError::BadRequest("name one room=SLUG or one case=ID".into())),
+        // Neither: nothing is named, nothing is listed.
+        (None, None) => Vec::new(),
     };
     Ok(Json(threads.into_iter().map(ThreadView::from).collect()))
 }
@@ -203,7 +213,7 @@ pub async fn get_thread(
     let mut page = 1;
     for (k, v) in query_pairs(raw.as_deref()) {
         match (k.as_str(), v.parse::<i64>()) {
-            ("page", Ok(n)) if n >= 1 => page = n,
+            ("page", Ok(n)) if (1..=10_000).contains(&n) => page = n,
             _ => return Err(ApiError::BadRequest(format!("'{v}' is not a valid value for {k}"))),
         }
     }

@@ -244,7 +244,7 @@ const OPS: &[Op] = &[
         "/api/v1/posts/{id}/moderation",
         "moderate_post",
         Auth::Required,
-        Body::Required("DecisionInput"),
+        Body::Required("PostDecision"),
         &[200, 403, 404],
     ),
     op(
@@ -252,7 +252,7 @@ const OPS: &[Op] = &[
         "/api/v1/threads/{id}/moderation",
         "moderate_thread",
         Auth::Required,
-        Body::Required("DecisionInput"),
+        Body::Required("ThreadDecision"),
         &[200, 403, 404],
     ),
     op(
@@ -300,7 +300,7 @@ fn problem_description(status: u16) -> &'static str {
         415 => "The body is not sent as application/json",
         422 => "The body's fields are not valid; `errors` names each one",
         428 => "Send the version edited (an If-Match header or a `version` field)",
-        429 => "Too many failed sign-ins; Retry-After says when to try again",
+        429 => "Too many failed sign-ins, or posts too fast; Retry-After says when to try again",
         503 => "The store is busy or not ready; try again",
         _ => "An error",
     }
@@ -692,7 +692,7 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
             "properties": {"note": {"type": "string", "pattern": NON_BLANK, "description": "Why the nomination is declined"}}}),
         ),
     ];
-    for (name, schema) in new {
+    for (name, schema) in new.into_iter().chain(dialogue_schemas()) {
         schemas.insert(name.to_owned(), schema);
     }
     // Problem details as the server writes them.
@@ -703,6 +703,117 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
             set(props, "status", json!({"type": "integer", "minimum": 400, "maximum": 599}));
         }
     }
+}
+
+/// A post's text as the server accepts it: not blank, at most 20,000
+/// characters, no control characters but tab and line breaks, at most two
+/// links (the limit of accounts younger than a day).
+fn post_text() -> Value {
+    json!({"type": "string", "maxLength": lumbung_core::dialogue::MAX_POST,
+           "allOf": [{"pattern": format!("^{TEXT_CHARS}$")}, {"pattern": NON_BLANK}],
+           "not": {"pattern": "(https?://[\\s\\S]*){3}"}})
+}
+
+/// A required one-line reason or title.
+fn required_line(max: usize) -> Value {
+    json!({"type": "string", "maxLength": max, "allOf": [{"pattern": format!("^{LINE_CHARS}$")}, {"pattern": NON_BLANK}]})
+}
+
+/// The dialogue's request bodies, closed and constrained as the application layer checks them.
+fn dialogue_schemas() -> Vec<(&'static str, Value)> {
+    let langs = enum_of(&languages());
+    let title = required_line(lumbung_core::dialogue::MAX_TITLE);
+    let reason = required_line(2000);
+    let no_id = json!({"type": "null", "description": "A post of this thread (an id elsewhere is 422); left out of the contract"});
+    let sectors = codes(vocab::SECTORS).join("|");
+    let countries = codes(vocab::COUNTRIES).join("|");
+    vec![
+        (
+            "RoomInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["slug", "kind", "title"],
+            "properties": {"slug": {"type": "string", "pattern": SLUG}, "kind": enum_of(&["public", "members", "private"]),
+                "title": title.clone(), "description": {"type": ["string", "null"], "maxLength": 5000}}}),
+        ),
+        (
+            "ThreadInput",
+            json!({"oneOf": [
+                {"type": "object", "additionalProperties": false, "required": ["room", "title", "body", "language"],
+                 "description": "A thread in a room",
+                 "properties": {"room": {"type": "string"}, "title": title.clone(), "body": post_text(), "language": langs.clone()}},
+                {"type": "object", "additionalProperties": false, "required": ["case", "body", "language"],
+                 "description": "A post on a published case's discussion",
+                 "properties": {"case": {"type": "string"}, "ask": {"const": false}, "body": post_text(), "language": langs.clone()}},
+                {"type": "object", "additionalProperties": false, "required": ["case", "ask", "title", "body", "language"],
+                 "description": "A question to a published case's team",
+                 "properties": {"case": {"type": "string"}, "ask": {"const": true}, "title": title, "body": post_text(), "language": langs.clone()}},
+            ]}),
+        ),
+        (
+            "PostInputBody",
+            json!({"type": "object", "additionalProperties": false, "required": ["body", "language"],
+            "properties": {"body": post_text(), "language": langs.clone(), "reply_to": no_id.clone(), "quote_of": no_id}}),
+        ),
+        (
+            "PostEdit",
+            json!({"type": "object", "additionalProperties": false, "required": ["body", "version"],
+            "properties": {"body": post_text(), "language": nullable(langs.clone()),
+                "version": {"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64}}}),
+        ),
+        (
+            "TranslationInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["language", "body"],
+            "description": "Into a language other than the post's (the same one is 422)",
+            "properties": {"language": langs, "body": post_text()}}),
+        ),
+        (
+            "InvitationInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["handle"],
+            "properties": {"handle": {"type": "string", "pattern": "^@?[a-z0-9_]{3,30}$"}}}),
+        ),
+        (
+            "MemberDecision",
+            json!({"type": "object", "additionalProperties": false, "required": ["decision"],
+            "properties": {"decision": enum_of(&["approve", "refuse", "remove", "moderator"])}}),
+        ),
+        (
+            "FlagInput",
+            json!({"oneOf": [
+                {"type": "object", "additionalProperties": false, "required": ["reason"],
+                 "properties": {"reason": enum_of(&["spam", "offensive", "off_topic"]), "note": {"type": ["string", "null"], "maxLength": 2000}}},
+                {"type": "object", "additionalProperties": false, "required": ["reason", "note"],
+                 "properties": {"reason": {"const": "other"}, "note": {"type": "string", "maxLength": 2000, "pattern": NON_BLANK}}},
+            ]}),
+        ),
+        (
+            "PostDecision",
+            json!({"type": "object", "additionalProperties": false, "required": ["decision", "reason"],
+            "properties": {"decision": enum_of(&["hide", "restore"]), "reason": reason.clone()}}),
+        ),
+        (
+            "ThreadDecision",
+            json!({"type": "object", "additionalProperties": false, "required": ["decision", "reason"],
+            "properties": {"decision": enum_of(&["lock", "unlock"]), "reason": reason.clone()}}),
+        ),
+        (
+            "SuspensionInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["until", "reason"],
+            "properties": {"until": {"type": "string", "format": "date-time", "description": "In the future",
+                "pattern": "^2[1-9][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"},
+                "reason": reason}}),
+        ),
+        (
+            "AppealInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["body"],
+            "properties": {"body": {"type": "string", "maxLength": 2000, "pattern": NON_BLANK}}}),
+        ),
+        (
+            "SubscriptionBody",
+            json!({"type": "object", "additionalProperties": false, "required": ["target", "level"],
+            "description": "Also case:ID, room:SLUG and thread:ID of what the caller can see (an unknown one is 422)",
+            "properties": {"target": {"type": "string", "pattern": format!("^(sector:({sectors})|country:({countries}))$")},
+                "level": enum_of(&["watching", "normal", "muted"])}}),
+        ),
+    ]
 }
 
 /// A multi-valued query filter: comma-separated values of a vocabulary.
@@ -824,6 +935,27 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         "get_account" | "update_account" => {
             vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
+        "list_threads" => vec![
+            query("room", "A room's slug (it wins when both are given)", json!({"type": "string"})),
+            query("case", "A published case's id", json!({"type": "string"})),
+        ],
+        "get_thread" => vec![
+            path_param("id", "Thread id", json!({"type": "string"})),
+            query(
+                "page",
+                "Page of posts, from 1 (past the last: the last)",
+                json!({"type": "integer", "minimum": 1, "maximum": 10_000}),
+            ),
+        ],
+        "list_notifications" => {
+            vec![query("page", "Page, from 1", json!({"type": "integer", "minimum": 1, "maximum": 10_000}))]
+        }
+        "update_post" => vec![
+            path_param("id", "Post id", json!({"type": "string"})),
+            json!({"name": "If-Match", "in": "header", "required": false,
+                   "description": "The version edited (`\"3\"`); the body's version wins",
+                   "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}}),
+        ],
         "accept_nomination" | "decline_nomination" => {
             vec![path_param("id", "Nomination id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
