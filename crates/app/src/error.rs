@@ -27,6 +27,9 @@ pub enum AppError {
     /// The record is not in a state that allows this step.
     #[error("{0}")]
     InvalidTransition(String),
+    /// Too many posts too fast: try again after `retry_after` seconds.
+    #[error("{why}; try again in {retry_after} seconds")]
+    Limited { retry_after: u64, why: String },
     /// The database is busy or unreachable; worth retrying.
     #[error("the node is busy; try again")]
     Busy,

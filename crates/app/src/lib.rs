@@ -14,9 +14,13 @@ mod error;
 mod events;
 mod harvest;
 mod mail;
+mod moderation;
 mod nominations;
+mod notify;
 mod organisations;
 pub mod passwords;
+mod posts;
+mod rooms;
 
 use std::sync::Arc;
 
@@ -25,6 +29,10 @@ use lumbung_store::Store;
 pub use accounts::{AccountChange, NewAccountRequest};
 pub use diffusion::{CaseLinks, NewLink};
 pub use error::AppError;
+pub use moderation::FlagOutcome;
+pub use notify::LEVELS;
+pub use posts::{DialogueSettings, PostInput, ThreadAccess, can_read_case_threads};
+pub use rooms::{NewRoom, RoomAccess};
 
 /// What the use cases need to know about the node.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +41,8 @@ pub struct AppSettings {
     pub node_id: String,
     /// The upstream nodes cases may be nominated to.
     pub upstreams: Vec<String>,
+    /// Posting limits and moderation thresholds of the dialogue.
+    pub dialogue: DialogueSettings,
 }
 
 /// The application: the store and the node's settings. Cheap to clone.

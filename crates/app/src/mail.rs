@@ -84,19 +84,59 @@ impl App {
         self.enqueue_mail(mail).await
     }
 
+    /// Queues the messages about notifications of changes up to `cursor` and
+    /// moves the mail cursor there, in one transaction: each notification is
+    /// mailed once, whatever stops the node in between. A message unfit for
+    /// the outbox (an address that is no longer valid) is left out rather
+    /// than holding up the others; how many were is returned.
+    pub async fn queue_notice_mail(&self, mails: Vec<NewMail>, cursor: i64) -> Result<usize, AppError> {
+        let mut tx = self.store.begin().await?;
+        let mut left_out = 0;
+        for mail in mails {
+            match checked(mail) {
+                Ok(mail) => {
+                    tx.enqueue_mail(&mail).await?;
+                }
+                Err(_) => left_out += 1,
+            }
+        }
+        tx.set_mail_cursor(cursor).await?;
+        tx.commit().await?;
+        Ok(left_out)
+    }
+
+    /// Queues an account's digest, which covers its notifications up to
+    /// change `seq`, and records it, in one transaction.
+    pub async fn queue_digest(&self, account_id: &str, mail: NewMail, seq: i64) -> Result<(), AppError> {
+        let mail = checked(mail)?;
+        let mut tx = self.store.begin().await?;
+        tx.enqueue_mail(&mail).await?;
+        if !tx.digest_sent(account_id, seq).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Queues a message (checked: an address, a subject and bodies within bounds).
     pub async fn enqueue_mail(&self, mail: NewMail) -> Result<String, AppError> {
-        let subject = clean_text("subject", Some(mail.subject.replace(['\r', '\n'], " ")), MAX_SUBJECT)?
-            .ok_or_else(|| AppError::field("subject", "required", "a subject is needed"))?;
-        if !validate::valid_email(&mail.to_address) {
-            return Err(AppError::field("to", "invalid", "not an e-mail address"));
-        }
-        if mail.text_body.len() > MAX_BODY || mail.html_body.as_ref().is_some_and(|h| h.len() > MAX_BODY) {
-            return Err(AppError::field("body", "too_long", format!("at most {MAX_BODY} bytes")));
-        }
+        let mail = checked(mail)?;
         let mut tx = self.store.begin().await?;
-        let id = tx.enqueue_mail(&NewMail { subject, ..mail }).await?;
+        let id = tx.enqueue_mail(&mail).await?;
         tx.commit().await?;
         Ok(id)
     }
+}
+
+/// A message fit for the outbox: an address, a one-line subject, bodies within bounds.
+fn checked(mail: NewMail) -> Result<NewMail, AppError> {
+    let subject = clean_text("subject", Some(mail.subject.replace(['\r', '\n'], " ")), MAX_SUBJECT)?
+        .ok_or_else(|| AppError::field("subject", "required", "a subject is needed"))?;
+    if !validate::valid_email(&mail.to_address) {
+        return Err(AppError::field("to", "invalid", "not an e-mail address"));
+    }
+    if mail.text_body.len() > MAX_BODY || mail.html_body.as_ref().is_some_and(|h| h.len() > MAX_BODY) {
+        return Err(AppError::field("body", "too_long", format!("at most {MAX_BODY} bytes")));
+    }
+    Ok(NewMail { subject, ..mail })
 }

@@ -7,6 +7,7 @@ pub mod case;
 pub mod checkin;
 pub mod clock;
 pub mod completeness;
+pub mod dialogue;
 pub mod diffusion;
 pub mod event;
 pub mod mail;

@@ -301,7 +301,11 @@ impl Config {
     pub fn app(&self, store: &lumbung_store::Store) -> lumbung_app::App {
         lumbung_app::App::new(
             store.clone(),
-            lumbung_app::AppSettings { node_id: self.node.id.clone(), upstreams: self.node.upstreams.clone() },
+            lumbung_app::AppSettings {
+                node_id: self.node.id.clone(),
+                upstreams: self.node.upstreams.clone(),
+                dialogue: Default::default(),
+            },
         )
     }
 
@@ -475,6 +479,7 @@ impl Config {
                 })
                 .collect(),
             metrics_token: self.metrics.token.clone(),
+            dialogue: Default::default(),
         }
     }
 }

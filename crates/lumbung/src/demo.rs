@@ -72,6 +72,7 @@ pub async fn seed(app: &App) -> Result<usize> {
         store.create_organisation(org, None).await?;
     }
     let mut actors = Vec::new();
+    let mut accounts = Vec::new();
     for (email, name, role, org) in ACCOUNTS {
         let organisation = org.filter(|o| all_orgs.contains(*o)).map(str::to_owned);
         let account = app
@@ -88,6 +89,7 @@ pub async fn seed(app: &App) -> Result<usize> {
             .await
             .map_err(|e| anyhow!("demo account {email}: {e}"))?;
         actors.push(account.actor());
+        accounts.push(account);
     }
     let find = |role: Role| actors.iter().find(|a| a.role == role).cloned();
     let curator = find(Role::Curator).ok_or_else(|| anyhow!("no demo curator"))?;
@@ -103,6 +105,7 @@ pub async fn seed(app: &App) -> Result<usize> {
     crate::demo_events::seed(app, &actors).await?;
     crate::demo_diffusion::seed(app, &curator).await?;
     crate::demo_diffusion::seed_checkins(app, &curator).await?;
+    crate::demo_dialogue::seed(app, &accounts).await?;
     Ok(count)
 }
 

@@ -22,6 +22,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
     let search = open_search(&store).await?;
     let follower = search.follow(store.clone(), Duration::from_millis(200));
     let harvesters = crate::harvest::schedule(&config, store.clone());
+    let notifier = crate::notify::spawn(&config, store.clone());
     let mailer = crate::mail::spawn(&config, store.clone(), crate::harvest::instance_name());
     let checkins = crate::checkins::schedule(&config, store.clone());
     let state = AppState::new(store.clone(), search, config.web_settings());
@@ -38,6 +39,7 @@ pub async fn serve(config: Config, store: Store) -> Result<()> {
         .context("server failed")?;
     follower.abort();
     checkins.abort();
+    notifier.abort();
     for h in harvesters.into_iter().chain(mailer) {
         h.abort();
     }

@@ -171,3 +171,70 @@ fn two_instances_on_one_database_send_each_message_once() {
         assert_eq!(messages.iter().filter(|m| m.contains(&format!("To: {to}"))).count(), 1, "{to}");
     }
 }
+
+#[test]
+fn notifications_are_mailed_at_once_or_as_a_digest_grouped_by_discussion() {
+    let dir = TempDir::new("mail-notices");
+    let data: PathBuf = dir.join("n");
+    let d = data.to_str().unwrap();
+    // The demo node: rooms with conversations, and unread notifications for the reader.
+    let out = run(&["demo", "--data", d, "--no-serve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = stdout(&run(&["token", "create", "--data", d, "--email", "curator@lumbung.example"]))
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    // The contributor wants mail at once; the reader keeps the default (a daily digest).
+    let handle = with_store(&data, async |s| {
+        let (contributor, _) = s.account_by_email("contributor@lumbung.example").await.unwrap().unwrap();
+        let mut tx = s.begin().await.unwrap();
+        tx.set_mail_frequency(&contributor.id, lumbung_core::MailFrequency::Immediately, "u_contributor_secret")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        s.handle_of(&contributor.id).await.unwrap().unwrap()
+    });
+
+    let maildir = dir.join("maildir");
+    let smtp_port = free_port();
+    let _smtp = smtp_server(smtp_port, &maildir);
+    let port = free_port();
+    let node = serve_mail(d, port, smtp_port, None);
+    // The digest of what the reader has not read, grouped by discussion.
+    wait_for("the reader's digest", Duration::from_secs(60), || {
+        delivered(&maildir).iter().any(|m| m.contains("To: reader@lumbung.example"))
+    });
+    let digest = delivered(&maildir).into_iter().find(|m| m.contains("To: reader@lumbung.example")).unwrap();
+    assert!(digest.contains("today in"), "{digest}");
+    assert!(digest.contains("List-Unsubscribe: <http://127.0.0.1:8080/mail/unsubscribe/u_"), "{digest}");
+    // A mention of the contributor, after the node started, is mailed at once.
+    let (status, _, body) = http_raw(port, "GET", "/api/v1/threads?room=digital-public-services", &[], None);
+    assert_eq!(status, 200, "{body}");
+    let threads: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let thread = threads[0]["id"].as_str().unwrap().to_owned();
+    let auth = format!("Bearer {token}");
+    let post =
+        serde_json::json!({"body": format!("@{handle} bisa bantu jelaskan alurnya?"), "language": "id"}).to_string();
+    let (status, _, body) =
+        http_raw(port, "POST", &format!("/api/v1/threads/{thread}/posts"), &[("authorization", &auth)], Some(&post));
+    assert_eq!(status, 201, "{body}");
+    wait_for("the contributor's mention", Duration::from_secs(30), || {
+        delivered(&maildir).iter().any(|m| m.contains("To: contributor@lumbung.example"))
+    });
+    let mention = delivered(&maildir).into_iter().find(|m| m.contains("To: contributor@lumbung.example")).unwrap();
+    assert!(mention.contains("mentioned you"), "{mention}");
+    assert!(mention.contains("bisa bantu jelaskan alurnya"), "{mention}");
+    assert!(mention.contains("/mail/unsubscribe/u_contributor_secret"), "{mention}");
+
+    // A restart sends nothing again.
+    drop(node);
+    let before = delivered(&maildir).len();
+    let _node = serve_mail(d, port, smtp_port, None);
+    std::thread::sleep(Duration::from_secs(4));
+    let after = delivered(&maildir);
+    assert_eq!(after.len(), before, "nothing mailed twice");
+    assert_eq!(after.iter().filter(|m| m.contains("To: reader@lumbung.example")).count(), 1);
+    assert_eq!(after.iter().filter(|m| m.contains("To: contributor@lumbung.example")).count(), 1);
+}

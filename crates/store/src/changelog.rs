@@ -34,10 +34,14 @@ pub enum Entity {
     Link,
     /// A check-in of a living case (fallen due, answered).
     Checkin,
+    Room,
+    Thread,
+    Post,
+    Moderation,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Case,
         Entity::Organisation,
         Entity::Account,
@@ -46,6 +50,10 @@ impl Entity {
         Entity::ActionItem,
         Entity::Link,
         Entity::Checkin,
+        Entity::Room,
+        Entity::Thread,
+        Entity::Post,
+        Entity::Moderation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +66,10 @@ impl Entity {
             Entity::ActionItem => "action_item",
             Entity::Link => "link",
             Entity::Checkin => "checkin",
+            Entity::Room => "room",
+            Entity::Thread => "thread",
+            Entity::Post => "post",
+            Entity::Moderation => "moderation",
         }
     }
 

@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 38] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -39,6 +39,19 @@ pub const TABLES: [&str; 25] = [
     "case_presence",
     "sign_in_failures",
     "jobs",
+    "account_handles",
+    "rooms",
+    "room_members",
+    "threads",
+    "posts",
+    "post_revisions",
+    "post_translations",
+    "post_flags",
+    "moderation_actions",
+    "appeals",
+    "subscriptions",
+    "notifications",
+    "feed_tokens",
     "mail_outbox",
     "mail_preferences",
     "events",

@@ -23,11 +23,16 @@ mod jobs;
 mod limits;
 mod links;
 mod mail;
+mod mail_notices;
+mod moderation;
 mod nominations;
+mod notifications;
 mod oai;
 mod organisations;
+mod rooms;
 mod sql;
 pub mod testing;
+mod threads;
 mod time_fmt;
 mod tx;
 
@@ -47,8 +52,13 @@ pub use harvest::HarvestSource;
 pub use jobs::{JobClaim, JobState};
 pub use links::{CaseLink, Flow, LinkSource, MAX_ADOPTERS};
 pub use mail::{MailCounts, MailPreference, NewMail, OutboxEntry, QueuedMail};
+pub use mail_notices::{DigestCandidate, MAIL_CURSOR, MailNotice};
+pub use moderation::{ModerationAction, NewAction, QueueItem};
 pub use nominations::{Nomination, Presence};
+pub use notifications::{NOTIFY_CURSOR, NewNotification, Notification, Subscription};
 pub use oai::{OaiSelection, OaiSet};
+pub use rooms::{Member, Room};
+pub use threads::{Hidden, NewPost, Post, PostRevision, PostTranslation, Thread};
 pub use tx::Tx;
 
 /// A handle on one node's data. Cheap to clone.

@@ -57,6 +57,9 @@ pub enum ApiError {
     Invalid(ValidationErrors),
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
+    /// Posting too fast (the dialogue's limits).
+    #[error("{why}; try again in {retry_after} seconds")]
+    Limited { retry_after: u64, why: String },
     #[error("the store is busy; try again")]
     Busy,
     #[error("internal error")]
@@ -79,7 +82,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::Limited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -101,6 +104,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Invalid(_) => "validation-failed",
             ApiError::TooManyRequests { .. } => "too-many-requests",
+            ApiError::Limited { .. } => "rate-limited",
             ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
         }
@@ -144,7 +148,7 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut res = (self.status(), body).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let ApiError::TooManyRequests { retry_after } = self {
+        if let ApiError::TooManyRequests { retry_after } | ApiError::Limited { retry_after, .. } = &self {
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -180,6 +184,7 @@ impl From<lumbung_app::AppError> for ApiError {
             A::Duplicate(what) => ApiError::Duplicate(what),
             A::Invalid(errors) => ApiError::Invalid(errors),
             A::InvalidTransition(why) => ApiError::InvalidTransition(why),
+            A::Limited { retry_after, why } => ApiError::Limited { retry_after, why },
             A::Busy => ApiError::Busy,
             A::Internal(detail) => ApiError::Internal(detail),
         }

@@ -13,6 +13,7 @@ use crate::api::{
     accounts, actions, cases, checkins, events, harvest, health, links, nominations, organisations, search,
     vocabularies,
 };
+use crate::api::{moderation, notifications, posts, rooms, threads};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -40,6 +41,14 @@ pub mod event_contract;
         actions::list_actions,
         links::list_links, links::create_link, links::delete_link,
         checkins::list_checkins, checkins::create_checkin,
+        rooms::list_rooms, rooms::get_room, rooms::create_room, rooms::join_room, rooms::leave_room, rooms::invite,
+        rooms::decide_member, threads::list_threads, threads::get_thread, threads::create_thread, threads::create_post,
+        posts::update_post, posts::translate_post, posts::post_history,
+        moderation::flag_post, moderation::moderate_post, moderation::moderate_thread, moderation::suspend,
+        moderation::queue, moderation::log, moderation::mine, moderation::appeal,
+        notifications::list_subscriptions, notifications::subscribe, notifications::unsubscribe,
+        notifications::list_notifications, notifications::read_all, notifications::read_one,
+        notifications::new_feed, notifications::revoke_feed,
     ),
     modifiers(&Security),
     tags(
@@ -54,6 +63,9 @@ pub mod event_contract;
         (name = "health", description = "Health checks"),
         (name = "events", description = "Events of the learning loops, their agendas and registration"),
         (name = "diffusion", description = "Replication links: which case descends from which"),
+        (name = "dialogue", description = "Rooms, threads and posts"),
+        (name = "notifications", description = "Following, the inbox and the private feed"),
+        (name = "moderation", description = "Flags, moderators' decisions, the audit log and appeals"),
     )
 )]
 pub struct ApiDoc;

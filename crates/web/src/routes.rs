@@ -15,6 +15,7 @@ use crate::api::{
     accounts, actions, cases, checkins, events, harvest, health, links, nominations, organisations, search,
     vocabularies,
 };
+use crate::api::{moderation, notifications, posts, rooms, threads};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, calendar, federation, html, metrics, openapi};
@@ -37,6 +38,11 @@ pub fn router(state: AppState) -> Router {
         .merge(calendar::router())
         .merge(links::router())
         .merge(checkins::router())
+        .merge(rooms::router())
+        .merge(threads::router())
+        .merge(posts::router())
+        .merge(moderation::router())
+        .merge(notifications::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

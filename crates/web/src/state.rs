@@ -32,6 +32,8 @@ pub struct WebSettings {
     pub peers: Vec<PeerSetting>,
     /// A bearer token that may read `/metrics` (administrators always may).
     pub metrics_token: Option<String>,
+    /// Posting limits and the flags that hide a post.
+    pub dialogue: lumbung_app::DialogueSettings,
 }
 
 /// A configured peer, as administrators see it beside its harvest state.
@@ -60,6 +62,7 @@ impl Default for WebSettings {
             upstreams: Vec::new(),
             peers: Vec::new(),
             metrics_token: None,
+            dialogue: Default::default(),
         }
     }
 }
@@ -92,6 +95,7 @@ impl AppState {
                     lumbung_app::AppSettings {
                         node_id: settings.node_id.clone(),
                         upstreams: settings.upstreams.clone(),
+                        dialogue: settings.dialogue.clone(),
                     },
                 ),
                 store,

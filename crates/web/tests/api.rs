@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 38] = [
+const ROUTES: [(&str, &[&str]); 64] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -338,6 +338,32 @@ const ROUTES: [(&str, &[&str]); 38] = [
     ("/api/v1/cases/{id}/links", &["get", "post"]),
     ("/api/v1/cases/{id}/links/{link_id}", &["delete"]),
     ("/api/v1/cases/{id}/checkins", &["get", "post"]),
+    ("/api/v1/rooms", &["get", "post"]),
+    ("/api/v1/rooms/{slug}", &["get"]),
+    ("/api/v1/rooms/{slug}/join", &["post"]),
+    ("/api/v1/rooms/{slug}/leave", &["post"]),
+    ("/api/v1/rooms/{slug}/invitations", &["post"]),
+    ("/api/v1/rooms/{slug}/members/{account}", &["post"]),
+    ("/api/v1/threads", &["get", "post"]),
+    ("/api/v1/threads/{id}", &["get"]),
+    ("/api/v1/threads/{id}/posts", &["post"]),
+    ("/api/v1/posts/{id}", &["put"]),
+    ("/api/v1/posts/{id}/translations", &["post"]),
+    ("/api/v1/posts/{id}/history", &["get"]),
+    ("/api/v1/posts/{id}/flags", &["post"]),
+    ("/api/v1/posts/{id}/moderation", &["post"]),
+    ("/api/v1/threads/{id}/moderation", &["post"]),
+    ("/api/v1/accounts/{id}/suspension", &["post"]),
+    ("/api/v1/moderation/queue", &["get"]),
+    ("/api/v1/moderation/log", &["get"]),
+    ("/api/v1/moderation/mine", &["get"]),
+    ("/api/v1/moderation/{id}/appeal", &["post"]),
+    ("/api/v1/subscriptions", &["get", "post"]),
+    ("/api/v1/subscriptions/{target}", &["delete"]),
+    ("/api/v1/notifications", &["get"]),
+    ("/api/v1/notifications/read", &["post"]),
+    ("/api/v1/notifications/{id}/read", &["post"]),
+    ("/api/v1/notifications/feed", &["post", "delete"]),
 ];
 
 #[tokio::test]

@@ -18,7 +18,7 @@ fn checkins(id: &str) -> String {
 }
 
 fn app_of(t: &TestApp) -> App {
-    App::new(t.store.clone(), AppSettings { node_id: "local".into(), upstreams: Vec::new() })
+    App::new(t.store.clone(), AppSettings { node_id: "local".into(), upstreams: Vec::new(), ..Default::default() })
 }
 
 #[tokio::test]

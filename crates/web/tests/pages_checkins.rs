@@ -62,7 +62,7 @@ async fn owners_confirm_or_report_discontinued_and_lessons_appear() {
 async fn curators_see_overdue_check_ins() {
     let app = TestApp::new().await;
     let id = app.case_in(Status::Published).await;
-    let settings = AppSettings { node_id: "local".into(), upstreams: Vec::new() };
+    let settings = AppSettings { node_id: "local".into(), upstreams: Vec::new(), ..Default::default() };
     let later = lumbung_core::checkin::add_months(lumbung_core::clock::today(), 13);
     App::new(app.store.clone(), settings).run_checkin_schedule(later, 12).await.unwrap();
     let mut contributor = Browser::signed_in(&app, Who::Contributor).await;

@@ -45,6 +45,30 @@ enum Payload {
     Action,
     /// The target action item, marked done, with its version.
     ActionEdit,
+    /// A new room with a fresh slug.
+    Room,
+    /// A new thread in the target room.
+    Thread,
+    /// A reply.
+    Post,
+    /// The target post's text changed, at version 1.
+    PostEdit,
+    /// A translation of the target post into Indonesian.
+    Translation,
+    /// An invitation of the reader (by handle).
+    Invitation,
+    /// Make the target member a moderator.
+    MakeModerator,
+    /// A flag (spam).
+    Flag,
+    /// A moderator's decision with a reason.
+    Decision(&'static str),
+    /// A suspension of posting for a day.
+    Suspend,
+    /// An appeal.
+    Appeal,
+    /// Following the reform sector.
+    Subscription,
 }
 
 /// One row: the route as OpenAPI names it, the concrete request, and the
@@ -257,6 +281,143 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/events/{id}/actions", "/api/v1/events/{event}/actions", S::Action, EDITORS_CREATE),
         row(M::GET, "/api/v1/actions", "/api/v1/actions?overdue=true", S::Nothing, ALL_200),
         row(M::PUT, "/api/v1/actions/{id}", "/api/v1/actions/{action}", S::ActionEdit, EDITORS_ONLY),
+        // dialogue: `{room}` is a members' room moderated by the admin, where the
+        // contributor is a member and has started `{thread}` with `{post}`.
+        row(M::GET, "/api/v1/rooms", "/api/v1/rooms", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/rooms/{slug}", "/api/v1/rooms/{room}", S::Nothing, [404, 200, 200, 200, 200, 200, 200]),
+        row(M::GET, "/api/v1/rooms/{slug}", "/api/v1/rooms/no-such-room", S::Nothing, ALL_404),
+        row(M::POST, "/api/v1/rooms", "/api/v1/rooms", S::Room, EDITORS_CREATE),
+        row(
+            M::POST,
+            "/api/v1/rooms/{slug}/join",
+            "/api/v1/rooms/{room}/join",
+            S::Nothing,
+            [401, 409, 200, 409, 409, 409, 200],
+        ),
+        row(
+            M::POST,
+            "/api/v1/rooms/{slug}/leave",
+            "/api/v1/rooms/{room}/leave",
+            S::Nothing,
+            [401, 409, 204, 409, 409, 409, 204],
+        ),
+        row(
+            M::POST,
+            "/api/v1/rooms/{slug}/invitations",
+            "/api/v1/rooms/{room}/invitations",
+            S::Invitation,
+            EDITORS_ONLY,
+        ),
+        row(
+            M::POST,
+            "/api/v1/rooms/{slug}/members/{account}",
+            "/api/v1/rooms/{room}/members/{member}",
+            S::MakeModerator,
+            EDITORS_ONLY,
+        ),
+        row(M::GET, "/api/v1/threads", "/api/v1/threads?room={room}", S::Nothing, [404, 200, 200, 200, 200, 200, 200]),
+        row(
+            M::GET,
+            "/api/v1/threads/{id}",
+            "/api/v1/threads/{thread}",
+            S::Nothing,
+            [404, 200, 200, 200, 200, 200, 200],
+        ),
+        row(M::POST, "/api/v1/threads", "/api/v1/threads", S::Thread, [401, 201, 201, 201, 201, 201, 201]),
+        row(
+            M::POST,
+            "/api/v1/threads/{id}/posts",
+            "/api/v1/threads/{thread}/posts",
+            S::Post,
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        row(M::PUT, "/api/v1/posts/{id}", "/api/v1/posts/{post}", S::PostEdit, [401, 403, 200, 403, 403, 200, 200]),
+        row(
+            M::POST,
+            "/api/v1/posts/{id}/translations",
+            "/api/v1/posts/{post}/translations",
+            S::Translation,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
+        row(M::GET, "/api/v1/posts/{id}/history", "/api/v1/posts/{post}/history", S::Nothing, EDITORS_ONLY),
+        // moderation
+        row(
+            M::POST,
+            "/api/v1/posts/{id}/flags",
+            "/api/v1/posts/{post}/flags",
+            S::Flag,
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            M::POST,
+            "/api/v1/posts/{id}/moderation",
+            "/api/v1/posts/{post}/moderation",
+            S::Decision("hide"),
+            EDITORS_ONLY,
+        ),
+        row(
+            M::POST,
+            "/api/v1/threads/{id}/moderation",
+            "/api/v1/threads/{thread}/moderation",
+            S::Decision("lock"),
+            EDITORS_ONLY,
+        ),
+        row(
+            M::POST,
+            "/api/v1/accounts/{id}/suspension",
+            "/api/v1/accounts/{other}/suspension",
+            S::Suspend,
+            EDITORS_ONLY,
+        ),
+        row(M::GET, "/api/v1/moderation/queue", "/api/v1/moderation/queue", S::Nothing, EDITORS_ONLY),
+        row(M::GET, "/api/v1/moderation/log", "/api/v1/moderation/log", S::Nothing, EDITORS_ONLY),
+        row(M::GET, "/api/v1/moderation/mine", "/api/v1/moderation/mine", S::Nothing, SIGNED_IN),
+        row(
+            M::POST,
+            "/api/v1/moderation/{id}/appeal",
+            "/api/v1/moderation/01NOPE/appeal",
+            S::Appeal,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        // following and the inbox: one's own only
+        row(M::GET, "/api/v1/subscriptions", "/api/v1/subscriptions", S::Nothing, SIGNED_IN),
+        row(M::POST, "/api/v1/subscriptions", "/api/v1/subscriptions", S::Subscription, SIGNED_IN),
+        row(
+            M::DELETE,
+            "/api/v1/subscriptions/{target}",
+            "/api/v1/subscriptions/sector:none",
+            S::Nothing,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        row(M::GET, "/api/v1/notifications", "/api/v1/notifications", S::Nothing, SIGNED_IN),
+        row(
+            M::POST,
+            "/api/v1/notifications/read",
+            "/api/v1/notifications/read",
+            S::Nothing,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
+        row(
+            M::POST,
+            "/api/v1/notifications/{id}/read",
+            "/api/v1/notifications/01NOPE/read",
+            S::Nothing,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            M::POST,
+            "/api/v1/notifications/feed",
+            "/api/v1/notifications/feed",
+            S::Nothing,
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/notifications/feed",
+            "/api/v1/notifications/feed",
+            S::Nothing,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
         // metrics: administrators (and a configured scrape token) only; to others it does not exist
@@ -335,8 +496,30 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
             .expect("create account");
         path = path.replace("{other}", &account.id);
     }
+    if ["{room}", "{thread}", "{post}"].iter().any(|p| path.contains(p)) || matches!(row.send, Payload::Thread) {
+        let (slug, thread, post, member) = dialogue_fixture(app, n, path.contains("{post}")).await;
+        path = path.replace("{room}", &slug).replace("{thread}", &thread).replace("{post}", &post);
+        path = path.replace("{member}", &member);
+    }
     let body = match row.send {
         Payload::Nothing => None,
+        Payload::Room => Some(json!({"slug": format!("new-room-{n}"), "kind": "public", "title": "A room"})),
+        Payload::Thread => {
+            Some(json!({"room": "members-room", "title": "A thread", "body": "Hello", "language": "en"}))
+        }
+        Payload::Post => Some(json!({"body": "A reply", "language": "en"})),
+        Payload::PostEdit => Some(json!({"body": "Edited", "version": 1})),
+        Payload::Translation => Some(json!({"body": "Terjemahan", "language": "id"})),
+        Payload::Invitation => {
+            let reader = app.store.get_account(&app.id_of(Who::Reader)).await.expect("read").expect("reader");
+            Some(json!({"handle": app.store.ensure_handle(&reader.id, "reader").await.expect("a handle")}))
+        }
+        Payload::MakeModerator => Some(json!({"decision": "moderator"})),
+        Payload::Flag => Some(json!({"reason": "spam"})),
+        Payload::Decision(d) => Some(json!({"decision": d, "reason": "Off the rules"})),
+        Payload::Suspend => Some(json!({"until": "2999-01-01T00:00:00Z", "reason": "Flooding"})),
+        Payload::Appeal => Some(json!({"body": "I disagree"})),
+        Payload::Subscription => Some(json!({"target": "sector:public_administration", "level": "watching"})),
         Payload::Case => Some(CaseBody::new(&format!("New case {n}")).build()),
         Payload::CaseEdit => {
             let version = match &target_case {
@@ -390,6 +573,66 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
         }
     };
     (path, body)
+}
+
+/// The dialogue's fixtures, made through the store (the posting limits are
+/// not what the matrix tests): `members-room`, a members' room moderated by
+/// the admin where the contributor is a member and has started a thread
+/// (made once per node); with `post`, a fresh post of the contributor in it;
+/// and a fresh member. Returns (slug, thread, post, member).
+async fn dialogue_fixture(app: &TestApp, n: usize, post: bool) -> (String, String, String, String) {
+    use lumbung_core::dialogue::{Membership, RoomKind, ThreadKind};
+    let now = lumbung_core::clock::now();
+    let slug = "members-room".to_owned();
+    let contributor = app.id_of(Who::Contributor);
+    if app.store.room(&slug).await.expect("read").is_none() {
+        let room = lumbung_store::Room {
+            slug: slug.clone(),
+            kind: RoomKind::Members,
+            title: "Members".into(),
+            description: String::new(),
+            created_by: Some(app.id_of(Who::Admin)),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        app.store.create_room(&room).await.expect("create room");
+        app.store.set_membership(&slug, &contributor, Some(Membership::Member), None).await.expect("membership");
+        let mut tx = app.store.begin().await.expect("begin");
+        tx.create_thread(ThreadKind::Room, Some(&slug), None, "A thread", Some(&contributor)).await.expect("thread");
+        tx.commit().await.expect("commit");
+    }
+    let thread = app.store.room_threads(&slug, 1, 0).await.expect("threads").remove(0).id;
+    let mut post_id = String::new();
+    if post {
+        let new = lumbung_store::NewPost {
+            thread_id: thread.clone(),
+            author_id: contributor,
+            reply_to: None,
+            quote_of: None,
+            language: "en".into(),
+            body: "First".into(),
+        };
+        let mut tx = app.store.begin().await.expect("begin");
+        post_id = tx.add_post(&new, false).await.expect("post").expect("not locked");
+        tx.commit().await.expect("commit");
+    }
+    let member = app
+        .store
+        .create_account(
+            NewAccount {
+                email: format!("member-{n}@example.org"),
+                name: "A member".into(),
+                role: Role::Contributor,
+                organisation: None,
+                password_hash: None,
+            },
+            None,
+        )
+        .await
+        .expect("create account");
+    app.store.set_membership(&slug, &member.id, Some(Membership::Member), None).await.expect("membership");
+    (slug, thread, post_id, member.id)
 }
 
 #[tokio::test]

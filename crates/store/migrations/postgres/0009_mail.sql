@@ -29,11 +29,14 @@ CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_ms);
 
 -- How often an account wants mail (immediately, daily, weekly, never); an
 -- account without a row has the node's default. The unsubscribe token is the
--- secret of the one-click unsubscribe link in every message (RFC 8058).
+-- secret of the one-click unsubscribe link in every message (RFC 8058). A
+-- digest covers the unread notifications after last_digest_seq (a change-log
+-- position), so none is left out or sent twice.
 CREATE TABLE mail_preferences (
     account_id         TEXT COLLATE "C" PRIMARY KEY,
     frequency          TEXT NOT NULL,
     unsubscribe_token  TEXT COLLATE "C" NOT NULL UNIQUE,
     last_digest_at     TEXT,
+    last_digest_seq    BIGINT NOT NULL DEFAULT 0,
     updated_at         TEXT NOT NULL
 );

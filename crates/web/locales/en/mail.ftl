@@ -41,3 +41,18 @@ mail-digest-weekly = { $count ->
    *[other] { $threads } discussions
 }
 mail-notice-other = { $actor } wrote in a discussion you follow
+mail-someone = Someone
+mail-a-discussion = A discussion
+mail-your-inbox = Your inbox
+mail-notice-moderation = A moderator decided about your post
+mail-notice-answer = { $actor } answered your question
+mail-notice-ask = { $actor } asked your team a question
+mail-notice-mention = { $actor } mentioned you
+mail-notice-reply = { $actor } replied to you
+mail-notice-quote = { $actor } quoted you
+mail-notice-thread = { $actor } started a discussion
+mail-notice-post = { $actor } wrote in a discussion you watch
+mail-notice-case_published = A case you follow was published
+mail-notice-case_nominated = A case you follow was nominated upstream
+mail-notice-case_changed = A case you follow was changed
+mail-notice-post_translated = { $actor } translated a post

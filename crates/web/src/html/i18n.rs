@@ -81,6 +81,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("case.ftl", include_str!("../../locales/en/case.ftl")),
             ("submit.ftl", include_str!("../../locales/en/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/en/admin.ftl")),
+            ("dialogue.ftl", include_str!("../../locales/en/dialogue.ftl")),
             ("mail.ftl", include_str!("../../locales/en/mail.ftl")),
             ("map.ftl", include_str!("../../locales/en/map.ftl")),
             ("events.ftl", include_str!("../../locales/en/events.ftl")),
@@ -94,6 +95,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("case.ftl", include_str!("../../locales/id/case.ftl")),
             ("submit.ftl", include_str!("../../locales/id/submit.ftl")),
             ("admin.ftl", include_str!("../../locales/id/admin.ftl")),
+            ("dialogue.ftl", include_str!("../../locales/id/dialogue.ftl")),
             ("mail.ftl", include_str!("../../locales/id/mail.ftl")),
             ("map.ftl", include_str!("../../locales/id/map.ftl")),
             ("events.ftl", include_str!("../../locales/id/events.ftl")),
@@ -163,6 +165,14 @@ impl Tr {
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
         let mut args = FluentArgs::new();
         args.set(name, value.to_string());
+        self.format(key, Some(&args))
+    }
+
+    /// The message `key` with two text variables.
+    pub fn t2(&self, key: &str, a: (&str, &str), b: (&str, &str)) -> String {
+        let mut args = FluentArgs::new();
+        args.set(a.0, a.1.to_owned());
+        args.set(b.0, b.1.to_owned());
         self.format(key, Some(&args))
     }
 

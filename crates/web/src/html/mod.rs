@@ -10,13 +10,16 @@ pub mod admin;
 pub mod checkins;
 pub mod curate;
 pub mod dashboard;
+pub mod dialogue;
 pub mod diffusion;
 pub mod diffusion_dashboard;
 pub mod events;
 pub mod i18n;
+pub mod inbox;
 pub mod mail;
 pub mod map;
 pub mod markdown;
+pub mod moderation;
 pub mod pages;
 pub mod submit;
 pub mod translate;
@@ -57,6 +60,9 @@ pub fn router() -> Router<AppState> {
         .merge(curate::router())
         .merge(admin::router())
         .merge(dashboard::router())
+        .merge(dialogue::router())
+        .merge(moderation::router())
+        .merge(inbox::router())
         .merge(mail::router())
         .merge(map::router())
         .merge(events::router())
@@ -215,6 +221,8 @@ pub struct Chrome {
     pub here: String,
     pub css: &'static str,
     pub js: &'static str,
+    /// Unread notifications of the signed-in user (one indexed count per page).
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -270,6 +278,10 @@ impl FromRequestParts<AppState> for Ctx {
             },
             None => None,
         };
+        let unread = match &account {
+            Some(a) => state.store().unread_count(&a.id).await.unwrap_or(0),
+            None => 0,
+        };
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         let here = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
         let chrome = Chrome {
@@ -286,6 +298,7 @@ impl FromRequestParts<AppState> for Ctx {
             here,
             css: css_url(),
             js: js_url(),
+            unread,
         };
         Ok(Ctx { chrome, state: state.clone(), account, headers: parts.headers.clone() })
     }
@@ -548,6 +561,7 @@ impl IntoResponse for PageError {
                 here: "/".into(),
                 css: css_url(),
                 js: js_url(),
+                unread: 0,
             },
             status: self.status.as_u16(),
             title: tr.t(&format!("{key}-title")),

@@ -254,6 +254,106 @@ const OPS: &[Op] = &[
         Body::Required("CheckinRequest"),
         &[201, 403, 404, 409],
     ),
+    op("get", "/api/v1/rooms", "list_rooms", Auth::Optional, Body::None, &[200]),
+    op("post", "/api/v1/rooms", "create_room", Auth::Required, Body::Required("RoomInput"), &[201, 403, 409]),
+    op("get", "/api/v1/rooms/{slug}", "get_room", Auth::Optional, Body::None, &[200, 404]),
+    op("post", "/api/v1/rooms/{slug}/join", "join_room", Auth::Required, Body::None, &[200, 404, 409]),
+    op("post", "/api/v1/rooms/{slug}/leave", "leave_room", Auth::Required, Body::None, &[204, 404, 409]),
+    op(
+        "post",
+        "/api/v1/rooms/{slug}/invitations",
+        "invite_to_room",
+        Auth::Required,
+        Body::Required("InvitationInput"),
+        &[200, 403, 404],
+    ),
+    op(
+        "post",
+        "/api/v1/rooms/{slug}/members/{account}",
+        "decide_member",
+        Auth::Required,
+        Body::Required("MemberDecision"),
+        &[200, 403, 404, 409],
+    ),
+    op("get", "/api/v1/threads", "list_threads", Auth::Optional, Body::None, &[200, 400, 404]),
+    op(
+        "post",
+        "/api/v1/threads",
+        "create_thread",
+        Auth::Required,
+        Body::Required("ThreadInput"),
+        &[201, 403, 404, 409, 429],
+    ),
+    op("get", "/api/v1/threads/{id}", "get_thread", Auth::Optional, Body::None, &[200, 400, 404]),
+    op(
+        "post",
+        "/api/v1/threads/{id}/posts",
+        "create_post",
+        Auth::Required,
+        Body::Required("PostInputBody"),
+        &[201, 403, 404, 409, 429],
+    ),
+    op(
+        "put",
+        "/api/v1/posts/{id}",
+        "update_post",
+        Auth::Required,
+        Body::Required("PostEdit"),
+        &[200, 403, 404, 409, 428],
+    ),
+    op(
+        "post",
+        "/api/v1/posts/{id}/translations",
+        "translate_post",
+        Auth::Required,
+        Body::Required("TranslationInput"),
+        &[204, 403, 404],
+    ),
+    op("get", "/api/v1/posts/{id}/history", "post_history", Auth::Required, Body::None, &[200, 403, 404]),
+    op("post", "/api/v1/posts/{id}/flags", "flag_post", Auth::Required, Body::Required("FlagInput"), &[201, 404, 409]),
+    op(
+        "post",
+        "/api/v1/posts/{id}/moderation",
+        "moderate_post",
+        Auth::Required,
+        Body::Required("PostDecision"),
+        &[200, 403, 404],
+    ),
+    op(
+        "post",
+        "/api/v1/threads/{id}/moderation",
+        "moderate_thread",
+        Auth::Required,
+        Body::Required("ThreadDecision"),
+        &[200, 403, 404],
+    ),
+    op(
+        "post",
+        "/api/v1/accounts/{id}/suspension",
+        "suspend_posting",
+        Auth::Required,
+        Body::Required("SuspensionInput"),
+        &[200, 403, 404],
+    ),
+    op("get", "/api/v1/moderation/queue", "moderation_queue", Auth::Required, Body::None, &[200, 403]),
+    op("get", "/api/v1/moderation/log", "moderation_log", Auth::Required, Body::None, &[200, 403]),
+    op("get", "/api/v1/moderation/mine", "my_moderation", Auth::Required, Body::None, &[200]),
+    op(
+        "post",
+        "/api/v1/moderation/{id}/appeal",
+        "appeal_decision",
+        Auth::Required,
+        Body::Required("AppealInput"),
+        &[204, 404, 409],
+    ),
+    op("get", "/api/v1/subscriptions", "list_subscriptions", Auth::Required, Body::None, &[200]),
+    op("post", "/api/v1/subscriptions", "subscribe", Auth::Required, Body::Required("SubscriptionBody"), &[200]),
+    op("delete", "/api/v1/subscriptions/{target}", "unsubscribe", Auth::Required, Body::None, &[204, 404]),
+    op("get", "/api/v1/notifications", "list_notifications", Auth::Required, Body::None, &[200, 400]),
+    op("post", "/api/v1/notifications/read", "read_all_notifications", Auth::Required, Body::None, &[204]),
+    op("post", "/api/v1/notifications/{id}/read", "read_notification", Auth::Required, Body::None, &[204, 404]),
+    op("post", "/api/v1/notifications/feed", "new_inbox_feed", Auth::Required, Body::None, &[201]),
+    op("delete", "/api/v1/notifications/feed", "revoke_inbox_feed", Auth::Required, Body::None, &[204]),
     op("get", "/healthz", "healthz", Auth::None, Body::None, &[200]),
     op("get", "/readyz", "readyz", Auth::None, Body::None, &[200, 503]),
 ];
@@ -272,7 +372,7 @@ fn problem_description(status: u16) -> &'static str {
         415 => "The body is not sent as application/json",
         422 => "The body's fields are not valid; `errors` names each one",
         428 => "Send the version edited (an If-Match header or a `version` field)",
-        429 => "Too many failed sign-ins; Retry-After says when to try again",
+        429 => "Too many failed sign-ins, or posts too fast; Retry-After says when to try again",
         503 => "The store is busy or not ready; try again",
         _ => "An error",
     }
@@ -664,7 +764,7 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
             "properties": {"note": {"type": "string", "pattern": NON_BLANK, "description": "Why the nomination is declined"}}}),
         ),
     ];
-    for (name, schema) in new {
+    for (name, schema) in new.into_iter().chain(dialogue_schemas()) {
         schemas.insert(name.to_owned(), schema);
     }
     schemas.insert("LinkRequest".to_owned(), link_request(facts));
@@ -728,6 +828,117 @@ fn checkin_request(facts: &NodeFacts) -> Value {
         variant(&["discontinued"], &["answer", "discontinued_on", "reason"],
             json!({"discontinued_on": past_date(facts.this_year), "reason": enum_of(&REASONS)})),
     ]})
+}
+
+/// A post's text as the server accepts it: not blank, at most 20,000
+/// characters, no control characters but tab and line breaks, at most two
+/// links (the limit of accounts younger than a day).
+fn post_text() -> Value {
+    json!({"type": "string", "maxLength": lumbung_core::dialogue::MAX_POST,
+           "allOf": [{"pattern": format!("^{TEXT_CHARS}$")}, {"pattern": NON_BLANK}],
+           "not": {"pattern": "(https?://[\\s\\S]*){3}"}})
+}
+
+/// A required one-line reason or title.
+fn required_line(max: usize) -> Value {
+    json!({"type": "string", "maxLength": max, "allOf": [{"pattern": format!("^{LINE_CHARS}$")}, {"pattern": NON_BLANK}]})
+}
+
+/// The dialogue's request bodies, closed and constrained as the application layer checks them.
+fn dialogue_schemas() -> Vec<(&'static str, Value)> {
+    let langs = enum_of(&languages());
+    let title = required_line(lumbung_core::dialogue::MAX_TITLE);
+    let reason = required_line(2000);
+    let no_id = json!({"type": "null", "description": "A post of this thread (an id elsewhere is 422); left out of the contract"});
+    let sectors = codes(vocab::SECTORS).join("|");
+    let countries = codes(vocab::COUNTRIES).join("|");
+    vec![
+        (
+            "RoomInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["slug", "kind", "title"],
+            "properties": {"slug": {"type": "string", "pattern": SLUG}, "kind": enum_of(&["public", "members", "private"]),
+                "title": title.clone(), "description": {"type": ["string", "null"], "maxLength": 5000}}}),
+        ),
+        (
+            "ThreadInput",
+            json!({"oneOf": [
+                {"type": "object", "additionalProperties": false, "required": ["room", "title", "body", "language"],
+                 "description": "A thread in a room",
+                 "properties": {"room": {"type": "string"}, "title": title.clone(), "body": post_text(), "language": langs.clone()}},
+                {"type": "object", "additionalProperties": false, "required": ["case", "body", "language"],
+                 "description": "A post on a published case's discussion",
+                 "properties": {"case": {"type": "string"}, "ask": {"const": false}, "body": post_text(), "language": langs.clone()}},
+                {"type": "object", "additionalProperties": false, "required": ["case", "ask", "title", "body", "language"],
+                 "description": "A question to a published case's team",
+                 "properties": {"case": {"type": "string"}, "ask": {"const": true}, "title": title, "body": post_text(), "language": langs.clone()}},
+            ]}),
+        ),
+        (
+            "PostInputBody",
+            json!({"type": "object", "additionalProperties": false, "required": ["body", "language"],
+            "properties": {"body": post_text(), "language": langs.clone(), "reply_to": no_id.clone(), "quote_of": no_id}}),
+        ),
+        (
+            "PostEdit",
+            json!({"type": "object", "additionalProperties": false, "required": ["body", "version"],
+            "properties": {"body": post_text(), "language": nullable(langs.clone()),
+                "version": {"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64}}}),
+        ),
+        (
+            "TranslationInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["language", "body"],
+            "description": "Into a language other than the post's (the same one is 422)",
+            "properties": {"language": langs, "body": post_text()}}),
+        ),
+        (
+            "InvitationInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["handle"],
+            "properties": {"handle": {"type": "string", "pattern": "^@?[a-z0-9_]{3,30}$"}}}),
+        ),
+        (
+            "MemberDecision",
+            json!({"type": "object", "additionalProperties": false, "required": ["decision"],
+            "properties": {"decision": enum_of(&["approve", "refuse", "remove", "moderator"])}}),
+        ),
+        (
+            "FlagInput",
+            json!({"oneOf": [
+                {"type": "object", "additionalProperties": false, "required": ["reason"],
+                 "properties": {"reason": enum_of(&["spam", "offensive", "off_topic"]), "note": {"type": ["string", "null"], "maxLength": 2000}}},
+                {"type": "object", "additionalProperties": false, "required": ["reason", "note"],
+                 "properties": {"reason": {"const": "other"}, "note": {"type": "string", "maxLength": 2000, "pattern": NON_BLANK}}},
+            ]}),
+        ),
+        (
+            "PostDecision",
+            json!({"type": "object", "additionalProperties": false, "required": ["decision", "reason"],
+            "properties": {"decision": enum_of(&["hide", "restore"]), "reason": reason.clone()}}),
+        ),
+        (
+            "ThreadDecision",
+            json!({"type": "object", "additionalProperties": false, "required": ["decision", "reason"],
+            "properties": {"decision": enum_of(&["lock", "unlock"]), "reason": reason.clone()}}),
+        ),
+        (
+            "SuspensionInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["until", "reason"],
+            "properties": {"until": {"type": "string", "format": "date-time", "description": "In the future",
+                "pattern": "^2[1-9][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"},
+                "reason": reason}}),
+        ),
+        (
+            "AppealInput",
+            json!({"type": "object", "additionalProperties": false, "required": ["body"],
+            "properties": {"body": {"type": "string", "maxLength": 2000, "pattern": NON_BLANK}}}),
+        ),
+        (
+            "SubscriptionBody",
+            json!({"type": "object", "additionalProperties": false, "required": ["target", "level"],
+            "description": "Also case:ID, room:SLUG and thread:ID of what the caller can see (an unknown one is 422)",
+            "properties": {"target": {"type": "string", "pattern": format!("^(sector:({sectors})|country:({countries}))$")},
+                "level": enum_of(&["watching", "normal", "muted"])}}),
+        ),
+    ]
 }
 
 /// A multi-valued query filter: comma-separated values of a vocabulary.
@@ -858,6 +1069,27 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         "delete_case_link" => {
             vec![case_id(), path_param("link_id", "Link id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
+        "list_threads" => vec![
+            query("room", "A room's slug (it wins when both are given)", json!({"type": "string"})),
+            query("case", "A published case's id", json!({"type": "string"})),
+        ],
+        "get_thread" => vec![
+            path_param("id", "Thread id", json!({"type": "string"})),
+            query(
+                "page",
+                "Page of posts, from 1 (past the last: the last)",
+                json!({"type": "integer", "minimum": 1, "maximum": 10_000}),
+            ),
+        ],
+        "list_notifications" => {
+            vec![query("page", "Page, from 1", json!({"type": "integer", "minimum": 1, "maximum": 10_000}))]
+        }
+        "update_post" => vec![
+            path_param("id", "Post id", json!({"type": "string"})),
+            json!({"name": "If-Match", "in": "header", "required": false,
+                   "description": "The version edited (`\"3\"`); the body's version wins",
+                   "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}}),
+        ],
         "accept_nomination" | "decline_nomination" => {
             vec![path_param("id", "Nomination id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }

@@ -1,0 +1,127 @@
+## Dialogue: rooms, threads, a case's discussion
+nav-rooms = Rooms
+dialogue-rooms-title = Rooms
+dialogue-rooms-intro = Conversations between ministries, agencies, local governments and civil society.
+dialogue-rooms-empty = There are no rooms yet.
+dialogue-kind-public = Public room: anyone reads, members post
+dialogue-kind-members = Members' room: signed-in accounts read and post
+dialogue-kind-private = Private working group
+dialogue-membership-requested = You asked to join
+dialogue-membership-invited = You are invited
+dialogue-membership-member = You are a member
+dialogue-membership-moderator = You moderate this room
+dialogue-join = Join
+dialogue-leave = Leave
+dialogue-threads = Threads
+dialogue-threads-empty = No conversation yet.
+dialogue-post-count = { $count ->
+    [one] 1 post
+   *[other] { $count } posts
+}
+dialogue-locked = locked
+dialogue-locked-notice = This thread is locked: no new posts.
+dialogue-new-thread = Start a thread
+dialogue-title = Title
+dialogue-body = Your message
+dialogue-body-hint = Markdown. Mention people with @handle; refer to a case with case:ID or its address.
+dialogue-language = Language of your message
+dialogue-start = Start the thread
+dialogue-send = Post
+dialogue-sign-in-to-post = Sign in to take part
+dialogue-edited = edited
+dialogue-hidden-automatic = This post is hidden pending review: readers flagged it ({ $reason }).
+dialogue-hidden-moderator = A moderator hid this post: { $reason }
+dialogue-in-reply-to = In reply to #{ $number }
+dialogue-translation-by = Human translation by { $name }
+dialogue-reply = Reply
+dialogue-quote = Quote
+dialogue-pages = Pages of this thread
+dialogue-write-reply = Write a reply
+dialogue-answered = Answered by the team
+dialogue-not-answered = Not answered yet
+dialogue-case-title = Discussion: { $title }
+dialogue-case-heading = Discussion
+dialogue-case-open = Discuss this case, or ask its team a question
+dialogue-case-published = published
+dialogue-origin = The discussion at its origin ({ $node }):
+dialogue-ask-heading = Ask the team
+dialogue-ask-intro = Your question goes to the people behind this case: its author and the members of its organisations.
+dialogue-ask-button = Send the question
+dialogue-too-fast = You are posting too fast. Your text is kept below; try again in { $seconds } seconds.
+
+## Moderation
+moderation-title = Moderation
+moderation-queue = Waiting for review
+moderation-queue-empty = Nothing is waiting for review.
+moderation-hidden-pending = hidden pending review
+moderation-flags = Flags
+moderation-flag = Flag this post
+moderation-flag-reason = Why?
+moderation-note = A note (required for "other")
+moderation-reason-spam = Spam
+moderation-reason-offensive = Offensive
+moderation-reason-off-topic = Off topic
+moderation-reason-other = Other
+moderation-reason = Reason (the author is told)
+moderation-decision = Decision
+moderation-decide = Decide
+moderation-hide = Hide
+moderation-restore = Restore
+moderation-lock = Lock the thread
+moderation-unlock = Unlock the thread
+moderation-mine = Decisions about you
+moderation-mine-empty = No moderator has decided anything about you.
+moderation-until = until { $date }
+moderation-appeal = Your appeal (one per decision)
+moderation-appeal-send = Appeal
+moderation-appeal-link = Why was this hidden? See the decision and appeal it
+moderation-appeal-open = Appeal sent; waiting for a decision
+moderation-appeal-upheld = Appeal decided: the decision stands
+moderation-appeal-overturned = Appeal decided: the decision was overturned
+moderation-log = Audit log
+moderation-when = When
+moderation-who = Who
+moderation-what = What
+moderation-automatic = Automatic (flags)
+moderation-action-hide = Post hidden
+moderation-action-restore = Post restored
+moderation-action-lock = Thread locked
+moderation-action-unlock = Thread unlocked
+moderation-action-suspend = Posting suspended
+nav-moderation = Moderation
+
+## Inbox and following
+nav-inbox = Inbox
+nav-unread = { $count ->
+    [one] 1 unread
+   *[other] { $count } unread
+}
+inbox-title = Inbox
+inbox-empty = Nothing yet. Follow a case, a room or a thread to hear about it.
+inbox-new = New:
+inbox-read-all = Mark all read
+inbox-mark-read = Mark read
+inbox-someone = Someone
+inbox-feed-title = Your private feed
+inbox-feed-intro = An Atom feed of your notifications at a secret address. Anyone with the address can read it; make a new one or revoke it at any time.
+inbox-feed-new = Your feed's address (shown once):
+inbox-feed-make = Make my feed address
+inbox-feed-renew = Make a new address (the old one stops working)
+inbox-feed-revoke = Revoke my feed
+inbox-kind-reply = { $who } replied to you in “{ $what }”
+inbox-kind-mention = { $who } mentioned you in “{ $what }”
+inbox-kind-quote = { $who } quoted you in “{ $what }”
+inbox-kind-thread = { $who } started “{ $what }”
+inbox-kind-post = { $who } posted in “{ $what }”
+inbox-kind-ask = { $who } asked your team: “{ $what }”
+inbox-kind-answer = { $who } answered your question “{ $what }”
+inbox-kind-case-published = A case you follow was published
+inbox-kind-case-changed = A case you follow changed
+inbox-kind-case-nominated = A case you follow was nominated to another node
+inbox-kind-moderation = A moderator decided about your contribution; see why
+follow-label = Follow
+follow-watching = Watching: every post and change
+follow-normal = Normal: replies and mentions
+follow-muted = Muted
+follow-none = Stop following
+follow-button = Save
