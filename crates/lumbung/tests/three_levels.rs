@@ -6,131 +6,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
+mod nodes;
 
-use std::net::TcpListener;
-use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use nodes::*;
 use serde_json::{Value, json};
 
-struct Node {
-    id: &'static str,
-    data: String,
-    port: u16,
-    config: String,
-    token: String,
-    child: Child,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let auth = token.map(|t| format!("Bearer {t}"));
-    let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| ("Authorization", a)).into_iter().collect();
-    let (status, _, payload) = http_raw(port, method, path, &headers, body.map(|b| b.to_string()).as_deref());
-    (status, serde_json::from_str(&payload).unwrap_or(Value::Null))
-}
-
-fn lumbung(args: &[&str], config: &str, stdin: Option<&str>) -> String {
-    let mut all = args.to_vec();
-    all.extend(["--config", config]);
-    let out = match stdin {
-        Some(input) => run_with_stdin(&all, input),
-        None => run(&all),
-    };
-    assert!(out.status.success(), "lumbung {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Starts a node with a curator account and token; `peers` are (id, port, set).
-fn node(
-    dir: &TempDir,
-    id: &'static str,
-    upstream: Option<&str>,
-    peers: &[(&str, u16, Option<&str>)],
-    demo: bool,
-    port: u16,
-) -> Node {
-    let data = dir.join(id).to_str().unwrap().to_owned();
-    let config = dir.join(&format!("{id}.toml")).to_str().unwrap().to_owned();
-    let mut toml = format!(
-        "[node]\nid = \"{id}\"\nname = \"{id}\"\nbase_url = \"http://127.0.0.1:{port}\"\nupstreams = [{}]\n\n[server]\ndata = \"{data}\"\naddr = \"127.0.0.1:{port}\"\n\n[oai]\npage_size = 5\n",
-        upstream.map(|u| format!("\"{u}\"")).unwrap_or_default()
-    );
-    if let Some(url) = database_for(std::path::Path::new(&data)) {
-        toml.push_str(&format!("\n[store]\ndatabase = \"{url}\"\n"));
-    }
-    for (peer, peer_port, set) in peers {
-        toml.push_str(&format!(
-            "\n[[peers]]\nid = \"{peer}\"\nurl = \"http://127.0.0.1:{peer_port}/oai\"\nscheduled = false\n{}",
-            set.map(|s| format!("set = \"{s}\"\n")).unwrap_or_default()
-        ));
-    }
-    std::fs::write(&config, toml).unwrap();
-    if demo {
-        lumbung(&["demo", "--no-serve"], &config, None);
-    } else {
-        lumbung(
-            &[
-                "user",
-                "add",
-                "--email",
-                "curator@lumbung.example",
-                "--name",
-                "Curator",
-                "--role",
-                "curator",
-                "--password-stdin",
-            ],
-            &config,
-            Some("a-long-enough-password\n"),
-        );
-    }
-    let token = lumbung(&["token", "create", "--email", "curator@lumbung.example"], &config, None)
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned();
-    let child =
-        lumbung_cmd(&["serve", "--config", &config]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let node = Node { id, data, port, config, token, child };
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-            && http(port, "GET", "/readyz", None, None).0 == 200
-        {
-            return node;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("node {id} did not start");
-}
-
 impl Node {
-    fn harvest(&self, peer: &str, set: Option<&str>) -> String {
-        let mut args = vec!["harvest", "--peer", peer];
-        if let Some(s) = set {
-            args.extend(["--set", s]);
-        }
-        lumbung(&args, &self.config, None)
-    }
-
-    fn api(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let (status, value) = http(self.port, method, path, Some(&self.token), body);
-        assert!((200..300).contains(&status), "{} {method} {path}: {status} {value}", self.id);
-        value
-    }
-
     /// Accepts the one incoming nomination waiting here; returns the copy's id.
     fn accept_incoming(&self) -> String {
         let queue = self.api("GET", "/api/v1/nominations?direction=incoming&state=nominated", None);
