@@ -18,9 +18,25 @@ impl App {
 
     /// Normalises case content and validates it against this node's organisations.
     pub async fn validate_content(&self, content: CaseContent) -> Result<CaseContent, AppError> {
-        let content = content.normalised();
         let orgs = self.store.organisation_ids().await?;
-        validate::validate_case(&content, &|id| orgs.contains(id))?;
+        // Lengths count as sent: a value over its limit is refused even when
+        // trimming its edges would bring it under (the published schema's
+        // maxLength says the same).
+        let too_long: Vec<_> = match validate::validate_case(&content, &|id| orgs.contains(id)) {
+            Err(e) => e.errors.into_iter().filter(|f| f.code == "too_long").collect(),
+            Ok(()) => Vec::new(),
+        };
+        let content = content.normalised();
+        let mut errors = match validate::validate_case(&content, &|id| orgs.contains(id)) {
+            Err(e) => e,
+            Ok(()) => validate::ValidationErrors::default(),
+        };
+        for f in too_long {
+            if !errors.errors.iter().any(|e| e.field == f.field && e.code == f.code) {
+                errors.errors.push(f);
+            }
+        }
+        errors.into_result()?;
         Ok(content)
     }
 

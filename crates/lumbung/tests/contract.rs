@@ -8,7 +8,7 @@
 //! Needs `python3` with `tests/conformance/requirements.txt` installed
 //! (`scripts/test.sh` does it); `LUMBUNG_SCHEMATHESIS` may name another
 //! schemathesis executable. `LUMBUNG_CONTRACT_EXAMPLES` changes the number of
-//! examples per operation (default 5) for a deeper run by hand.
+//! examples per operation (default 3) for a deeper run by hand.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
@@ -24,7 +24,7 @@ use common::*;
 const SEED: &str = "20261204";
 /// Examples per operation and phase: enough to cover each operation's
 /// statuses, few enough to keep the four runs within about three minutes.
-const EXAMPLES: &str = "5";
+const EXAMPLES: &str = "3";
 
 /// A demo node serving on a free loopback port, stopped when dropped.
 struct Node {

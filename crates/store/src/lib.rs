@@ -67,6 +67,16 @@ pub struct Store {
     pools: db::Pools,
     dir: PathBuf,
     counts: std::sync::Arc<cases::CountCache>,
+    /// Transactions with change-log entries this process committed; caches
+    /// of this process compare it to see their own writes at once.
+    commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Store {
+    /// How many transactions with changes this process has committed (see `commits`).
+    pub fn local_commits(&self) -> u64 {
+        self.commits.load(std::sync::atomic::Ordering::Acquire)
+    }
 }
 
 impl Store {
@@ -81,7 +91,7 @@ impl Store {
     pub async fn connect(dir: &Path, database: Option<&str>) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
         let pools = db::Pools::open(dir, database).await?;
-        Ok(Store { pools, dir: dir.to_path_buf(), counts: Default::default() })
+        Ok(Store { pools, dir: dir.to_path_buf(), counts: Default::default(), commits: Default::default() })
     }
 
     /// Whether a store was ever made there (without making one): the SQLite

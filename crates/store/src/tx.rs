@@ -13,6 +13,7 @@ pub struct Tx {
     inner: Transaction<'static, Any>,
     pub(crate) backend: Backend,
     changes: Vec<PendingChange>,
+    commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -24,7 +25,12 @@ impl std::fmt::Debug for Tx {
 impl Store {
     /// Starts a unit of work.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(Tx { inner: self.pools.write.begin().await?, backend: self.pools.backend, changes: Vec::new() })
+        Ok(Tx {
+            inner: self.pools.write.begin().await?,
+            backend: self.pools.backend,
+            changes: Vec::new(),
+            commits: self.commits.clone(),
+        })
     }
 }
 
@@ -56,8 +62,12 @@ impl Tx {
     /// Writes the change-log entries and commits everything.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let changes = std::mem::take(&mut self.changes);
+        let changed = !changes.is_empty();
         changelog::flush(&mut self, changes).await?;
         self.inner.commit().await?;
+        if changed {
+            self.commits.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        }
         Ok(())
     }
 }

@@ -8,7 +8,8 @@
 //! answers the next such request from memory, without running the handler.
 //! Entries belong to a *generation*: the change log's head and the search
 //! index's position. The layer reads both at most every [`CHECK_EVERY`] (one
-//! indexed query), and an entry of another generation is never served, so any change — a publish, an edit, a
+//! indexed query) — at once after a write this process committed (the
+//! store counts them) — and an entry of another generation is never served, so any change — a publish, an edit, a
 //! translation, an archive — reaches every cached page within that time. An
 //! entry also lives at most [`MAX_AGE`], for what a page shows that the change
 //! log does not number (the time of day). The cache is bounded in bytes and
@@ -116,6 +117,8 @@ pub struct PageCache {
     budget: usize,
     generation: AtomicI64,
     indexed: AtomicI64,
+    /// The store's local commit count when last seen.
+    local: AtomicU64,
     /// Milliseconds since `epoch` when the head was last read.
     checked_ms: AtomicU64,
     epoch: Instant,
@@ -142,6 +145,7 @@ impl PageCache {
             budget,
             generation: AtomicI64::new(-1),
             indexed: AtomicI64::new(-1),
+            local: AtomicU64::new(0),
             checked_ms: AtomicU64::new(0),
             epoch: Instant::now(),
             hits: AtomicU64::new(0),
@@ -160,8 +164,13 @@ impl PageCache {
     async fn generation(&self, state: &AppState) -> Generation {
         let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX).max(1);
         let last = self.checked_ms.load(Ordering::Acquire);
-        let due = last == 0 || now.saturating_sub(last) >= u64::try_from(CHECK_EVERY.as_millis()).unwrap_or(200);
-        if due && self.checked_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+        // A write this process committed shows at once; other instances'
+        // writes within CHECK_EVERY.
+        let local = state.store().local_commits();
+        let wrote = self.local.swap(local, Ordering::AcqRel) != local;
+        let due =
+            wrote || last == 0 || now.saturating_sub(last) >= u64::try_from(CHECK_EVERY.as_millis()).unwrap_or(200);
+        if due && (wrote || self.checked_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok()) {
             // Pages built from the search index change when the index
             // catches up, after the change log moved: both count.
             match state.store().last_change().await {
