@@ -17,6 +17,9 @@ use lumbung_web::mail::{self as compose, Notice, Period};
 
 use crate::config::Config;
 
+/// Case titles read in one batch, by case id.
+type Titles = std::collections::HashMap<String, String>;
+
 /// Changes whose notifications go into one transaction at most.
 const BATCH: i64 = 1_000;
 
@@ -61,8 +64,9 @@ impl Mailer {
                 let upto = upto.min(after.saturating_add(BATCH));
                 let notices = self.store.immediate_notices(after, upto).await?;
                 let mut mails = Vec::with_capacity(notices.len());
+                let mut titles = Titles::new();
                 for n in &notices {
-                    mails.push(self.single(n).await?);
+                    mails.push(self.single(n, &mut titles).await?);
                 }
                 let left_out = self.app.queue_notice_mail(mails, upto).await?;
                 if left_out > 0 {
@@ -80,6 +84,7 @@ impl Mailer {
 
     async fn digests(&self, upto: i64) -> Result<(), AppError> {
         let now = lumbung_core::clock::now();
+        let mut titles = Titles::new();
         for candidate in self.store.digest_candidates(upto).await? {
             let (Some(every), period) = (candidate.frequency.digest_every_seconds(), period(candidate.frequency))
             else {
@@ -94,7 +99,7 @@ impl Mailer {
             let (Some(first), Some(last)) = (notices.first(), notices.last()) else { continue };
             let mut items = Vec::with_capacity(notices.len());
             for n in &notices {
-                items.push(self.notice(n).await?);
+                items.push(self.notice(n, &mut titles).await?);
             }
             let unsubscribe = self.unsubscribe_url(&pref.unsubscribe_token);
             let m = compose::digest(self.lang, &self.node_name, period, &items, &self.settings_url(), &unsubscribe);
@@ -116,8 +121,8 @@ impl Mailer {
         Ok(())
     }
 
-    async fn single(&self, n: &MailNotice) -> Result<NewMail, AppError> {
-        let notice = self.notice(n).await?;
+    async fn single(&self, n: &MailNotice, titles: &mut Titles) -> Result<NewMail, AppError> {
+        let notice = self.notice(n, titles).await?;
         let unsubscribe = n.unsubscribe_token.as_deref().map(|t| self.unsubscribe_url(t)).unwrap_or_default();
         let m = compose::single(self.lang, &self.node_name, &notice, &self.settings_url(), &unsubscribe);
         Ok(NewMail {
@@ -132,7 +137,7 @@ impl Mailer {
     }
 
     /// A notification as mail shows it: grouped by its thread (or case), with a link.
-    async fn notice(&self, n: &MailNotice) -> Result<Notice, AppError> {
+    async fn notice(&self, n: &MailNotice, titles: &mut Titles) -> Result<Notice, AppError> {
         let tr = Tr::new(self.lang);
         let actor = n.actor_name.clone().unwrap_or_else(|| tr.t("mail-someone"));
         let (group, title, url) = match (&n.thread_id, &n.case_id) {
@@ -142,9 +147,18 @@ impl Mailer {
                 format!("{}/threads/{t}", self.base_url),
             ),
             (None, Some(c)) => {
-                let title = match self.store.get_case(c).await? {
-                    Some(case) => case.content.title.best(self.lang.code(), "en").unwrap_or(c).to_owned(),
-                    None => c.clone(),
+                // One read per case per batch: a change to a case followed by
+                // thousands notifies each of them.
+                let title = match titles.get(c) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let title = match self.store.get_case(c).await? {
+                            Some(case) => case.content.title.best(self.lang.code(), "en").unwrap_or(c).to_owned(),
+                            None => c.clone(),
+                        };
+                        titles.insert(c.clone(), title.clone());
+                        title
+                    }
                 };
                 (format!("case:{c}"), title, format!("{}/cases/{c}", self.base_url))
             }
