@@ -6,6 +6,8 @@
 // Needs /usr/bin/chromium (or CHROMIUM=/path); `.ci/run` installs it.
 // On a failure the page is saved as a full-page screenshot in artifacts/.
 //
+// Scenarios of other areas live in scenarios/*.mjs (see main()).
+//
 // Scenarios: the whole workflow (write in steps, leave, resume, submit,
 // return with a comment, fix, resubmit, publish, find with facets, read),
 // the language switch, keyboard only, no JavaScript, hostile text (XSS),
@@ -14,9 +16,9 @@
 
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const BASE = (process.env.LUMBUNG_URL || '').replace(/\/$/, '');
 if (!BASE) {
@@ -266,8 +268,9 @@ async function check(context, page, type, path, expectStatus = 200, limits = {})
   });
 }
 function finish() {
-  if (pageFailures.length) {
-    const e = new Failure(`${pageFailures.length} page type(s) failed:\n${pageFailures.join('\n')}`);
+  const failures = pageFailures.splice(0);
+  if (failures.length) {
+    const e = new Failure(`${failures.length} page type(s) failed:\n${failures.join('\n')}`);
     e.stepped = true;
     console.error(`  ✗ ${current.name}\n    ${e.message.split('\n').join('\n    ')}`);
     throw e;
@@ -777,6 +780,25 @@ async function main() {
   });
   await scenario('xss', xss);
   await scenario('pages: axe and weight', () => pagesAudit(caseId));
+  // Scenarios of other areas (dialogue, events, diffusion…), one module each in
+  // scenarios/, run in name order: each default-exports `async (t) => {}` and
+  // gets the runner's helpers in `t`.
+  const helpers = {
+    BASE, PASSWORD, CONTRIBUTOR, CURATOR, ADMIN, RUN,
+    scenario, open, goto, step, clickAndWait, signInForm, signInApi, api,
+    assert, eq, check, finish, audit, measure, htmlLang, navText, Failure,
+  };
+  const dir = join(HERE, 'scenarios');
+  let modules = [];
+  try {
+    modules = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
+  } catch {
+    // no scenarios/ folder: only the core scenarios
+  }
+  for (const file of modules) {
+    const mod = await import(pathToFileURL(join(dir, file)).href);
+    await mod.default(helpers);
+  }
   await browser.close();
 
   if (weights.length) {
