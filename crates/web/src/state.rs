@@ -34,6 +34,8 @@ pub struct WebSettings {
     pub metrics_token: Option<String>,
     /// Posting limits and the flags that hide a post.
     pub dialogue: lumbung_app::DialogueSettings,
+    /// The node's first language: what it writes to an account that chose none.
+    pub default_language: String,
 }
 
 /// A configured peer, as administrators see it beside its harvest state.
@@ -63,6 +65,7 @@ impl Default for WebSettings {
             peers: Vec::new(),
             metrics_token: None,
             dialogue: Default::default(),
+            default_language: "en".into(),
         }
     }
 }
