@@ -81,6 +81,8 @@ struct Inner {
     fields: Fields,
     facets: facets::FacetCache,
     field_docs: stats::FieldDocsCache,
+    related: search::GenerationCache<(String, String, usize), Vec<search::Hit>>,
+    browse: search::GenerationCache<String, search::SearchResponse>,
     learned: std::sync::RwLock<learned::LearnedState>,
 }
 
@@ -176,6 +178,8 @@ impl SearchIndex {
                 fields,
                 facets: Default::default(),
                 field_docs: Default::default(),
+                related: Default::default(),
+                browse: Default::default(),
                 learned: Default::default(),
             }),
         })

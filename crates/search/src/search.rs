@@ -11,7 +11,6 @@ use tantivy::query::{
     MoreLikeThisQuery, Occur as TOccur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::document::Display;
@@ -136,11 +135,32 @@ pub struct Suggestion {
 
 impl SearchIndex {
     /// Runs a search.
+    /// A browse (no words) is kept per index generation: its facet counts
+    /// over everything are the dearest part of a large library's front door.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-        let f = self.fields();
         let searcher = self.inner.reader.searcher();
         let clauses = query::parse(&req.q)?;
-        let text = self.text_query(&searcher, &clauses, true)?;
+        if !clauses.is_empty() {
+            return self.search_with(&searcher, &clauses, req);
+        }
+        let generation = searcher.generation().generation_id();
+        let key = format!("{:?}", (&req.lang, &req.filters, &req.organisations, req.sort, req.limit, req.offset));
+        if let Some(res) = self.inner.browse.get(generation, &key) {
+            return Ok(res);
+        }
+        let res = self.search_with(&searcher, &clauses, req)?;
+        self.inner.browse.put(generation, key, res.clone());
+        Ok(res)
+    }
+
+    fn search_with(
+        &self,
+        searcher: &Searcher,
+        clauses: &[Clause],
+        req: &SearchRequest,
+    ) -> Result<SearchResponse, SearchError> {
+        let f = self.fields();
+        let text = self.text_query(searcher, clauses, true)?;
         let filter = self.filter_query(req)?;
         let has_text = text.is_some();
         let q: Box<dyn Query> = match (text, filter) {
@@ -160,14 +180,14 @@ impl SearchIndex {
             (hits.into_iter().map(|(_, a)| (0.0, a)).collect(), total, counts)
         } else {
             let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-            let stats = self.field_stats(&searcher)?;
+            let stats = self.field_stats(searcher)?;
             searcher.search_with_statistics_provider(
                 &q,
                 &(top, Count, FacetCollector { cache: &self.inner.facets }),
                 &stats,
             )?
         };
-        let snippets = self.snippet_generators(&searcher, &q, &req.lang)?;
+        let snippets = if has_text { self.highlighters(searcher, &q, &req.lang)? } else { Vec::new() };
         let mut items = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -549,28 +569,27 @@ impl SearchIndex {
         Ok(Some(Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(musts)), 0.0))))
     }
 
-    fn snippet_generators(
-        &self,
-        searcher: &Searcher,
-        q: &dyn Query,
-        lang: &str,
-    ) -> Result<Vec<SnippetGenerator>, SearchError> {
+    /// Highlighters of the fields a snippet may come from, in the reader's
+    /// language first: summary, then body. A field none of whose query
+    /// terms is in the index has none, and a query without words has none
+    /// at all (a browse shows the summary's start: no text is analysed).
+    fn highlighters(&self, searcher: &Searcher, q: &dyn Query, lang: &str) -> Result<Vec<Highlighter>, SearchError> {
         let f = self.fields();
         let first = Fields::lang_index(lang);
         let mut order = vec![first];
         order.extend((0..LANGS.len()).filter(|l| *l != first));
-        let mut generators = Vec::new();
+        let mut out = Vec::new();
         for l in order {
             for field in [f.lang(l).summary, f.lang(l).body] {
-                let mut g = SnippetGenerator::create(searcher, q, field)?;
-                g.set_max_num_chars(220);
-                generators.push(g);
+                if let Some(h) = Highlighter::new(searcher, q, field)? {
+                    out.push(h);
+                }
             }
         }
-        Ok(generators)
+        Ok(out)
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, lang: &str, snippets: &[SnippetGenerator]) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, score: f32, lang: &str, snippets: &[Highlighter]) -> Hit {
         let f = self.fields();
         let id = doc.get_first(f.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let display: Option<Display> =
@@ -600,11 +619,9 @@ impl SearchIndex {
             }
         };
         let mut snippet = String::new();
-        for g in snippets {
-            let mut s = g.snippet_from_doc(doc);
-            if !s.highlighted().is_empty() {
-                s.set_snippet_prefix_postfix("<mark>", "</mark>");
-                snippet = s.to_html();
+        for h in snippets {
+            if let Some(html) = h.snippet(doc) {
+                snippet = html;
                 break;
             }
         }
@@ -637,9 +654,28 @@ impl SearchIndex {
 
     /// Cases like this one: more-like-this over its text, plus shared
     /// classification (sector, country, stage). Never the case itself.
+    /// Kept per index state: a case page asks on every view, and the answer
+    /// changes only when the index does.
     pub fn related(&self, id: &str, lang: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let f = self.fields();
         let searcher = self.inner.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let key = (id.to_owned(), lang.to_owned(), limit);
+        if let Some(hits) = self.inner.related.get(generation, &key) {
+            return Ok(hits);
+        }
+        let hits = self.related_uncached(&searcher, id, lang, limit)?;
+        self.inner.related.put(generation, key, hits.clone());
+        Ok(hits)
+    }
+
+    fn related_uncached(
+        &self,
+        searcher: &Searcher,
+        id: &str,
+        lang: &str,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let f = self.fields();
         let id_term = Term::from_field_text(f.id, id);
         let found = searcher.search(
             &TermQuery::new(id_term.clone(), IndexRecordOption::Basic),
@@ -714,6 +750,181 @@ impl SearchIndex {
     }
 }
 
+/// Most answers a `GenerationCache` keeps; past it the cache starts again.
+const CACHE_KEPT: usize = 20_000;
+
+/// Answers kept for one index generation: a commit (any change to the
+/// index) empties it. For what does not depend on the reader's words:
+/// related cases, and browsing without a query (facet counts over
+/// everything or a filtered part).
+pub(crate) struct GenerationCache<K, V> {
+    inner: std::sync::Mutex<(u64, std::collections::HashMap<K, V>)>,
+}
+
+impl<K, V> Default for GenerationCache<K, V> {
+    fn default() -> Self {
+        GenerationCache { inner: std::sync::Mutex::new((0, std::collections::HashMap::new())) }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> GenerationCache<K, V> {
+    fn get(&self, generation: u64, key: &K) -> Option<V> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.0 != generation {
+            return None;
+        }
+        guard.1.get(key).cloned()
+    }
+
+    fn put(&self, generation: u64, key: K, value: V) {
+        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.0 != generation || guard.1.len() >= CACHE_KEPT {
+            guard.0 = generation;
+            guard.1.clear();
+        }
+        guard.1.insert(key, value);
+    }
+}
+
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 220;
+/// Context shown before a snippet's first match, in characters.
+const SNIPPET_BEFORE: usize = 60;
+
+/// Highlights a query's terms in one stored field without analysing the
+/// stored text: a case's body runs to thousands of words in two languages,
+/// and stemming all of them for every hit was most of a search's cost. It
+/// finds each term's stem as a literal (case-insensitive) in the text, and
+/// stems only the words around those places to check that they really are
+/// the term (*pengaduan* is *adu*, *terpadu* is not).
+struct Highlighter {
+    field: Field,
+    analyser: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer>,
+    /// The query's analysed terms for this field that the index has.
+    terms: std::collections::HashSet<String>,
+    /// What to look for: each term less its last letter where stemming may
+    /// have changed it (`polici` for *policy*, *policies*), at least three
+    /// letters.
+    probes: aho_corasick::AhoCorasick,
+}
+
+impl Highlighter {
+    fn new(searcher: &Searcher, q: &dyn Query, field: Field) -> Result<Option<Highlighter>, SearchError> {
+        let mut found: Vec<Term> = Vec::new();
+        q.query_terms(&mut |term, _| {
+            if term.field() == field && !found.contains(term) {
+                found.push(term.clone());
+            }
+        });
+        let mut terms = std::collections::HashSet::new();
+        for term in &found {
+            let value = term.value();
+            let Some(text) = value.as_str() else { continue };
+            if searcher.doc_freq(term)? > 0 {
+                terms.insert(text.to_owned());
+            }
+        }
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let mut probes: Vec<String> = terms
+            .iter()
+            .map(|t| {
+                let n = t.chars().count();
+                if n > 3 { t.chars().take(n - 1).collect() } else { t.clone() }
+            })
+            .collect();
+        probes.sort();
+        probes.dedup();
+        let probes = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&probes)
+            .map_err(|e| SearchError::BadRequest(e.to_string()))?;
+        let analyser = std::cell::RefCell::new(searcher.index().tokenizer_for_field(field)?);
+        Ok(Some(Highlighter { field, analyser, terms, probes }))
+    }
+
+    /// The snippet of `doc` with its matches in `<mark>`, or None when the
+    /// field has none of the query's terms.
+    fn snippet(&self, doc: &TantivyDocument) -> Option<String> {
+        for value in doc.get_all(self.field) {
+            let Some(text) = value.as_str() else { continue };
+            if let Some(first) = self.matches(text).next() {
+                return Some(self.fragment(text, first.start));
+            }
+        }
+        None
+    }
+
+    /// The words of `text` that are one of the terms, in order.
+    fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+        let mut last_end = 0;
+        self.probes.find_iter(text).filter_map(move |m| {
+            let word = word_around(text, m.start(), m.end());
+            if word.start < last_end {
+                return None;
+            }
+            let yes = self.is_term(text.get(word.clone())?);
+            if yes {
+                last_end = word.end;
+            }
+            yes.then_some(word)
+        })
+    }
+
+    fn is_term(&self, word: &str) -> bool {
+        let mut analyser = self.analyser.borrow_mut();
+        let mut stream = analyser.token_stream(word);
+        let mut yes = false;
+        while let Some(token) = stream.next() {
+            yes |= self.terms.contains(&token.text);
+        }
+        yes
+    }
+
+    /// About `SNIPPET_CHARS` of `text` from a little before byte `at`, cut
+    /// at words, escaped, with the terms in `<mark>`.
+    fn fragment(&self, text: &str, at: usize) -> String {
+        let before = text.get(..at).unwrap_or_default();
+        let mut start = before.char_indices().rev().nth(SNIPPET_BEFORE).map_or(0, |(i, _)| i);
+        if start > 0 {
+            // To the next word's start.
+            let rest = text.get(start..).unwrap_or_default();
+            start += rest.find(char::is_whitespace).map_or(0, |i| i + 1);
+        }
+        let rest = text.get(start..).unwrap_or_default();
+        let mut end = start + rest.char_indices().nth(SNIPPET_CHARS).map_or(rest.len(), |(i, _)| i);
+        if end < text.len() {
+            let cut = text.get(start..end).unwrap_or_default();
+            if let Some(space) = cut.rfind(char::is_whitespace) {
+                end = start + space;
+            }
+        }
+        let slice = text.get(start..end).unwrap_or_default();
+        let mut html = String::with_capacity(slice.len() + 32);
+        let mut from = 0;
+        for word in self.matches(slice) {
+            html.push_str(&escape(slice.get(from..word.start).unwrap_or_default()));
+            html.push_str("<mark>");
+            html.push_str(&escape(slice.get(word.clone()).unwrap_or_default()));
+            html.push_str("</mark>");
+            from = word.end;
+        }
+        html.push_str(&escape(slice.get(from..).unwrap_or_default()));
+        html.trim().to_owned()
+    }
+}
+
+/// The word (a run of letters and digits, as the analysers split words)
+/// around the bytes `start..end`.
+fn word_around(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let before = text.get(..start).unwrap_or_default();
+    let from = before.char_indices().rev().find(|(_, c)| !c.is_alphanumeric()).map_or(0, |(i, c)| i + c.len_utf8());
+    let after = text.get(end..).unwrap_or_default();
+    let to = end + after.char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(after.len(), |(i, _)| i);
+    from..to
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -758,6 +969,102 @@ mod tests {
         index.add(&cases, &HashMap::new()).unwrap();
         index.commit(1).unwrap();
         (index, dir)
+    }
+
+    /// A case whose body says `needle` after a long run of other words.
+    fn long_case(n: usize, needle: &str) -> Case {
+        let mut c = case(n, "en", &format!("Case number {n}"));
+        c.content.summary = Text::new("en", "A short summary about roads.");
+        let filler = "Officers met residents every week to agree the next steps. ".repeat(200);
+        c.content.sections.problem = Text::new("en", format!("{filler}{needle} {filler}"));
+        c
+    }
+
+    fn open_with(name: &str, cases: &[Case]) -> (SearchIndex, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("lumbung-search-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let index = SearchIndex::open(&dir).unwrap();
+        index.add(cases, &HashMap::new()).unwrap();
+        index.commit(1).unwrap();
+        (index, dir)
+    }
+
+    #[test]
+    fn snippets_come_from_the_passage_that_matches_deep_in_a_long_text() {
+        let (index, dir) = open_with(
+            "snippets",
+            &[long_case(1, "Their grievance policies were published online."), long_case(2, "Nothing else.")],
+        );
+        // A stemmed form of another inflection: "policy" finds "policies".
+        let res = index.search(&SearchRequest {
+            q: "grievance policy".into(),
+            lang: "en".into(),
+            limit: 5,
+            ..Default::default()
+        });
+        let res = res.unwrap();
+        assert_eq!(res.total, 1);
+        let snippet = &res.items[0].snippet;
+        assert!(snippet.contains("<mark>grievance</mark>"), "{snippet}");
+        assert!(snippet.contains("<mark>policies</mark>"), "{snippet}");
+        assert!(snippet.chars().count() < 400, "{snippet}");
+
+        // A match only in the title: no passage has the word, the summary's start is shown.
+        let res =
+            index.search(&SearchRequest { q: "number".into(), lang: "en".into(), limit: 5, ..Default::default() });
+        let items = res.unwrap().items;
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().all(|h| h.snippet == "A short summary about roads."), "{items:?}");
+
+        // Browsing (no words): the summary's start, nothing highlighted.
+        let res = index.search(&SearchRequest { lang: "en".into(), limit: 5, ..Default::default() }).unwrap();
+        assert_eq!(res.total, 2);
+        assert!(res.items.iter().all(|h| h.snippet == "A short summary about roads."), "{:?}", res.items);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn snippets_mark_only_words_that_are_the_term_and_escape_the_rest() {
+        let mut c = case(1, "id", "Layanan warga");
+        c.content.summary = Text::new(
+            "id",
+            "Sistem terpadu <b>kota</b>: warga mengirim Pengaduan lewat satu kanal & pengaduan dijawab.",
+        );
+        let (index, dir) = open_with("snippets-id", &[c]);
+        let res =
+            index.search(&SearchRequest { q: "pengaduan".into(), lang: "id".into(), limit: 5, ..Default::default() });
+        let items = res.unwrap().items;
+        assert_eq!(items.len(), 1);
+        let snippet = &items[0].snippet;
+        assert!(snippet.contains("<mark>Pengaduan</mark>"), "{snippet}");
+        assert!(snippet.contains("&amp; <mark>pengaduan</mark>"), "{snippet}");
+        // "terpadu" has the stem's letters but is another word.
+        assert!(snippet.contains("Sistem terpadu &lt;b&gt;kota&lt;/b&gt;"), "{snippet}");
+        assert_eq!(snippet.matches("<mark>").count(), 2, "{snippet}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn browse_and_related_answers_are_kept_until_the_index_changes() {
+        let (index, dir) = open_with("kept", &[long_case(1, "grievance"), long_case(2, "grievance")]);
+        let browse = SearchRequest { lang: "en".into(), limit: 10, ..Default::default() };
+        assert_eq!(index.search(&browse).unwrap().total, 2);
+        let related = index.related("case-1", "en", 5).unwrap();
+        assert_eq!(related.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["case-2"]);
+        // Asked again: the same answers.
+        assert_eq!(index.search(&browse).unwrap().total, 2);
+        assert_eq!(index.related("case-1", "en", 5).unwrap(), related);
+
+        // A third case: the next answers see it.
+        index.add(&[long_case(3, "grievance")], &HashMap::new()).unwrap();
+        index.commit(2).unwrap();
+        let res = index.search(&browse).unwrap();
+        assert_eq!(res.total, 3);
+        assert_eq!(res.facets.len(), FACETS.len());
+        let mut ids: Vec<String> = index.related("case-1", "en", 5).unwrap().into_iter().map(|h| h.id).collect();
+        ids.sort();
+        assert_eq!(ids, ["case-2", "case-3"]);
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     fn alternatives(index: &SearchIndex, q: &str) -> Vec<String> {
