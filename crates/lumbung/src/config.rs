@@ -305,6 +305,7 @@ impl Config {
                 node_id: self.node.id.clone(),
                 upstreams: self.node.upstreams.clone(),
                 dialogue: Default::default(),
+                checkin_months: self.checkins.interval_months,
             },
         )
     }
@@ -479,6 +480,7 @@ impl Config {
                 })
                 .collect(),
             metrics_token: self.metrics.token.clone(),
+            checkin_months: self.checkins.interval_months,
             dialogue: Default::default(),
         }
     }

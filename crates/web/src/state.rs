@@ -34,6 +34,8 @@ pub struct WebSettings {
     pub metrics_token: Option<String>,
     /// Posting limits and the flags that hide a post.
     pub dialogue: lumbung_app::DialogueSettings,
+    /// The node's check-in interval of published cases, in months.
+    pub checkin_months: u32,
 }
 
 /// A configured peer, as administrators see it beside its harvest state.
@@ -63,6 +65,7 @@ impl Default for WebSettings {
             peers: Vec::new(),
             metrics_token: None,
             dialogue: Default::default(),
+            checkin_months: lumbung_core::checkin::DEFAULT_INTERVAL_MONTHS,
         }
     }
 }
@@ -96,6 +99,7 @@ impl AppState {
                         node_id: settings.node_id.clone(),
                         upstreams: settings.upstreams.clone(),
                         dialogue: settings.dialogue.clone(),
+                        checkin_months: settings.checkin_months,
                     },
                 ),
                 store,
