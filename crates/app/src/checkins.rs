@@ -13,6 +13,27 @@ use crate::{App, AppError};
 /// Published cases read per page by the schedule.
 const PAGE: i64 = 1_000;
 
+/// A case's check-in schedule as readers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckinSchedule {
+    /// The case's own interval in months, if it set one.
+    pub own_months: Option<u32>,
+    /// The node's interval, which applies otherwise.
+    pub default_months: u32,
+    /// The last confirmation by an owner.
+    pub last_confirmed: Option<Date>,
+    /// When the next check-in falls due (None: the case is not checked in —
+    /// not published here, or discontinued).
+    pub next_due: Option<Date>,
+}
+
+impl CheckinSchedule {
+    /// The interval that applies, in months.
+    pub fn months(&self) -> u32 {
+        self.own_months.unwrap_or(self.default_months)
+    }
+}
+
 impl App {
     /// The case `actor` would check in: NotFound when they may not see it,
     /// Forbidden when they are not its owner or an editor, a conflict when it
@@ -138,6 +159,39 @@ impl App {
             }
         }
         Ok(marked)
+    }
+
+    /// The node's check-in interval in months.
+    pub fn default_checkin_months(&self) -> u32 {
+        match self.settings.checkin_months {
+            0 => checkin::DEFAULT_INTERVAL_MONTHS,
+            m => m.min(checkin::MAX_INTERVAL_MONTHS),
+        }
+    }
+
+    /// The check-in schedule of a case `actor` may see.
+    pub async fn checkin_schedule(&self, actor: Option<&Actor>, id: &str) -> Result<CheckinSchedule, AppError> {
+        let case = self.visible_case(id, actor).await?;
+        self.schedule_of(&case).await
+    }
+
+    /// [`App::checkin_schedule`] for a case already read and checked.
+    pub async fn schedule_of(&self, case: &Case) -> Result<CheckinSchedule, AppError> {
+        let own_months = self.store.checkin_interval(&case.id).await?;
+        let mut schedule = CheckinSchedule {
+            own_months,
+            default_months: self.default_checkin_months(),
+            last_confirmed: case.content.last_confirmed,
+            next_due: None,
+        };
+        let checked = case.status == Status::Published
+            && case.origin.is_none()
+            && case.content.operating_status.as_deref() != Some("discontinued");
+        if checked {
+            let since = case.content.last_confirmed.or(case.published_at.map(|t| t.date()));
+            schedule.next_due = since.map(|s| checkin::due_on(s, schedule.months()));
+        }
+        Ok(schedule)
     }
 
     /// Sets (or clears) a case's own check-in interval, in months.

@@ -3,7 +3,7 @@
 
 use lumbung_core::diffusion::{self, LinkDetails, LinkKind};
 use lumbung_core::{Actor, Case, RevisionAction, Status, ValidationErrors, permissions};
-use lumbung_store::{CaseLink, LinkSource};
+use lumbung_store::{CaseLink, Descendant, LinkSource};
 
 use crate::{App, AppError};
 
@@ -61,6 +61,44 @@ impl App {
             .filter(|(_, c)| permissions::can_view_case(actor, c.status, c.created_by.as_deref()))
             .collect();
         Ok(CaseLinks { links, adopted_by })
+    }
+
+    /// The cases descended from `root` that `actor` may see, nearest
+    /// generations first, each once and only under a parent that is kept
+    /// (the root or an earlier descendant), at most `max_depth` generations
+    /// and `max_nodes` cases; true when the cap cut the graph. One query
+    /// however many cases the graph has.
+    pub async fn descendants(
+        &self,
+        actor: Option<&Actor>,
+        root: &Case,
+        max_depth: usize,
+        max_nodes: usize,
+    ) -> Result<(Vec<Descendant>, bool), AppError> {
+        let root_id = self.global_identifier(root);
+        let prefix = format!("oai:{}:case/", self.settings.node_id);
+        // Room for cases seen by several paths or hidden from this reader.
+        let limit = i64::try_from(max_nodes.saturating_mul(4).saturating_add(1)).unwrap_or(i64::MAX);
+        let rows = self.store.descendants(&root_id, &prefix, max_depth, limit).await?;
+        let mut capped = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
+        let mut kept_ids = std::collections::HashSet::from([root_id]);
+        let mut seen_cases = std::collections::HashSet::from([root.id.clone()]);
+        let mut out = Vec::new();
+        for d in rows {
+            let visible = Status::parse(&d.status)
+                .is_some_and(|s| permissions::can_view_case(actor, s, d.created_by.as_deref()));
+            if !visible || !kept_ids.contains(&d.link.target_identifier) || seen_cases.contains(&d.link.case_id) {
+                continue;
+            }
+            if out.len() >= max_nodes {
+                capped = true;
+                break;
+            }
+            seen_cases.insert(d.link.case_id.clone());
+            kept_ids.insert(d.identifier.clone());
+            out.push(d);
+        }
+        Ok((out, capped))
     }
 
     /// The case whose links `actor` would change: NotFound when they may not

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use lumbung_store::Store;
 
 pub use accounts::{ACCOUNT_LANGUAGES, AccountChange, NewAccountRequest};
+pub use checkins::CheckinSchedule;
 pub use diffusion::{CaseLinks, NewLink};
 pub use error::AppError;
 pub use moderation::FlagOutcome;
@@ -43,6 +44,8 @@ pub struct AppSettings {
     pub upstreams: Vec<String>,
     /// Posting limits and moderation thresholds of the dialogue.
     pub dialogue: DialogueSettings,
+    /// The node's check-in interval in months (0: the default, 12).
+    pub checkin_months: u32,
 }
 
 /// The application: the store and the node's settings. Cheap to clone.

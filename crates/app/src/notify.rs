@@ -30,6 +30,7 @@ const PRIORITY: [&str; 13] = [
     "quote",
     "thread",
     "post",
+    "checkin_due",
     "case_published",
     "case_nominated",
     "case_changed",
@@ -189,6 +190,9 @@ impl App {
                 post_id = Some(post.id.clone());
                 case_id = thread.case_id.clone();
             }
+            // The schedule's own mark on the case: its owners hear of it
+            // through the check-in entry below, watchers not at all.
+            (Entity::Case, "checkin_due") => {}
             (Entity::Case, action) => {
                 let Some(case) = self.store.get_case(&change.entity_id).await? else { return Ok(Vec::new()) };
                 // Only public content notifies.
@@ -205,6 +209,20 @@ impl App {
                     if s.level == "watching" || (kind == "case_published" && s.level == "normal") {
                         add(&s.account_id, kind);
                     }
+                }
+                case_id = Some(case.id);
+            }
+            // A check-in fell due: the case's owners (its author and the
+            // members of its organisations) are asked to confirm it, if the
+            // case is still published and the check-in still open.
+            (Entity::Checkin, "due") => {
+                let Some(checkin) = self.store.checkin(&change.entity_id).await? else { return Ok(Vec::new()) };
+                let Some(case) = self.store.get_case(&checkin.case_id).await? else { return Ok(Vec::new()) };
+                if case.status != Status::Published || checkin.state != "due" {
+                    return Ok(Vec::new());
+                }
+                for owner in self.case_owners(&case).await? {
+                    add(&owner, "checkin_due");
                 }
                 case_id = Some(case.id);
             }

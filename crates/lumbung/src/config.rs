@@ -366,6 +366,7 @@ impl Config {
                 node_id: self.node.id.clone(),
                 upstreams: self.node.upstreams.clone(),
                 dialogue: self.dialogue.settings(),
+                checkin_months: self.checkins.interval_months,
             },
         )
     }
@@ -554,6 +555,7 @@ impl Config {
             metrics_token: self.metrics.token.clone(),
             dialogue: self.dialogue.settings(),
             default_language: self.node.languages.first().cloned().unwrap_or_else(|| "en".into()),
+            checkin_months: self.checkins.interval_months,
         }
     }
 }

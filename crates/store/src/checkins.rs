@@ -109,6 +109,15 @@ impl Store {
         Ok(rows.into_iter().map(from_row).collect())
     }
 
+    /// One check-in by its id.
+    pub async fn checkin(&self, id: &str) -> Result<Option<Checkin>, StoreError> {
+        let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM case_checkins WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pools.read)
+            .await?;
+        Ok(row.map(from_row))
+    }
+
     /// Unanswered check-ins due on or before `on`, oldest first (at most `limit`).
     pub async fn due_checkins(&self, on: Date, limit: i64) -> Result<Vec<Checkin>, StoreError> {
         let rows: Vec<Row> = sqlx::query_as(&format!(

@@ -50,7 +50,7 @@ pub use error::StoreError;
 pub use events::{CaseLink as PresentedCase, EventFilter, EventPage, EventWhen, Registrations};
 pub use harvest::HarvestSource;
 pub use jobs::{JobClaim, JobState};
-pub use links::{CaseLink, Flow, LinkSource, MAX_ADOPTERS};
+pub use links::{CaseLink, Descendant, Flow, LinkSource, MAX_ADOPTERS};
 pub use mail::{MailCounts, MailPreference, NewMail, OutboxEntry, QueuedMail};
 pub use mail_notices::{DigestCandidate, MAIL_CURSOR, MailNotice};
 pub use moderation::{Appeal, ModerationAction, NewAction, QueueItem};

@@ -6,6 +6,7 @@
 use lumbung_core::Case;
 use lumbung_core::diffusion::LinkKind;
 use serde::Serialize;
+use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::changelog::Entity;
@@ -337,6 +338,90 @@ impl Tx {
             }
         }
         Ok(())
+    }
+}
+
+/// One case descended from a root, as [`Store::descendants`] finds it.
+#[derive(Debug, Clone)]
+pub struct Descendant {
+    /// Generations from the root (1: adopts the root itself).
+    pub depth: usize,
+    /// The link by which it descends from its parent (`target_identifier`).
+    pub link: CaseLink,
+    /// The adopter's global identifier (its children name it).
+    pub identifier: String,
+    pub status: String,
+    pub created_by: Option<String>,
+    pub country: Option<String>,
+    pub year_launched: Option<i32>,
+    pub origin_identifier: Option<String>,
+    pub title: lumbung_core::Text,
+    pub original_language: String,
+}
+
+/// What a descendant's page needs of its record.
+#[derive(serde::Deserialize)]
+struct TitleOnly {
+    #[serde(default)]
+    title: lumbung_core::Text,
+    #[serde(default)]
+    original_language: String,
+}
+
+impl Store {
+    /// The cases descended from the case with global identifier `root`, in
+    /// one recursive query: the links naming it, then the links naming those
+    /// adopters (by their global identifier: `local_prefix` + id for a local
+    /// case, the origin's identifier for a harvested copy), and so on for at
+    /// most `max_depth` generations; whatever their status (callers filter),
+    /// nearest generations first, at most `limit` rows. A case reached by
+    /// several paths appears once per path (callers keep the first).
+    pub async fn descendants(
+        &self,
+        root: &str,
+        local_prefix: &str,
+        max_depth: usize,
+        limit: i64,
+    ) -> Result<Vec<Descendant>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "WITH RECURSIVE tree(link_id, ident, depth) AS (
+                 SELECT l.id, COALESCE(c.origin_identifier, CAST($2 AS TEXT) || c.id), 1
+                   FROM case_links l JOIN cases c ON c.id = l.case_id WHERE l.target_identifier = $1
+               UNION
+                 SELECT l.id, COALESCE(c.origin_identifier, CAST($2 AS TEXT) || c.id), t.depth + 1
+                   FROM tree t JOIN case_links l ON l.target_identifier = t.ident JOIN cases c ON c.id = l.case_id
+                  WHERE t.depth < $3
+             )
+             SELECT {LINK_COLUMNS}, t.depth, t.ident, c.status, c.created_by, c.country, c.year_launched,
+                    c.origin_identifier, c.data
+               FROM tree t JOIN case_links l ON l.id = t.link_id JOIN cases c ON c.id = l.case_id
+              ORDER BY t.depth, l.created_at, l.id LIMIT $4"
+        ))
+        .bind(root)
+        .bind(local_prefix)
+        .bind(i64::try_from(max_depth).unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pools.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let link = link_from_row(<LinkRow as sqlx::FromRow<_>>::from_row(row)?)?;
+                let data: String = row.try_get(21)?;
+                let TitleOnly { title, original_language } = serde_json::from_str(&data)?;
+                Ok(Descendant {
+                    link,
+                    depth: usize::try_from(row.try_get::<i64, _>(14)?).unwrap_or(usize::MAX),
+                    identifier: row.try_get(15)?,
+                    status: row.try_get(16)?,
+                    created_by: row.try_get(17)?,
+                    country: row.try_get(18)?,
+                    year_launched: row.try_get::<Option<i64>, _>(19)?.and_then(|y| i32::try_from(y).ok()),
+                    origin_identifier: row.try_get(20)?,
+                    title,
+                    original_language,
+                })
+            })
+            .collect()
     }
 }
 

@@ -40,7 +40,7 @@ pub mod event_contract;
         actions::record_outcome, actions::event_actions, actions::create_action, actions::update_action,
         actions::list_actions,
         links::list_links, links::create_link, links::delete_link,
-        checkins::list_checkins, checkins::create_checkin,
+        checkins::list_checkins, checkins::create_checkin, checkins::get_schedule, checkins::put_schedule,
         rooms::list_rooms, rooms::get_room, rooms::create_room, rooms::join_room, rooms::leave_room, rooms::invite,
         rooms::decide_member, threads::list_threads, threads::get_thread, threads::create_thread, threads::create_post,
         posts::update_post, posts::translate_post, posts::post_history,

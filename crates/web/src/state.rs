@@ -36,6 +36,8 @@ pub struct WebSettings {
     pub dialogue: lumbung_app::DialogueSettings,
     /// The node's first language: what it writes to an account that chose none.
     pub default_language: String,
+    /// The node's check-in interval of published cases, in months.
+    pub checkin_months: u32,
 }
 
 /// A configured peer, as administrators see it beside its harvest state.
@@ -66,6 +68,7 @@ impl Default for WebSettings {
             metrics_token: None,
             dialogue: Default::default(),
             default_language: "en".into(),
+            checkin_months: lumbung_core::checkin::DEFAULT_INTERVAL_MONTHS,
         }
     }
 }
@@ -99,6 +102,7 @@ impl AppState {
                         node_id: settings.node_id.clone(),
                         upstreams: settings.upstreams.clone(),
                         dialogue: settings.dialogue.clone(),
+                        checkin_months: settings.checkin_months,
                     },
                 ),
                 store,

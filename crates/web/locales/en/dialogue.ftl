@@ -134,6 +134,7 @@ inbox-kind-answer = { $who } answered your question “{ $what }”
 inbox-kind-case-published = A case you follow was published
 inbox-kind-case-changed = A case you follow changed
 inbox-kind-case-nominated = A case you follow was nominated to another node
+inbox-kind-checkin-due = A check-in is due for a case of yours: is it still running?
 inbox-kind-moderation = A moderator decided about your contribution; see why
 inbox-kind-appeal = Your appeal was decided; see the outcome and why
 follow-label = Follow

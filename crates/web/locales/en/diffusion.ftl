@@ -68,6 +68,16 @@ checkin-submit = Send the check-in
 checkin-answered = { $date }: { $answer }
 checkin-due-on = Due { $date }, not yet answered
 checkin-lessons-heading = What was learned
+checkin-every = { $months ->
+    [one] every month
+   *[other] every { $months } months
+}
+checkin-schedule-own = This case is checked { $every } (its own schedule); the next check-in is due { $date }.
+checkin-schedule-node = This case is checked { $every }, like every case on this node; the next check-in is due { $date }.
+checkin-interval-heading = Change how often this case is checked
+checkin-interval = Months between check-ins
+checkin-interval-help = From 1 to 60; leave empty for this node's interval ({ $months } months).
+checkin-interval-save = Save the schedule
 checkin-discontinued-banner = This innovation was discontinued on { $date }.
 lessons-title = Lessons from discontinued innovations
 lessons-intro = Innovations that stopped stay in the library: what their teams learned helps the next ones.

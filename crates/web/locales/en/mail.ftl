@@ -60,4 +60,5 @@ mail-notice-post = { $actor } wrote in a discussion you watch
 mail-notice-case_published = A case you follow was published
 mail-notice-case_nominated = A case you follow was nominated upstream
 mail-notice-case_changed = A case you follow was changed
+mail-notice-checkin_due = A check-in is due: please confirm whether your case is still running
 mail-notice-post_translated = { $actor } translated a post

@@ -132,6 +132,7 @@ inbox-kind-answer = { $who } menjawab pertanyaan Anda “{ $what }”
 inbox-kind-case-published = Kasus yang Anda ikuti telah terbit
 inbox-kind-case-changed = Kasus yang Anda ikuti berubah
 inbox-kind-case-nominated = Kasus yang Anda ikuti dinominasikan ke simpul lain
+inbox-kind-checkin-due = Saatnya memperbarui status kasus Anda: apakah inovasinya masih berjalan?
 inbox-kind-moderation = Moderator memutuskan tentang tulisan Anda; lihat alasannya
 inbox-kind-appeal = Banding Anda sudah diputus; lihat hasil dan alasannya
 follow-label = Ikuti

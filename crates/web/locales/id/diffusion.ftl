@@ -68,6 +68,16 @@ checkin-submit = Kirim konfirmasi
 checkin-answered = { $date }: { $answer }
 checkin-due-on = Jatuh tempo { $date }, belum dijawab
 checkin-lessons-heading = Pelajaran yang dipetik
+checkin-every = { $months ->
+    [one] setiap bulan
+   *[other] setiap { $months } bulan
+}
+checkin-schedule-own = Status kasus ini dikonfirmasi { $every } (jadwalnya sendiri); konfirmasi berikutnya jatuh tempo { $date }.
+checkin-schedule-node = Status kasus ini dikonfirmasi { $every }, seperti semua kasus di simpul ini; konfirmasi berikutnya jatuh tempo { $date }.
+checkin-interval-heading = Ubah seberapa sering kasus ini dikonfirmasi
+checkin-interval = Jumlah bulan antar-konfirmasi
+checkin-interval-help = Dari 1 sampai 60; kosongkan untuk memakai jadwal simpul ini ({ $months } bulan).
+checkin-interval-save = Simpan jadwal
 checkin-discontinued-banner = Inovasi ini dihentikan pada { $date }.
 lessons-title = Pelajaran dari inovasi yang dihentikan
 lessons-intro = Inovasi yang berhenti tetap ada di perpustakaan: pelajaran dari timnya membantu inovasi berikutnya.

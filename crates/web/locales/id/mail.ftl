@@ -48,4 +48,5 @@ mail-notice-post = { $actor } menulis di diskusi yang Anda pantau
 mail-notice-case_published = Kasus yang Anda ikuti telah diterbitkan
 mail-notice-case_nominated = Kasus yang Anda ikuti dinominasikan ke tingkat atas
 mail-notice-case_changed = Kasus yang Anda ikuti telah diubah
+mail-notice-checkin_due = Saatnya memperbarui status: mohon konfirmasi apakah kasus Anda masih berjalan
 mail-notice-post_translated = { $actor } menerjemahkan sebuah tulisan

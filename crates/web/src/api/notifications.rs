@@ -81,7 +81,7 @@ pub async fn unsubscribe(
 pub struct NotificationView {
     pub id: String,
     /// reply, mention, quote, thread, post, ask, answer, case_published,
-    /// case_changed, case_nominated or moderation.
+    /// case_changed, case_nominated, checkin_due or moderation.
     pub kind: String,
     pub thread_id: Option<String>,
     pub thread_title: Option<String>,

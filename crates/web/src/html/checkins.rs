@@ -17,6 +17,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{id}/checkins", post(check_in))
+        .route("/cases/{id}/checkin-schedule", post(set_schedule))
         .route("/lessons", get(lessons_page))
         .route("/curate/checkins", get(overdue_page))
 }
@@ -36,6 +37,11 @@ pub struct CheckinBlock {
     /// Discontinued: what was learned, shown first.
     pub lessons: Option<String>,
     pub discontinued: Option<String>,
+    /// How often the case is checked and when next, for every reader.
+    pub schedule: Option<String>,
+    /// The case's own interval (empty: the node's), for the owners' form.
+    pub own_months: String,
+    pub default_months: u32,
 }
 
 fn answer_label(tr: Tr, a: &str) -> String {
@@ -87,6 +93,15 @@ pub async fn case_block(ctx: &Ctx, case: &Case) -> Result<CheckinBlock, PageErro
             });
         }
     }
+    let app = ctx.state.app();
+    let schedule = app.schedule_of(case).await.map_err(|e| ctx.fail(e))?;
+    if let Some(next) = schedule.next_due {
+        let every = tr.tn("checkin-every", "months", i64::from(schedule.months()));
+        let key = if schedule.own_months.is_some() { "checkin-schedule-own" } else { "checkin-schedule-node" };
+        block.schedule = Some(tr.t2(key, ("every", &every), ("date", &next.to_string())));
+    }
+    block.own_months = schedule.own_months.map(|m| m.to_string()).unwrap_or_default();
+    block.default_months = schedule.default_months;
     block.can_answer = case.status == Status::Published
         && case.origin.is_none()
         && actor.as_ref().is_some_and(|a| permissions::can_manage_links(a, case.created_by.as_deref()));
@@ -111,6 +126,21 @@ async fn check_in(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Re
         lessons: form.text("lessons"),
     };
     ctx.state.app().check_in(&actor, &id, answer, lumbung_core::clock::today()).await.map_err(|e| ctx.fail(e))?;
+    Ok(see_other(&format!("/cases/{id}#checkins")))
+}
+
+/// `POST /cases/{id}/checkin-schedule`: the owner sets the case's own
+/// interval (empty: back to the node's).
+async fn set_schedule(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let months = match form.text("interval_months") {
+        None => None,
+        Some(m) => Some(m.parse::<u32>().map_err(|_| {
+            ctx.fail(lumbung_app::AppError::field("interval_months", "invalid", "a whole number of months, 1 to 60"))
+        })?),
+    };
+    ctx.state.app().set_checkin_interval(&actor, &id, months).await.map_err(|e| ctx.fail(e))?;
     Ok(see_other(&format!("/cases/{id}#checkins")))
 }
 

@@ -5,7 +5,7 @@
 //! only, the stylesheet colours it) placed by year (x) and country (rows),
 //! with the same data as a table beside it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use axum::Router;
@@ -224,9 +224,10 @@ pub struct GraphNode {
     pub elsewhere: Option<String>,
 }
 
-/// The root and the cases descended from it that `actor` may see, breadth
-/// first, at most [`MAX_DEPTH`] generations and [`MAX_NODES`] descendants;
-/// true when the cap cut the graph.
+/// The root and the cases descended from it that `actor` may see, nearest
+/// generations first, at most [`MAX_DEPTH`] generations and [`MAX_NODES`]
+/// descendants (one query: [`lumbung_app::App::descendants`]); true when the
+/// cap cut the graph.
 pub async fn descendants(
     app: &lumbung_app::App,
     actor: Option<&Actor>,
@@ -243,41 +244,26 @@ pub async fn descendants(
         depth: 0,
         elsewhere: root.origin.as_ref().map(|o| o.node.clone()),
     }];
-    let mut seen: HashSet<String> = HashSet::from([root.id.clone()]);
-    let mut queue = vec![(0usize, app.global_identifier(root))];
-    let mut capped = false;
-    let mut at = 0;
-    while let Some((index, identifier)) = queue.get(at).cloned() {
-        at += 1;
-        let depth = nodes.get(index).map(|n| n.depth).unwrap_or(MAX_DEPTH);
-        if depth >= MAX_DEPTH {
-            continue;
-        }
-        for (link, case) in app.store().adopters_of(&identifier).await? {
-            if !permissions::can_view_case(actor, case.status, case.created_by.as_deref())
-                || !seen.insert(case.id.clone())
-            {
-                continue;
-            }
-            if nodes.len() > MAX_NODES {
-                capped = true;
-                break;
-            }
-            queue.push((nodes.len(), app.global_identifier(&case)));
-            nodes.push(GraphNode {
-                id: case.id.clone(),
-                title: title_of(&case, lang),
-                country: link.country.clone().or_else(|| case.content.country.clone()),
-                year: link.year.or(case.content.year_launched),
-                parent: Some(index),
-                kind: Some(link.kind),
-                depth: depth + 1,
-                elsewhere: case.origin.as_ref().map(|o| o.node.clone()),
-            });
-        }
-        if capped {
-            break;
-        }
+    let (found, capped) = app.descendants(actor, root, MAX_DEPTH, MAX_NODES).await?;
+    let mut index: HashMap<String, usize> = HashMap::from([(app.global_identifier(root), 0)]);
+    for d in found {
+        let Some(&parent) = index.get(&d.link.target_identifier) else { continue };
+        index.insert(d.identifier.clone(), nodes.len());
+        let elsewhere = d
+            .origin_identifier
+            .as_deref()
+            .and_then(lumbung_core::diffusion::parse_global_id)
+            .map(|(node, _)| node.to_owned());
+        nodes.push(GraphNode {
+            title: d.title.best(lang, &d.original_language).unwrap_or(&d.link.case_id).to_owned(),
+            country: d.link.country.clone().or(d.country),
+            year: d.link.year.or(d.year_launched),
+            parent: Some(parent),
+            kind: Some(d.link.kind),
+            depth: d.depth,
+            elsewhere,
+            id: d.link.case_id,
+        });
     }
     Ok((nodes, capped))
 }
@@ -309,7 +295,7 @@ pub fn draw(tr: Tr, nodes: &[GraphNode], title: &str, desc: &str) -> String {
     let row_of =
         |c: &Option<String>| countries.iter().position(|x| x == c).and_then(|i| i64::try_from(i).ok()).unwrap_or(0);
     // Cases in the same cell are spread along the row.
-    let mut cells: std::collections::HashMap<(i64, i64), i64> = std::collections::HashMap::new();
+    let mut cells: HashMap<(i64, i64), i64> = HashMap::new();
     let points: Vec<(i64, i64)> = nodes
         .iter()
         .map(|n| {
@@ -370,16 +356,23 @@ pub fn draw(tr: Tr, nodes: &[GraphNode], title: &str, desc: &str) -> String {
         ));
     }
     svg.push_str("</g><g class=\"dg-nodes\">");
+    // The picture's parts are not controls (an image's are not); over it, out
+    // of the tab order and hidden from assistive technology, the same cases
+    // as links for a pointer. Keyboards and screen readers have them in the table.
+    let mut links = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dg-links\" viewBox=\"0 0 {WIDTH} {height}\" aria-hidden=\"true\" focusable=\"false\">"
+    );
     for (i, (n, (x, y))) in nodes.iter().zip(&points).enumerate() {
         let class = if i == 0 { "dg-node dg-root" } else { "dg-node" };
         let when = n.year.map(|y| format!(" ({y})")).unwrap_or_default();
-        svg.push_str(&format!(
-            "<a href=\"/cases/{}\"><circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"6\"><title>{}{}</title></circle></a>",
+        let label = format!("{}{when}", escape_html(&n.title));
+        svg.push_str(&format!("<circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"6\"><title>{label}</title></circle>"));
+        links.push_str(&format!(
+            "<a href=\"/cases/{}\" tabindex=\"-1\"><circle cx=\"{x}\" cy=\"{y}\" r=\"8\"><title>{label}</title></circle></a>",
             escape_html(&n.id),
-            escape_html(&n.title),
-            when
         ));
     }
+    links.push_str("</svg>");
     svg.push_str("</g><g class=\"dg-legend\">");
     let ly = height - 24;
     for (i, k) in LinkKind::ALL.iter().enumerate() {
@@ -394,7 +387,7 @@ pub fn draw(tr: Tr, nodes: &[GraphNode], title: &str, desc: &str) -> String {
         ));
     }
     svg.push_str("</g></svg>");
-    svg
+    format!("<div class=\"dg-stack\">{svg}{links}</div>")
 }
 
 /// One row of the table beside the graph.

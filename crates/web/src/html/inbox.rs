@@ -51,6 +51,7 @@ fn item(tr: super::Tr, n: Notification) -> Item {
     let text = tr.t2(&format!("inbox-kind-{}", n.kind.replace('_', "-")), ("who", &who), ("what", &what));
     let href = match (&n.thread_id, &n.case_id, n.kind.as_str()) {
         (_, _, "moderation" | "appeal") => "/moderation".to_owned(),
+        (_, Some(c), "checkin_due") => format!("/cases/{c}#checkins"),
         (Some(t), _, _) => format!("/threads/{t}"),
         (None, Some(c), _) => format!("/cases/{c}"),
         _ => "/inbox".to_owned(),

@@ -254,6 +254,15 @@ const OPS: &[Op] = &[
         Body::Required("CheckinRequest"),
         &[201, 403, 404, 409],
     ),
+    op("get", "/api/v1/cases/{id}/checkin-schedule", "get_checkin_schedule", Auth::Optional, Body::None, &[200, 404]),
+    op(
+        "put",
+        "/api/v1/cases/{id}/checkin-schedule",
+        "set_checkin_schedule",
+        Auth::Required,
+        Body::Required("ScheduleRequest"),
+        &[200, 403, 404, 409],
+    ),
     op("get", "/api/v1/rooms", "list_rooms", Auth::Optional, Body::None, &[200]),
     op("post", "/api/v1/rooms", "create_room", Auth::Required, Body::Required("RoomInput"), &[201, 403, 409]),
     op("get", "/api/v1/rooms/{slug}", "get_room", Auth::Optional, Body::None, &[200, 404]),
@@ -778,6 +787,13 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
     }
     schemas.insert("LinkRequest".to_owned(), link_request(facts));
     schemas.insert("CheckinRequest".to_owned(), checkin_request(facts));
+    schemas.insert(
+        "ScheduleRequest".to_owned(),
+        json!({"type": "object", "additionalProperties": false, "required": ["interval_months"],
+        "properties": {"interval_months": {"type": ["integer", "null"], "minimum": 1,
+            "maximum": lumbung_core::checkin::MAX_INTERVAL_MONTHS,
+            "description": "Months between check-ins; null returns to the node's interval"}}}),
+    );
 
     // Problem details as the server writes them.
     if let Some(Value::Object(problem)) = schemas.get_mut("Problem") {
@@ -1079,7 +1095,8 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         "get_account" | "update_account" => {
             vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
-        "list_case_links" | "create_case_link" | "list_case_checkins" | "create_case_checkin" => vec![case_id()],
+        "list_case_links" | "create_case_link" | "list_case_checkins" | "create_case_checkin"
+        | "get_checkin_schedule" | "set_checkin_schedule" => vec![case_id()],
         "delete_case_link" => {
             vec![case_id(), path_param("link_id", "Link id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
