@@ -6,7 +6,6 @@
 
 pub mod atom;
 pub mod dom;
-pub mod events;
 pub mod formats;
 pub mod harvest;
 pub mod links;
