@@ -20,7 +20,7 @@ pub const ROWS_PER_TX: usize = 2_000;
 pub const LEVELS: [&str; 3] = ["watching", "normal", "muted"];
 
 /// Kinds by priority: one notification per account per change, the most specific.
-const PRIORITY: [&str; 13] = [
+const PRIORITY: [&str; 14] = [
     "moderation",
     "appeal",
     "answer",
