@@ -85,8 +85,8 @@ impl App {
         let mut seen_cases = std::collections::HashSet::from([root.id.clone()]);
         let mut out = Vec::new();
         for d in rows {
-            let visible = Status::parse(&d.status)
-                .is_some_and(|s| permissions::can_view_case(actor, s, d.created_by.as_deref()));
+            let visible =
+                Status::parse(&d.status).is_some_and(|s| permissions::can_view_case(actor, s, d.created_by.as_deref()));
             if !visible || !kept_ids.contains(&d.link.target_identifier) || seen_cases.contains(&d.link.case_id) {
                 continue;
             }

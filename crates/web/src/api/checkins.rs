@@ -5,8 +5,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use lumbung_app::CheckinSchedule;
 use axum::{Json, Router};
+use lumbung_app::CheckinSchedule;
 use lumbung_core::checkin::CheckinAnswer;
 use lumbung_store::Checkin;
 use serde::{Deserialize, Serialize};

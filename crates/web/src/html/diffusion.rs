@@ -366,7 +366,9 @@ pub fn draw(tr: Tr, nodes: &[GraphNode], title: &str, desc: &str) -> String {
         let class = if i == 0 { "dg-node dg-root" } else { "dg-node" };
         let when = n.year.map(|y| format!(" ({y})")).unwrap_or_default();
         let label = format!("{}{when}", escape_html(&n.title));
-        svg.push_str(&format!("<circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"6\"><title>{label}</title></circle>"));
+        svg.push_str(&format!(
+            "<circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"6\"><title>{label}</title></circle>"
+        ));
         links.push_str(&format!(
             "<a href=\"/cases/{}\" tabindex=\"-1\"><circle cx=\"{x}\" cy=\"{y}\" r=\"8\"><title>{label}</title></circle></a>",
             escape_html(&n.id),

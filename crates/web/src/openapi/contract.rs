@@ -1081,8 +1081,12 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
         "get_account" | "update_account" => {
             vec![path_param("id", "Account id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
-        "list_case_links" | "create_case_link" | "list_case_checkins" | "create_case_checkin"
-        | "get_checkin_schedule" | "set_checkin_schedule" => vec![case_id()],
+        "list_case_links"
+        | "create_case_link"
+        | "list_case_checkins"
+        | "create_case_checkin"
+        | "get_checkin_schedule"
+        | "set_checkin_schedule" => vec![case_id()],
         "delete_case_link" => {
             vec![case_id(), path_param("link_id", "Link id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
