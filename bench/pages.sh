@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 BIN=target/release/lumbung
 WORK=$(mktemp -d /tmp/lumbung-pages.XXXXXX)
+chmod 755 "$WORK" # nginx's workers (www-data) read the static copies
 DUR=${DUR:-10s}
 cleanup() {
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
@@ -34,7 +35,7 @@ rps() { # url [header] -> "req/s p99"
   fi
   local non2xx
   non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk")
-  [ -n "$non2xx" ] && { echo "non-2xx answers from $url: $non2xx"; cat "$WORK/wrk"; exit 1; }
+  if [ -n "$non2xx" ]; then echo "non-2xx answers from $url: $non2xx" >&2; cat "$WORK/wrk" >&2; kill $$; fi
   printf '%s %s' "$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk")" "$(awk '$1=="99%" {print $2}' "$WORK/wrk")"
 }
 
@@ -56,9 +57,11 @@ serve() { # data, port
 }
 
 echo "== a node with the demo content and $N generated cases ($(nproc) cores, $(uptime | sed 's/.*load/load/'))"
-$BIN demo --data "$WORK/big" --no-serve --generate "$N" > /dev/null
+# BIG=DIR keeps the large node's data there and uses it again on the next run.
+BIG=${BIG:-$WORK/big}
+[ -d "$BIG/index" ] || $BIN demo --data "$BIG" --no-serve --generate "$N" > /dev/null
 $BIN demo --data "$WORK/small" --no-serve > /dev/null
-serve "$WORK/big" 18401
+serve "$BIG" 18401
 serve "$WORK/small" 18402
 L=http://127.0.0.1:18401
 ID=$(curl -sf "$L/api/v1/cases?limit=1&country=ID" | sed -E 's/.*"id":"([0-9A-Z]{26})".*/\1/')
@@ -77,7 +80,7 @@ http {
   access_log off;
   default_type text/html;
   server { listen 127.0.0.1:18480; root $WORK/www; }
-  server { listen 127.0.0.1:18481; root $WORK/www; gzip on; gzip_comp_level 1; gzip_types text/html; gzip_min_length 0; }
+  server { listen 127.0.0.1:18481; root $WORK/www; gzip on; gzip_comp_level 1; gzip_min_length 0; }
 }
 CONF
 nginx -c "$WORK/nginx.conf" -p "$WORK"

@@ -1,10 +1,14 @@
 //! Accounts: created and changed by administrators (or the node's own
-//! command line), passwords, and API tokens.
+//! command line), passwords, API tokens, and the language each account reads
+//! the node's mail in.
 
 use lumbung_core::{Account, Actor, Role, permissions, validate};
 use lumbung_store::NewAccount;
 
 use crate::{App, AppError, passwords};
+
+/// The languages an account may choose for what the node writes to it.
+pub const ACCOUNT_LANGUAGES: [&str; 2] = ["en", "id"];
 
 /// A new account as a request gives it.
 #[derive(Debug, Clone)]
@@ -156,5 +160,18 @@ impl App {
         })?;
         let token = self.create_token(&account, label).await?;
         Ok((account, token))
+    }
+
+    /// The actor's language for mail (None: the node's first language).
+    pub async fn account_language(&self, actor: &Actor) -> Result<Option<String>, AppError> {
+        Ok(self.store.account_language(&actor.account_id).await?)
+    }
+
+    /// Sets the actor's own language for mail: one of [`ACCOUNT_LANGUAGES`].
+    pub async fn set_account_language(&self, actor: &Actor, language: &str) -> Result<(), AppError> {
+        if !ACCOUNT_LANGUAGES.contains(&language) {
+            return Err(AppError::field("language", "unknown_value", "en or id"));
+        }
+        Ok(self.store.set_account_language(&actor.account_id, Some(language)).await?)
     }
 }

@@ -1,7 +1,9 @@
 //! Moderation with due process: flags (one per account per post; enough of
 //! them hide the post pending review), a moderator's decisions with a reason
 //! the author is told (hide, restore, lock, unlock, suspend posting), the
-//! audit log, and one appeal per decision.
+//! audit log, and one appeal per decision, decided by the moderators of where
+//! the decision was (upheld, or overturned: the post comes back, the thread
+//! opens, the suspension ends), with a reason the author is told.
 
 use lumbung_core::Actor;
 use lumbung_core::dialogue::{self, FlagReason};
@@ -222,5 +224,74 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.appeal(action_id, &actor.account_id, &text).await?;
         Ok(tx.commit().await?)
+    }
+
+    /// Whether `actor` decides appeals against `action`: the moderators of
+    /// the place it was taken in (curators and administrators for a
+    /// suspension), never the account it is about. `NotFound` when the actor
+    /// may not see that place.
+    async fn decides_appeal(&self, actor: &Actor, action: &ModerationAction) -> Result<bool, AppError> {
+        if action.subject_id.as_deref() == Some(actor.account_id.as_str()) {
+            return Ok(false);
+        }
+        match &action.thread_id {
+            Some(thread) => Ok(self.thread_for(Some(actor), thread).await?.can_moderate),
+            None => Ok(dialogue::can_suspend(actor)),
+        }
+    }
+
+    /// The open appeals `actor` decides, oldest first.
+    pub async fn appeals_to_decide(&self, actor: &Actor) -> Result<Vec<ModerationAction>, AppError> {
+        let mut out = Vec::new();
+        for action in self.store.open_appeals(500).await? {
+            match self.decides_appeal(actor, &action).await {
+                Ok(true) => out.push(action),
+                Ok(false) | Err(AppError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Decides the appeal against a decision: `uphold` (it stands) or
+    /// `overturn` (it is undone: a hidden post is shown again, a locked
+    /// thread opens, a suspension ends), with a reason the author is told.
+    pub async fn decide_appeal(
+        &self,
+        actor: &Actor,
+        action_id: &str,
+        decision: &str,
+        why: Option<String>,
+    ) -> Result<ModerationAction, AppError> {
+        let action = self.store.moderation_action(action_id).await?.ok_or(AppError::NotFound)?;
+        if action.appeal.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if !self.decides_appeal(actor, &action).await? {
+            return Err(AppError::Forbidden("the moderators of this place decide appeals, not the author".into()));
+        }
+        let overturn = match decision {
+            "uphold" => false,
+            "overturn" => true,
+            _ => return Err(AppError::field("decision", "unknown_value", "uphold or overturn")),
+        };
+        let why = reason(why)?;
+        if action.appeal.as_ref().is_some_and(|a| a.state != "open") {
+            return Err(AppError::InvalidTransition("this appeal has been decided already".into()));
+        }
+        let mut tx = self.store.begin().await?;
+        if !tx.decide_appeal(action_id, overturn, &actor.account_id, &why).await? {
+            return Err(AppError::InvalidTransition("this appeal has been decided already".into()));
+        }
+        if overturn {
+            match (action.action.as_str(), &action.post_id, &action.thread_id) {
+                ("hide", Some(post), _) => tx.set_hidden(post, None, Some(&actor.account_id)).await?,
+                ("lock", _, Some(thread)) => tx.set_locked(thread, false, &actor.account_id).await?,
+                // A suspension overturned no longer counts (`suspended_until`).
+                _ => {}
+            }
+        }
+        tx.commit().await?;
+        self.store.moderation_action(action_id).await?.ok_or(AppError::NotFound)
     }
 }

@@ -13,12 +13,16 @@ use lumbung_store::{Change, Entity, NOTIFY_CURSOR, NewNotification, Notification
 
 use crate::{App, AppError};
 
+/// Inbox entries written in one transaction at most (see [`App::notify_step`]).
+pub const ROWS_PER_TX: usize = 2_000;
+
 /// Levels of following.
 pub const LEVELS: [&str; 3] = ["watching", "normal", "muted"];
 
 /// Kinds by priority: one notification per account per change, the most specific.
 const PRIORITY: [&str; 13] = [
     "moderation",
+    "appeal",
     "answer",
     "ask",
     "mention",
@@ -108,20 +112,48 @@ impl App {
     }
 
     /// Reads the change log after the follower's cursor (at most `limit`
-    /// entries) and writes their notifications and the new cursor in one
-    /// transaction. Returns how many entries it read (0: caught up).
+    /// entries) and writes their notifications and the new cursor. Returns
+    /// how many entries it read (0: caught up).
+    ///
+    /// The rows go in transactions of at most [`ROWS_PER_TX`], so a post to a
+    /// room watched by thousands never holds the database's write lock long
+    /// enough to keep other writers (the next post) waiting. The cursor moves
+    /// only past changes whose notifications are all written, with the last of
+    /// them; a change replayed after a crash between its chunks adds only the
+    /// rows it lacks (each (account, change, kind) is unique).
     pub async fn notify_step(&self, limit: i64) -> Result<usize, AppError> {
         let cursor = self.store.cursor(NOTIFY_CURSOR).await?;
         let changes = self.store.changes_since(cursor, limit).await?;
-        let Some(last) = changes.last().map(|c| c.seq) else { return Ok(0) };
-        let mut rows = Vec::new();
-        for change in &changes {
-            rows.extend(self.notifications_for(change).await?);
+        if changes.is_empty() {
+            return Ok(0);
         }
-        let mut tx = self.store.begin().await?;
-        tx.notify(&rows, last).await?;
-        tx.commit().await?;
+        // `done`: the last change whose rows are all written or in `rows`.
+        let mut done = cursor;
+        let mut rows: Vec<NewNotification> = Vec::new();
+        for change in &changes {
+            let mine = self.notifications_for(change).await?;
+            if !rows.is_empty() && rows.len() + mine.len() > ROWS_PER_TX {
+                self.write_notifications(&rows, done).await?;
+                rows.clear();
+            }
+            rows.extend(mine);
+            // A change that notifies more than a transaction takes: its
+            // leading chunks, with the cursor still before it.
+            while rows.len() > ROWS_PER_TX {
+                let rest = rows.split_off(ROWS_PER_TX);
+                self.write_notifications(&rows, done).await?;
+                rows = rest;
+            }
+            done = change.seq;
+        }
+        self.write_notifications(&rows, done).await?;
         Ok(changes.len())
+    }
+
+    async fn write_notifications(&self, rows: &[NewNotification], cursor: i64) -> Result<(), AppError> {
+        let mut tx = self.store.begin().await?;
+        tx.notify(rows, cursor).await?;
+        Ok(tx.commit().await?)
     }
 
     /// Runs [`App::notify_step`] until the follower has caught up.
@@ -206,6 +238,15 @@ impl App {
                     }
                 }
                 case_id = Some(n.case_id);
+            }
+            // An appeal decided: the account that appealed is told the outcome.
+            (Entity::Moderation, "appeal_decided") => {
+                let Some(a) = self.store.moderation_action(&change.entity_id).await? else { return Ok(Vec::new()) };
+                if let Some(appellant) = &a.subject_id {
+                    add(appellant, "appeal");
+                }
+                thread_id = a.thread_id;
+                post_id = a.post_id;
             }
             (Entity::Moderation, action) if action != "appeal" => {
                 let Some(a) = self.store.moderation_action(&change.entity_id).await? else { return Ok(Vec::new()) };

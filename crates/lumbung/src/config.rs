@@ -90,6 +90,21 @@ retry_seconds = 60
 # Tries before a message is given up (it stays in the outbox as failed).
 max_attempts = 12
 
+[dialogue]
+# Posting limits per account, counted in the database (so they hold across
+# instances); a post over a limit is refused with 429 and Retry-After, and the
+# page keeps what was typed.
+posts_per_minute = 6
+posts_per_hour = 60
+# Links (http:// or https://) one post may hold.
+links_per_post = 10
+# Stricter limits for accounts younger than a day.
+new_account_posts_per_minute = 3
+new_account_posts_per_hour = 20
+new_account_links_per_post = 2
+# Flags from different accounts that hide a post pending a moderator's review.
+flags_to_hide = 3
+
 [federation]
 # When a copy accepted here changes at its origin, send it back to the
 # curators' queue (true) or keep it published with the change (false).
@@ -119,6 +134,52 @@ pub struct Config {
     pub federation: FederationConfig,
     pub peers: Vec<PeerConfig>,
     pub checkins: CheckinsConfig,
+    pub dialogue: DialogueConfig,
+}
+
+/// Posting limits and the flag threshold of the dialogue (`[dialogue]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DialogueConfig {
+    pub posts_per_minute: u32,
+    pub posts_per_hour: u32,
+    pub links_per_post: u32,
+    pub new_account_posts_per_minute: u32,
+    pub new_account_posts_per_hour: u32,
+    pub new_account_links_per_post: u32,
+    pub flags_to_hide: u32,
+}
+
+impl Default for DialogueConfig {
+    fn default() -> Self {
+        let d = lumbung_app::DialogueSettings::default();
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        DialogueConfig {
+            posts_per_minute: n(d.posts_per_minute),
+            posts_per_hour: n(d.posts_per_hour),
+            links_per_post: n(d.links_per_post),
+            new_account_posts_per_minute: n(d.new_posts_per_minute),
+            new_account_posts_per_hour: n(d.new_posts_per_hour),
+            new_account_links_per_post: n(d.new_links_per_post),
+            flags_to_hide: u32::try_from(d.flags_to_hide).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl DialogueConfig {
+    /// The settings the application layer and the pages apply.
+    pub fn settings(&self) -> lumbung_app::DialogueSettings {
+        let n = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+        lumbung_app::DialogueSettings {
+            posts_per_minute: n(self.posts_per_minute),
+            posts_per_hour: n(self.posts_per_hour),
+            links_per_post: n(self.links_per_post),
+            new_posts_per_minute: n(self.new_account_posts_per_minute),
+            new_posts_per_hour: n(self.new_account_posts_per_hour),
+            new_links_per_post: n(self.new_account_links_per_post),
+            flags_to_hide: i64::from(self.flags_to_hide),
+        }
+    }
 }
 
 /// The check-in schedule of living cases.
@@ -304,7 +365,7 @@ impl Config {
             lumbung_app::AppSettings {
                 node_id: self.node.id.clone(),
                 upstreams: self.node.upstreams.clone(),
-                dialogue: Default::default(),
+                dialogue: self.dialogue.settings(),
                 checkin_months: self.checkins.interval_months,
             },
         )
@@ -443,6 +504,18 @@ impl Config {
                 bail!("peer '{}': every_minutes must be at least 1", p.id);
             }
         }
+        let d = &self.dialogue;
+        if [d.posts_per_minute, d.posts_per_hour, d.new_account_posts_per_minute, d.new_account_posts_per_hour]
+            .contains(&0)
+        {
+            bail!("dialogue: a posts_per_… limit of 0 would refuse every post; the least is 1");
+        }
+        if d.posts_per_minute > d.posts_per_hour || d.new_account_posts_per_minute > d.new_account_posts_per_hour {
+            bail!("dialogue: posts per minute may not exceed posts per hour");
+        }
+        if d.flags_to_hide == 0 {
+            bail!("dialogue.flags_to_hide must be at least 1");
+        }
         if !(1..=1000).contains(&self.oai.page_size) {
             bail!("oai.page_size must be from 1 to 1000");
         }
@@ -480,8 +553,9 @@ impl Config {
                 })
                 .collect(),
             metrics_token: self.metrics.token.clone(),
+            dialogue: self.dialogue.settings(),
+            default_language: self.node.languages.first().cloned().unwrap_or_else(|| "en".into()),
             checkin_months: self.checkins.interval_months,
-            dialogue: Default::default(),
         }
     }
 }
@@ -522,6 +596,21 @@ mod tests {
         assert_eq!(c.as_ref().map(|c| c.server.addr.as_str()), Some("127.0.0.1:3333"));
         assert_eq!(c.as_ref().map(|c| c.node.id.as_str()), Some("id.env"));
         assert_eq!(c.as_ref().map(|c| c.server.data.clone()), Some(PathBuf::from("/from/file")));
+    }
+
+    #[test]
+    fn dialogue_limits_come_from_the_file() {
+        let c = Config::parse("[dialogue]\nposts_per_minute = 2\nflags_to_hide = 5\nnew_account_links_per_post = 0\n");
+        let s = c.ok().map(|c| c.dialogue.settings());
+        assert_eq!(s.as_ref().map(|s| (s.posts_per_minute, s.flags_to_hide, s.new_links_per_post)), Some((2, 5, 0)));
+        assert_eq!(s.map(|s| s.posts_per_hour), Some(lumbung_app::DialogueSettings::default().posts_per_hour));
+        let env = |_: &str| None;
+        let dir = std::env::temp_dir().join(format!("lumbung-config-d-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("c.toml");
+        assert!(std::fs::write(&file, "[dialogue]\nflags_to_hide = 0\n").is_ok());
+        let flags = Overrides { config_file: Some(file), ..Default::default() };
+        assert!(Config::load_with_env(&flags, &env).is_err(), "a threshold of 0 is refused");
     }
 
     #[test]

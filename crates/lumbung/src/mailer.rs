@@ -5,7 +5,9 @@
 //! their bookkeeping — the mail cursor, the account's last digest position —
 //! in one transaction, so each notification is mailed once. Runs only when a
 //! mail server is configured, so a node that turns mail on later does not send
-//! a backlog; it starts from the notifications of that moment.
+//! a backlog; it starts from the notifications of that moment. Each message is
+//! written in its recipient's language (the account's choice, else the node's
+//! first language).
 
 use std::time::{Duration, Instant};
 
@@ -17,7 +19,7 @@ use lumbung_web::mail::{self as compose, Notice, Period};
 
 use crate::config::Config;
 
-/// Case titles read in one batch, by case id.
+/// Case titles read in one batch, by language and case id.
 type Titles = std::collections::HashMap<String, String>;
 
 /// Changes whose notifications go into one transaction at most.
@@ -26,6 +28,7 @@ const BATCH: i64 = 1_000;
 pub struct Mailer {
     app: App,
     store: Store,
+    /// The node's first language: for accounts that chose none.
     lang: Lang,
     node_name: String,
     base_url: String,
@@ -102,7 +105,8 @@ impl Mailer {
                 items.push(self.notice(n, &mut titles).await?);
             }
             let unsubscribe = self.unsubscribe_url(&pref.unsubscribe_token);
-            let m = compose::digest(self.lang, &self.node_name, period, &items, &self.settings_url(), &unsubscribe);
+            let lang = self.lang_of(first);
+            let m = compose::digest(lang, &self.node_name, period, &items, &self.settings_url(), &unsubscribe);
             let mail = NewMail {
                 account_id: Some(candidate.account_id.clone()),
                 to_address: first.email.clone(),
@@ -124,7 +128,7 @@ impl Mailer {
     async fn single(&self, n: &MailNotice, titles: &mut Titles) -> Result<NewMail, AppError> {
         let notice = self.notice(n, titles).await?;
         let unsubscribe = n.unsubscribe_token.as_deref().map(|t| self.unsubscribe_url(t)).unwrap_or_default();
-        let m = compose::single(self.lang, &self.node_name, &notice, &self.settings_url(), &unsubscribe);
+        let m = compose::single(self.lang_of(n), &self.node_name, &notice, &self.settings_url(), &unsubscribe);
         Ok(NewMail {
             account_id: Some(n.account_id.clone()),
             to_address: n.email.clone(),
@@ -138,7 +142,8 @@ impl Mailer {
 
     /// A notification as mail shows it: grouped by its thread (or case), with a link.
     async fn notice(&self, n: &MailNotice, titles: &mut Titles) -> Result<Notice, AppError> {
-        let tr = Tr::new(self.lang);
+        let lang = self.lang_of(n);
+        let tr = Tr::new(lang);
         let actor = n.actor_name.clone().unwrap_or_else(|| tr.t("mail-someone"));
         let (group, title, url) = match (&n.thread_id, &n.case_id) {
             (Some(t), _) => (
@@ -149,14 +154,15 @@ impl Mailer {
             (None, Some(c)) => {
                 // One read per case per batch: a change to a case followed by
                 // thousands notifies each of them.
-                let title = match titles.get(c) {
+                let key = format!("{}:{c}", lang.code());
+                let title = match titles.get(&key) {
                     Some(t) => t.clone(),
                     None => {
                         let title = match self.store.get_case(c).await? {
-                            Some(case) => case.content.title.best(self.lang.code(), "en").unwrap_or(c).to_owned(),
+                            Some(case) => case.content.title.best(lang.code(), "en").unwrap_or(c).to_owned(),
                             None => c.clone(),
                         };
-                        titles.insert(c.clone(), title.clone());
+                        titles.insert(key, title.clone());
                         title
                     }
                 };
@@ -168,10 +174,15 @@ impl Mailer {
             group,
             group_title: title,
             url,
-            line: compose::notice_line(self.lang, &n.kind, &actor),
+            line: compose::notice_line(lang, &n.kind, &actor),
             excerpt: n.post_body.clone(),
             at: n.created_at,
         })
+    }
+
+    /// The recipient's language: its choice, else the node's first language.
+    fn lang_of(&self, n: &MailNotice) -> Lang {
+        n.language.as_deref().and_then(Lang::parse).unwrap_or(self.lang)
     }
 
     fn settings_url(&self) -> String {

@@ -181,6 +181,68 @@ fn config_example_is_valid_and_used() {
     assert!(stderr(&bad).contains("unknown field"), "{}", stderr(&bad));
 }
 
+/// `[dialogue]` in lumbung.toml reaches the running node: with one post a
+/// minute for new accounts the second post is refused (429, Retry-After,
+/// nothing written), where the default (three) would have taken it; with one
+/// flag to hide, a single flag hides a post.
+#[test]
+fn configured_dialogue_limits_are_applied() {
+    let dir = TempDir::new("dialogue-config");
+    let data = dir.join("n");
+    let d = data.to_str().unwrap();
+    for (email, role) in [("sari@example.org", "curator"), ("budi@example.org", "contributor")] {
+        let args = ["user", "add", "--data", d, "--email", email, "--name", "X", "--role", role, "--password-stdin"];
+        let out = run_with_stdin(&args, "a-long-enough-password\n");
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let file = dir.join("lumbung.toml");
+    std::fs::write(&file, "[dialogue]\nnew_account_posts_per_minute = 1\nposts_per_minute = 1\nflags_to_hide = 1\n")
+        .unwrap();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let token = |email: &str| {
+        let out = run(&["token", "create", "--data", d, "--email", email]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        format!("Bearer {}", stdout(&out).lines().last().unwrap())
+    };
+    let sari = token("sari@example.org");
+    let budi = token("budi@example.org");
+    let _node =
+        serve_ready(lumbung_cmd(&["serve", "--data", d, "--addr", &addr, "--config", file.to_str().unwrap()]), port);
+    let auth = |t: &str| vec![("Authorization", t.to_owned())];
+    let call = |t: &str, method: &str, path: &str, body: &str| {
+        let h = auth(t);
+        let headers: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        http_raw(port, method, path, &headers, Some(body))
+    };
+    let (status, _, body) =
+        call(&sari, "POST", "/api/v1/rooms", r#"{"slug":"tata-kelola","kind":"members","title":"Tata kelola"}"#);
+    assert_eq!(status, 201, "{body}");
+    let (status, _, body) = call(
+        &budi,
+        "POST",
+        "/api/v1/threads",
+        r#"{"room":"tata-kelola","title":"Pertama","body":"Halo semua","language":"id"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    let thread: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let thread_id = thread["thread"]["id"].as_str().expect("thread id").to_owned();
+    let posts = format!("/api/v1/threads/{thread_id}/posts");
+    let (status, head, body) = call(&budi, "POST", &posts, r#"{"body":"Kedua","language":"id"}"#);
+    assert_eq!(status, 429, "the configured limit (1 a minute) refuses the second post: {body}");
+    assert!(head.to_ascii_lowercase().contains("retry-after:"), "{head}");
+    let (_, _, body) = call(&budi, "GET", &format!("/api/v1/threads/{thread_id}"), "");
+    assert!(!body.contains("Kedua"), "nothing written: {body}");
+    // One flag hides the post (the default needs three).
+    let post_id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["posts"][0]["id"]
+        .as_str()
+        .expect("the first post")
+        .to_owned();
+    let (status, _, body) = call(&sari, "POST", &format!("/api/v1/posts/{post_id}/flags"), r#"{"reason":"spam"}"#);
+    assert_eq!(status, 201, "{body}");
+    assert!(body.contains(r#""hidden":true"#), "one flag hides it: {body}");
+}
+
 #[test]
 fn every_subcommand_has_help() {
     for sub in [

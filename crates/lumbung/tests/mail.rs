@@ -186,9 +186,11 @@ fn notifications_are_mailed_at_once_or_as_a_digest_grouped_by_discussion() {
         .unwrap()
         .trim()
         .to_owned();
-    // The contributor wants mail at once; the reader keeps the default (a daily digest).
+    // The contributor wants mail at once, in Bahasa Indonesia; the reader keeps
+    // the defaults (a daily digest, in the node's first language, English).
     let handle = with_store(&data, async |s| {
         let (contributor, _) = s.account_by_email("contributor@lumbung.example").await.unwrap().unwrap();
+        s.set_account_language(&contributor.id, Some("id")).await.unwrap();
         let mut tx = s.begin().await.unwrap();
         tx.set_mail_frequency(&contributor.id, lumbung_core::MailFrequency::Immediately, "u_contributor_secret")
             .await
@@ -224,7 +226,10 @@ fn notifications_are_mailed_at_once_or_as_a_digest_grouped_by_discussion() {
         delivered(&maildir).iter().any(|m| m.contains("To: contributor@lumbung.example"))
     });
     let mention = delivered(&maildir).into_iter().find(|m| m.contains("To: contributor@lumbung.example")).unwrap();
-    assert!(mention.contains("mentioned you"), "{mention}");
+    // In the contributor's language (quoted-printable soft line breaks joined).
+    let text = mention.replace("=\r\n", "").replace("=\n", "");
+    assert!(text.contains("menyebut Anda") && !text.contains("mentioned you"), "{mention}");
+    assert!(text.contains("Hentikan semua surel"), "the footer in Indonesian too: {mention}");
     assert!(mention.contains("bisa bantu jelaskan alurnya"), "{mention}");
     assert!(mention.contains("/mail/unsubscribe/u_contributor_secret"), "{mention}");
 

@@ -11,7 +11,6 @@ use tantivy::query::{
     MoreLikeThisQuery, Occur as TOccur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::document::Display;
@@ -789,50 +788,47 @@ impl<K: std::hash::Hash + Eq, V: Clone> GenerationCache<K, V> {
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
-/// Context kept before a passage's first match, in bytes.
-const PASSAGE_BEFORE: usize = 80;
-/// A passage: the text around one literal match that is analysed for the
-/// snippet, in bytes (a little over a snippet's length).
-const PASSAGE_LEN: usize = 400;
-/// Passages tried in one field before the field is given up.
-const PASSAGES_TRIED: usize = 3;
+/// Context shown before a snippet's first match, in characters.
+const SNIPPET_BEFORE: usize = 60;
 
-/// Highlights a query's terms in one stored field. Rather than analysing a
-/// whole stored text for every hit (a case's body runs to several thousand
-/// words in two languages), it looks for each term's stem as a literal in
-/// the lowercased text and analyses only a passage around the first place
-/// one occurs, trying a few places before it gives the field up.
+/// Highlights a query's terms in one stored field without analysing the
+/// stored text: a case's body runs to thousands of words in two languages,
+/// and stemming all of them for every hit was most of a search's cost. It
+/// finds each term's stem as a literal (case-insensitive) in the text, and
+/// stems only the words around those places to check that they really are
+/// the term (*pengaduan* is *adu*, *terpadu* is not).
 struct Highlighter {
     field: Field,
-    generator: SnippetGenerator,
-    /// What to look for in lowercased text: each analysed term, less its
-    /// last letter where stemming may have changed it (`polici` for
-    /// *policy*, *policies*), at least three letters.
-    probes: Vec<String>,
+    analyser: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer>,
+    /// The query's analysed terms for this field that the index has.
+    terms: std::collections::HashSet<String>,
+    /// What to look for: each term less its last letter where stemming may
+    /// have changed it (`polici` for *policy*, *policies*), at least three
+    /// letters.
+    probes: aho_corasick::AhoCorasick,
 }
 
 impl Highlighter {
     fn new(searcher: &Searcher, q: &dyn Query, field: Field) -> Result<Option<Highlighter>, SearchError> {
-        let mut terms: Vec<Term> = Vec::new();
+        let mut found: Vec<Term> = Vec::new();
         q.query_terms(&mut |term, _| {
-            if term.field() == field && !terms.contains(term) {
-                terms.push(term.clone());
+            if term.field() == field && !found.contains(term) {
+                found.push(term.clone());
             }
         });
-        let mut scored: BTreeMap<String, f32> = BTreeMap::new();
-        for term in &terms {
+        let mut terms = std::collections::HashSet::new();
+        for term in &found {
             let value = term.value();
             let Some(text) = value.as_str() else { continue };
-            let freq = searcher.doc_freq(term)?;
-            if freq > 0 {
-                scored.insert(text.to_owned(), 1.0 / (1.0 + freq as f32));
+            if searcher.doc_freq(term)? > 0 {
+                terms.insert(text.to_owned());
             }
         }
-        if scored.is_empty() {
+        if terms.is_empty() {
             return Ok(None);
         }
-        let mut probes: Vec<String> = scored
-            .keys()
+        let mut probes: Vec<String> = terms
+            .iter()
             .map(|t| {
                 let n = t.chars().count();
                 if n > 3 { t.chars().take(n - 1).collect() } else { t.clone() }
@@ -840,78 +836,93 @@ impl Highlighter {
             .collect();
         probes.sort();
         probes.dedup();
-        let tokenizer = searcher.index().tokenizer_for_field(field)?;
-        let generator = SnippetGenerator::new(scored, tokenizer, field, SNIPPET_CHARS);
-        Ok(Some(Highlighter { field, generator, probes }))
+        let probes = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&probes)
+            .map_err(|e| SearchError::BadRequest(e.to_string()))?;
+        let analyser = std::cell::RefCell::new(searcher.index().tokenizer_for_field(field)?);
+        Ok(Some(Highlighter { field, analyser, terms, probes }))
     }
 
     /// The snippet of `doc` with its matches in `<mark>`, or None when the
     /// field has none of the query's terms.
     fn snippet(&self, doc: &TantivyDocument) -> Option<String> {
-        let mut text = String::new();
         for value in doc.get_all(self.field) {
-            if let Some(v) = value.as_str() {
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(v);
+            let Some(text) = value.as_str() else { continue };
+            if let Some(first) = self.matches(text).next() {
+                return Some(self.fragment(text, first.start));
             }
-        }
-        if text.is_empty() {
-            return None;
-        }
-        if !text.is_ascii() {
-            // Folding (é → e) changes lengths: analyse the whole text.
-            return self.highlight(&text);
-        }
-        let lower = text.to_ascii_lowercase();
-        let mut from = 0;
-        for _ in 0..PASSAGES_TRIED {
-            let at = self.probes.iter().filter_map(|p| lower.get(from..)?.find(p.as_str()).map(|i| i + from)).min()?;
-            let start = word_start(&text, at.saturating_sub(PASSAGE_BEFORE));
-            let end = word_end(&text, at + PASSAGE_LEN);
-            if let Some(html) = text.get(start..end).and_then(|passage| self.highlight(passage)) {
-                return Some(html);
-            }
-            from = at + 1;
         }
         None
     }
 
-    fn highlight(&self, text: &str) -> Option<String> {
-        let mut s = self.generator.snippet(text);
-        if s.highlighted().is_empty() {
-            return None;
+    /// The words of `text` that are one of the terms, in order.
+    fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+        let mut last_end = 0;
+        self.probes.find_iter(text).filter_map(move |m| {
+            let word = word_around(text, m.start(), m.end());
+            if word.start < last_end {
+                return None;
+            }
+            let yes = self.is_term(text.get(word.clone())?);
+            if yes {
+                last_end = word.end;
+            }
+            yes.then_some(word)
+        })
+    }
+
+    fn is_term(&self, word: &str) -> bool {
+        let mut analyser = self.analyser.borrow_mut();
+        let mut stream = analyser.token_stream(word);
+        let mut yes = false;
+        while let Some(token) = stream.next() {
+            yes |= self.terms.contains(&token.text);
         }
-        s.set_snippet_prefix_postfix("<mark>", "</mark>");
-        Some(s.to_html())
+        yes
+    }
+
+    /// About `SNIPPET_CHARS` of `text` from a little before byte `at`, cut
+    /// at words, escaped, with the terms in `<mark>`.
+    fn fragment(&self, text: &str, at: usize) -> String {
+        let before = text.get(..at).unwrap_or_default();
+        let mut start = before.char_indices().rev().nth(SNIPPET_BEFORE).map_or(0, |(i, _)| i);
+        if start > 0 {
+            // To the next word's start.
+            let rest = text.get(start..).unwrap_or_default();
+            start += rest.find(char::is_whitespace).map_or(0, |i| i + 1);
+        }
+        let rest = text.get(start..).unwrap_or_default();
+        let mut end = start + rest.char_indices().nth(SNIPPET_CHARS).map_or(rest.len(), |(i, _)| i);
+        if end < text.len() {
+            let cut = text.get(start..end).unwrap_or_default();
+            if let Some(space) = cut.rfind(char::is_whitespace) {
+                end = start + space;
+            }
+        }
+        let slice = text.get(start..end).unwrap_or_default();
+        let mut html = String::with_capacity(slice.len() + 32);
+        let mut from = 0;
+        for word in self.matches(slice) {
+            html.push_str(&escape(slice.get(from..word.start).unwrap_or_default()));
+            html.push_str("<mark>");
+            html.push_str(&escape(slice.get(word.clone()).unwrap_or_default()));
+            html.push_str("</mark>");
+            from = word.end;
+        }
+        html.push_str(&escape(slice.get(from..).unwrap_or_default()));
+        html.trim().to_owned()
     }
 }
 
-/// The start of the word at or after byte `i` (0 stays 0).
-fn word_start(text: &str, i: usize) -> usize {
-    if i == 0 {
-        return 0;
-    }
-    let bytes = text.as_bytes();
-    let mut j = i.min(text.len());
-    while j < text.len() && !bytes.get(j - 1).is_some_and(u8::is_ascii_whitespace) {
-        j += 1;
-    }
-    j
-}
-
-/// The end of the word at or before byte `i` (the text's end stays).
-fn word_end(text: &str, i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
-    let bytes = text.as_bytes();
-    let mut j = i;
-    while j > 0 && !bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
-        j -= 1;
-    }
-    if j == 0 { i } else { j }
+/// The word (a run of letters and digits, as the analysers split words)
+/// around the bytes `start..end`.
+fn word_around(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let before = text.get(..start).unwrap_or_default();
+    let from = before.char_indices().rev().find(|(_, c)| !c.is_alphanumeric()).map_or(0, |(i, c)| i + c.len_utf8());
+    let after = text.get(end..).unwrap_or_default();
+    let to = end + after.char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(after.len(), |(i, _)| i);
+    from..to
 }
 
 fn escape(s: &str) -> String {
@@ -1009,6 +1020,27 @@ mod tests {
         let res = index.search(&SearchRequest { lang: "en".into(), limit: 5, ..Default::default() }).unwrap();
         assert_eq!(res.total, 2);
         assert!(res.items.iter().all(|h| h.snippet == "A short summary about roads."), "{:?}", res.items);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn snippets_mark_only_words_that_are_the_term_and_escape_the_rest() {
+        let mut c = case(1, "id", "Layanan warga");
+        c.content.summary = Text::new(
+            "id",
+            "Sistem terpadu <b>kota</b>: warga mengirim Pengaduan lewat satu kanal & pengaduan dijawab.",
+        );
+        let (index, dir) = open_with("snippets-id", &[c]);
+        let res =
+            index.search(&SearchRequest { q: "pengaduan".into(), lang: "id".into(), limit: 5, ..Default::default() });
+        let items = res.unwrap().items;
+        assert_eq!(items.len(), 1);
+        let snippet = &items[0].snippet;
+        assert!(snippet.contains("<mark>Pengaduan</mark>"), "{snippet}");
+        assert!(snippet.contains("&amp; <mark>pengaduan</mark>"), "{snippet}");
+        // "terpadu" has the stem's letters but is another word.
+        assert!(snippet.contains("Sistem terpadu &lt;b&gt;kota&lt;/b&gt;"), "{snippet}");
+        assert_eq!(snippet.matches("<mark>").count(), 2, "{snippet}");
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -87,6 +87,28 @@ impl Store {
         Ok(account)
     }
 
+    /// The account's chosen language (None: the node's first language).
+    pub async fn account_language(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<Option<String>> = sqlx::query_scalar("SELECT language FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pools.read)
+            .await?;
+        Ok(row.flatten())
+    }
+
+    /// Sets the account's language (None: back to the node's first language).
+    pub async fn set_account_language(&self, id: &str, language: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(id)
+            .execute(&self.pools.write)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     pub async fn get_account(&self, id: &str) -> Result<Option<Account>, StoreError> {
         let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
             .bind(id)

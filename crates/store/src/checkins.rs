@@ -130,6 +130,33 @@ impl Store {
         Ok(rows.into_iter().map(from_row).collect())
     }
 
+    /// Unanswered check-ins due on or before `on`, oldest first (at most
+    /// `limit`), each with its case; of the cases `author` created when
+    /// given. One query, for the pages that list them.
+    pub async fn due_checkins_with_cases(
+        &self,
+        on: Date,
+        author: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(Checkin, Case)>, StoreError> {
+        let columns = COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ");
+        let of_author = if author.is_some() { "AND c.created_by = $3" } else { "" };
+        let sql = format!(
+            "SELECT {columns}, c.data FROM case_checkins k JOIN cases c ON c.id = k.case_id
+                 WHERE k.state = 'due' AND k.due_on <= $1 {of_author} ORDER BY k.due_on, k.id LIMIT $2"
+        );
+        let mut q = sqlx::query_as::<_, LessonRow>(&sql).bind(on.to_string()).bind(limit);
+        if let Some(author) = author {
+            q = q.bind(author);
+        }
+        let rows = q.fetch_all(&self.pools.read).await?;
+        rows.into_iter()
+            .map(|(a, b, c, d, e, f, g, h, i, j, k, l, data)| {
+                Ok((from_row((a, b, c, d, e, f, g, h, i, j, k, l)), serde_json::from_str(&data)?))
+            })
+            .collect()
+    }
+
     /// Published local cases after `after` (by id), with their own check-in
     /// interval, a page of `limit` (harvested copies are checked at their origin).
     pub async fn scheduled_cases(&self, after: &str, limit: i64) -> Result<Vec<ScheduledCase>, StoreError> {

@@ -53,7 +53,7 @@ pub use jobs::{JobClaim, JobState};
 pub use links::{CaseLink, Descendant, Flow, LinkSource, MAX_ADOPTERS};
 pub use mail::{MailCounts, MailPreference, NewMail, OutboxEntry, QueuedMail};
 pub use mail_notices::{DigestCandidate, MAIL_CURSOR, MailNotice};
-pub use moderation::{ModerationAction, NewAction, QueueItem};
+pub use moderation::{Appeal, ModerationAction, NewAction, QueueItem};
 pub use nominations::{Nomination, Presence};
 pub use notifications::{NOTIFY_CURSOR, NewNotification, Notification, Subscription};
 pub use oai::{OaiSelection, OaiSet};

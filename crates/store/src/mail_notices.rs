@@ -16,6 +16,8 @@ pub const MAIL_CURSOR: &str = "mail";
 pub struct MailNotice {
     pub account_id: String,
     pub email: String,
+    /// The account's language, when it chose one.
+    pub language: Option<String>,
     pub unsubscribe_token: Option<String>,
     pub kind: String,
     pub change_seq: i64,
@@ -41,6 +43,7 @@ type NoticeRow = (
     String,
     String,
     Option<String>,
+    Option<String>,
     String,
     i64,
     Option<String>,
@@ -53,7 +56,7 @@ type NoticeRow = (
 );
 
 const NOTICE_SELECT: &str =
-    "SELECT n.account_id, a.email, p.unsubscribe_token, n.kind, n.change_seq, n.thread_id, t.title,
+    "SELECT n.account_id, a.email, a.language, p.unsubscribe_token, n.kind, n.change_seq, n.thread_id, t.title,
         CASE WHEN po.hidden_by IS NULL THEN po.body ELSE NULL END, n.post_id, n.case_id, ac.name, n.created_at
      FROM notifications n
      JOIN accounts a ON a.id = n.account_id
@@ -66,6 +69,7 @@ fn notice(row: NoticeRow) -> Result<MailNotice, StoreError> {
     let (
         account_id,
         email,
+        language,
         unsubscribe_token,
         kind,
         change_seq,
@@ -80,6 +84,7 @@ fn notice(row: NoticeRow) -> Result<MailNotice, StoreError> {
     Ok(MailNotice {
         account_id,
         email,
+        language,
         unsubscribe_token,
         kind,
         change_seq,

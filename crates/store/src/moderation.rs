@@ -24,8 +24,22 @@ pub struct ModerationAction {
     pub reason: String,
     pub until: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
-    /// The appeal against it, if any: (state, text).
-    pub appeal: Option<(String, String)>,
+    /// The appeal against it, if any.
+    pub appeal: Option<Appeal>,
+}
+
+/// The one appeal against a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appeal {
+    /// open, upheld or overturned.
+    pub state: String,
+    /// Why the author says the decision should change.
+    pub body: String,
+    pub created_at: OffsetDateTime,
+    /// Who decided it, when and why (once decided).
+    pub decided_by: Option<String>,
+    pub decided_at: Option<OffsetDateTime>,
+    pub note: Option<String>,
 }
 
 /// A post waiting for a moderator: flagged, or hidden by flags.
@@ -66,20 +80,58 @@ type ActionRow = (
     String,
     Option<String>,
     String,
+    // The appeal: state, body, created_at, the decider's name, decided_at, note.
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
+
+/// state, body, created_at, decider's name, decided_at, note.
+type AppealRow = (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
 
 /// post, thread, title, room, case, author, body, hidden_by.
 type QueueRow = (String, String, String, Option<String>, Option<String>, Option<String>, String, Option<String>);
 
 const ACTION_SELECT: &str = "SELECT m.id, m.action, m.post_id, m.thread_id, m.subject_id, m.moderator_id, a.name,
-    m.reason, m.until, m.created_at, p.state, p.body
+    m.reason, m.until, m.created_at, p.state, p.body, p.created_at, d.name, p.decided_at, p.decision_note
     FROM moderation_actions m LEFT JOIN accounts a ON a.id = m.moderator_id
-    LEFT JOIN appeals p ON p.action_id = m.id";
+    LEFT JOIN appeals p ON p.action_id = m.id LEFT JOIN accounts d ON d.id = p.decided_by";
+
+fn appeal_from_row(r: AppealRow) -> Result<Option<Appeal>, StoreError> {
+    let (state, body, at, decided_by, decided_at, note) = r;
+    let (Some(state), Some(body), Some(at)) = (state, body, at) else { return Ok(None) };
+    Ok(Some(Appeal {
+        state,
+        body,
+        created_at: time_fmt::parse(&at)?,
+        decided_by,
+        decided_at: decided_at.as_deref().map(time_fmt::parse).transpose()?,
+        note,
+    }))
+}
 
 fn action_from_row(r: ActionRow) -> Result<ModerationAction, StoreError> {
-    let (id, action, post_id, thread_id, subject_id, moderator_id, moderator_name, reason, until, at, state, body) = r;
+    let (
+        id,
+        action,
+        post_id,
+        thread_id,
+        subject_id,
+        moderator_id,
+        moderator_name,
+        reason,
+        until,
+        at,
+        state,
+        body,
+        appealed_at,
+        decided_by,
+        decided_at,
+        note,
+    ) = r;
     Ok(ModerationAction {
         id,
         action,
@@ -91,7 +143,7 @@ fn action_from_row(r: ActionRow) -> Result<ModerationAction, StoreError> {
         reason,
         until: until.as_deref().map(time_fmt::parse).transpose()?,
         created_at: time_fmt::parse(&at)?,
-        appeal: state.zip(body),
+        appeal: appeal_from_row((state, body, appealed_at, decided_by, decided_at, note))?,
     })
 }
 
@@ -122,6 +174,16 @@ impl Store {
             .fetch_optional(&self.pools.read)
             .await?;
         row.map(action_from_row).transpose()
+    }
+
+    /// Decisions with an open appeal, oldest appeal first.
+    pub async fn open_appeals(&self, limit: i64) -> Result<Vec<ModerationAction>, StoreError> {
+        let rows: Vec<ActionRow> =
+            sqlx::query_as(&format!("{ACTION_SELECT} WHERE p.state = 'open' ORDER BY p.created_at, m.id LIMIT $1"))
+                .bind(limit)
+                .fetch_all(&self.pools.read)
+                .await?;
+        rows.into_iter().map(action_from_row).collect()
     }
 
     /// Posts with unreviewed flags or hidden by flags, oldest first.
@@ -282,5 +344,35 @@ impl Tx {
         .map_err(|e| StoreError::on_unique(e, "this decision has been appealed already"))?;
         self.log(Entity::Moderation, action, "appeal", 1, Some(account), now);
         Ok(())
+    }
+
+    /// Decides the open appeal against a decision: `upheld` or `overturned`,
+    /// with the decider's note. False when there is no open appeal (none, or
+    /// decided already, perhaps by a concurrent moderator).
+    pub async fn decide_appeal(
+        &mut self,
+        action: &str,
+        overturned: bool,
+        by: &str,
+        note: &str,
+    ) -> Result<bool, StoreError> {
+        let now = lumbung_core::clock::now();
+        let state = if overturned { "overturned" } else { "upheld" };
+        let done = sqlx::query(
+            "UPDATE appeals SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4
+             WHERE action_id = $5 AND state = 'open'",
+        )
+        .bind(state)
+        .bind(by)
+        .bind(time_fmt::fmt(now))
+        .bind(note)
+        .bind(action)
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        self.log(Entity::Moderation, action, "appeal_decided", 1, Some(by), now);
+        Ok(true)
     }
 }

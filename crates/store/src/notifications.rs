@@ -18,7 +18,7 @@ pub const NOTIFY_CURSOR: &str = "notifications";
 pub struct NewNotification {
     pub account_id: String,
     /// reply, mention, quote, post, thread, ask, answer, case_changed,
-    /// case_published, case_nominated, checkin_due, moderation.
+    /// case_published, case_nominated, checkin_due, moderation, appeal.
     pub kind: String,
     pub change_seq: i64,
     pub thread_id: Option<String>,

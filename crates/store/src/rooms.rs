@@ -259,11 +259,13 @@ impl Store {
         Ok(q.query_scalar().fetch_all(&self.pools.read).await?)
     }
 
-    /// Until when `account` may not post (the latest suspension still running), if at all.
+    /// Until when `account` may not post (the latest suspension still running and
+    /// not overturned on appeal), if at all.
     pub async fn suspended_until(&self, account: &str) -> Result<Option<OffsetDateTime>, StoreError> {
         let now = time_fmt::fmt(lumbung_core::clock::now());
         let until: Option<String> = sqlx::query_scalar(
-            "SELECT max(until) FROM moderation_actions WHERE subject_id = $1 AND action = 'suspend' AND until > $2",
+            "SELECT max(m.until) FROM moderation_actions m WHERE m.subject_id = $1 AND m.action = 'suspend' AND m.until > $2
+             AND NOT EXISTS (SELECT 1 FROM appeals p WHERE p.action_id = m.id AND p.state = 'overturned')",
         )
         .bind(account)
         .bind(now)

@@ -46,6 +46,7 @@ pub mod event_contract;
         posts::update_post, posts::translate_post, posts::post_history,
         moderation::flag_post, moderation::moderate_post, moderation::moderate_thread, moderation::suspend,
         moderation::queue, moderation::log, moderation::mine, moderation::appeal,
+        moderation::appeals, moderation::decide_appeal,
         notifications::list_subscriptions, notifications::subscribe, notifications::unsubscribe,
         notifications::list_notifications, notifications::read_all, notifications::read_one,
         notifications::new_feed, notifications::revoke_feed,

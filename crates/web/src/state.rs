@@ -34,6 +34,8 @@ pub struct WebSettings {
     pub metrics_token: Option<String>,
     /// Posting limits and the flags that hide a post.
     pub dialogue: lumbung_app::DialogueSettings,
+    /// The node's first language: what it writes to an account that chose none.
+    pub default_language: String,
     /// The node's check-in interval of published cases, in months.
     pub checkin_months: u32,
 }
@@ -65,6 +67,7 @@ impl Default for WebSettings {
             peers: Vec::new(),
             metrics_token: None,
             dialogue: Default::default(),
+            default_language: "en".into(),
             checkin_months: lumbung_core::checkin::DEFAULT_INTERVAL_MONTHS,
         }
     }

@@ -310,3 +310,266 @@ async fn room_moderators_moderate_their_room_only() {
     let mut b = Browser::new(&app);
     assert_eq!(b.get("/moderation").await.status, StatusCode::SEE_OTHER);
 }
+
+/// A hidden post's appeal upheld: the post stays hidden and the author reads why.
+/// A locked thread's appeal overturned: the thread opens. A suspension's appeal
+/// overturned: the account posts again. Only the moderators of the place decide,
+/// never the author; bad decisions write nothing; each appeal is decided once.
+#[tokio::test]
+async fn appeals_are_decided_by_moderators_and_the_author_is_told() {
+    let app = TestApp::with_settings(roomy()).await;
+    let (thread, post) = discussion(&app).await;
+    let hide = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/posts/{post}/moderation"),
+        Who::Curator,
+        Some(json!({"decision": "hide", "reason": "Advertising is not allowed here"})),
+        StatusCode::OK,
+    )
+    .await;
+    let hide_id = hide["id"].as_str().unwrap().to_owned();
+    let decide = format!("/api/v1/moderation/{hide_id}/appeal/decision");
+    // No appeal yet: nothing to decide.
+    let uphold = json!({"decision": "uphold", "reason": "It is an advert"});
+    ok(&app, Method::POST, &decide, Who::Admin, Some(uphold.clone()), StatusCode::NOT_FOUND).await;
+    let appeal = format!("/api/v1/moderation/{hide_id}/appeal");
+    ok(&app, Method::POST, &appeal, Who::Contributor, Some(json!({"body": "It was satire"})), StatusCode::NO_CONTENT)
+        .await;
+
+    // Who sees the open appeals: moderators only.
+    ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Anonymous, None, StatusCode::UNAUTHORIZED).await;
+    ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Contributor, None, StatusCode::FORBIDDEN).await;
+    let open = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Admin, None, StatusCode::OK).await;
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!((open[0]["appeal"].as_str(), open[0]["appeal_body"].as_str()), (Some("open"), Some("It was satire")));
+
+    // Who decides, and bad decisions: nothing changes.
+    ok(&app, Method::POST, &decide, Who::Anonymous, Some(uphold.clone()), StatusCode::UNAUTHORIZED).await;
+    ok(&app, Method::POST, &decide, Who::Contributor, Some(uphold.clone()), StatusCode::FORBIDDEN).await;
+    ok(&app, Method::POST, &decide, Who::Reader, Some(uphold.clone()), StatusCode::FORBIDDEN).await;
+    for bad in [
+        json!({"decision": "maybe", "reason": "x"}),
+        json!({"decision": "uphold", "reason": "  "}),
+        json!({"decision": "uphold", "reason": "two\nlines"}),
+        json!({"decision": "uphold"}),
+    ] {
+        ok(&app, Method::POST, &decide, Who::Admin, Some(bad), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    ok(
+        &app,
+        Method::POST,
+        "/api/v1/moderation/01NOPE/appeal/decision",
+        Who::Admin,
+        Some(uphold.clone()),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let still = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Admin, None, StatusCode::OK).await;
+    assert_eq!(still[0]["appeal"], "open", "refused decisions wrote nothing");
+
+    // Upheld: the post stays hidden; decided once.
+    let d = ok(&app, Method::POST, &decide, Who::Admin, Some(uphold.clone()), StatusCode::OK).await;
+    assert_eq!((d["appeal"].as_str(), d["appeal_note"].as_str()), (Some("upheld"), Some("It is an advert")));
+    ok(&app, Method::POST, &decide, Who::Curator, Some(uphold), StatusCode::CONFLICT).await;
+    let t = ok(&app, Method::GET, &format!("/api/v1/threads/{thread}"), Who::Anonymous, None, StatusCode::OK).await;
+    assert_ne!(t["posts"][0]["body"], "Buy cheap watches", "still hidden");
+    let empty = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Admin, None, StatusCode::OK).await;
+    assert!(empty.as_array().unwrap().is_empty());
+
+    // The author is told: an inbox entry, and the reason on /moderation.
+    lumbung_app::App::new(app.store.clone(), lumbung_app::AppSettings::default()).notify_all().await.unwrap();
+    let inbox = ok(&app, Method::GET, "/api/v1/notifications", Who::Contributor, None, StatusCode::OK).await;
+    assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["kind"] == "appeal"), "{inbox}");
+    let mut b = Browser::signed_in(&app, Who::Contributor).await;
+    let page = b.get("/moderation").await.text();
+    assert!(page.contains("the decision stands") && page.contains("It is an advert"), "{page}");
+    let mut b = Browser::signed_in(&app, Who::Contributor).await;
+    assert!(b.get("/inbox").await.text().contains("Your appeal was decided"));
+
+    // A lock overturned on appeal: the thread (the contributor's, in a members' room) opens again.
+    let room = json!({"slug": "open", "kind": "members", "title": "Open"});
+    ok(&app, Method::POST, "/api/v1/rooms", Who::Admin, Some(room), StatusCode::CREATED).await;
+    let body = json!({"room": "open", "title": "Budgets", "body": "How do you plan?", "language": "en"});
+    let started = ok(&app, Method::POST, "/api/v1/threads", Who::Contributor, Some(body), StatusCode::CREATED).await;
+    let thread = started["thread"]["id"].as_str().unwrap().to_owned();
+    let lock = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/threads/{thread}/moderation"),
+        Who::Curator,
+        Some(json!({"decision": "lock", "reason": "Settled"})),
+        StatusCode::OK,
+    )
+    .await;
+    let lock_id = lock["id"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/moderation/{lock_id}/appeal"),
+        Who::Contributor,
+        Some(json!({"body": "There is more to say"})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    let reply = json!({"body": "More to say", "language": "en"});
+    let posts = format!("/api/v1/threads/{thread}/posts");
+    ok(&app, Method::POST, &posts, Who::Reader, Some(reply.clone()), StatusCode::CONFLICT).await;
+    // Through the page, as a moderator would.
+    let mut admin = Browser::signed_in(&app, Who::Admin).await;
+    let page = admin.get("/moderation").await.text();
+    assert!(page.contains("Appeals waiting for a decision") && page.contains("There is more to say"), "{page}");
+    let res = admin
+        .post(&format!("/moderation/{lock_id}/appeal/decide"), &[("decision", "overturn"), ("reason", "Reopened")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    ok(&app, Method::POST, &posts, Who::Reader, Some(reply.clone()), StatusCode::CREATED).await;
+
+    // A suspension overturned on appeal: the account posts again.
+    let susp = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/accounts/{}/suspension", app.id_of(Who::Reader)),
+        Who::Curator,
+        Some(json!({"until": "2999-01-01T00:00:00Z", "reason": "Flooding"})),
+        StatusCode::OK,
+    )
+    .await;
+    let susp_id = susp["id"].as_str().unwrap().to_owned();
+    ok(&app, Method::POST, &posts, Who::Reader, Some(reply.clone()), StatusCode::FORBIDDEN).await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/moderation/{susp_id}/appeal"),
+        Who::Reader,
+        Some(json!({"body": "I posted twice by mistake"})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    let overturn = json!({"decision": "overturn", "reason": "A mistake, not flooding"});
+    let decide = format!("/api/v1/moderation/{susp_id}/appeal/decision");
+    ok(&app, Method::POST, &decide, Who::Reader, Some(overturn.clone()), StatusCode::FORBIDDEN).await;
+    ok(&app, Method::POST, &decide, Who::Curator, Some(overturn), StatusCode::OK).await;
+    ok(&app, Method::POST, &posts, Who::Reader, Some(reply), StatusCode::CREATED).await;
+}
+
+/// An appeal in a private room is decided by its moderators; to a curator who
+/// is not a member it does not exist.
+#[tokio::test]
+async fn a_private_rooms_appeals_stay_in_the_room() {
+    let app = TestApp::with_settings(roomy()).await;
+    let body = json!({"slug": "group", "kind": "private", "title": "Group"});
+    ok(&app, Method::POST, "/api/v1/rooms", Who::Admin, Some(body), StatusCode::CREATED).await;
+    let contributor = app.id_of(Who::Contributor);
+    app.store
+        .set_membership("group", &contributor, Some(lumbung_core::dialogue::Membership::Member), None)
+        .await
+        .unwrap();
+    let body = json!({"room": "group", "title": "T", "body": "inside", "language": "en"});
+    let t = ok(&app, Method::POST, "/api/v1/threads", Who::Contributor, Some(body), StatusCode::CREATED).await;
+    let post = t["post"]["id"].as_str().unwrap().to_owned();
+    let hide = json!({"decision": "hide", "reason": "Off topic"});
+    let d = ok(&app, Method::POST, &format!("/api/v1/posts/{post}/moderation"), Who::Admin, Some(hide), StatusCode::OK)
+        .await;
+    let id = d["id"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/moderation/{id}/appeal"),
+        Who::Contributor,
+        Some(json!({"body": "It was on topic"})),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    let curator = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Curator, None, StatusCode::OK).await;
+    assert!(curator.as_array().unwrap().is_empty(), "{curator}");
+    let decide = format!("/api/v1/moderation/{id}/appeal/decision");
+    let overturn = json!({"decision": "overturn", "reason": "On topic after all"});
+    ok(&app, Method::POST, &decide, Who::Curator, Some(overturn.clone()), StatusCode::NOT_FOUND).await;
+    ok(&app, Method::POST, &decide, Who::Admin, Some(overturn), StatusCode::OK).await;
+    let t = ok(
+        &app,
+        Method::GET,
+        &format!("/api/v1/threads/{}", t["thread"]["id"].as_str().unwrap()),
+        Who::Contributor,
+        None,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(t["posts"][0]["body"], "inside", "the post is back");
+}
+
+/// Curators and administrators open a room from `/rooms`; a refused form keeps
+/// what was typed; others get no form and a POST is refused.
+#[tokio::test]
+async fn a_room_is_opened_from_its_page() {
+    let app = TestApp::with_settings(roomy()).await;
+    let mut reader = Browser::signed_in(&app, Who::Reader).await;
+    assert!(!reader.get("/rooms").await.text().contains("action=\"/rooms\""), "no form for a reader");
+    let res = reader.post("/rooms", &[("slug", "x-room"), ("kind", "public"), ("title", "X")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(app.store.room("x-room").await.unwrap().is_none());
+
+    let mut curator = Browser::signed_in(&app, Who::Curator).await;
+    let page = curator.get("/rooms").await.text();
+    assert!(page.contains("Open a room") && page.contains("action=\"/rooms\""), "{page}");
+    // Refused: a bad address and no kind; the title typed is kept.
+    let res =
+        curator.post("/rooms", &[("slug", "Bad Slug!"), ("kind", "secret"), ("title", "Layanan <b>digital</b>")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = res.text();
+    assert!(
+        text.contains("value=\"Layanan &lt;b&gt;digital&lt;/b&gt;\"")
+            || text.contains("value=\"Layanan &#60;b&#62;digital&#60;/b&#62;\""),
+        "{text}"
+    );
+    assert!(text.contains("role=\"alert\""), "{text}");
+    assert!(app.store.room("bad-slug").await.unwrap().is_none());
+    // Opened: the curator lands in the room and moderates it.
+    let res = curator
+        .post(
+            "/rooms",
+            &[
+                ("slug", "layanan-digital"),
+                ("kind", "private"),
+                ("title", "Layanan digital"),
+                ("description", "Kelompok kerja"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert_eq!(res.header("location"), Some("/rooms/layanan-digital"));
+    let room = curator.get("/rooms/layanan-digital").await;
+    assert_eq!(room.status, StatusCode::OK);
+    assert!(room.text().contains("You moderate this room"));
+    // The same address again: 409, and the first room is unchanged.
+    let res = curator.post("/rooms", &[("slug", "layanan-digital"), ("kind", "public"), ("title", "Other")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let stored = app.store.room("layanan-digital").await.unwrap().unwrap();
+    assert_eq!((stored.title.as_str(), stored.kind), ("Layanan digital", lumbung_core::dialogue::RoomKind::Private));
+    // A private room: the reader does not know it exists.
+    assert_eq!(reader.get("/rooms/layanan-digital").await.status, StatusCode::NOT_FOUND);
+}
+
+/// An account chooses the language the node writes to it in; the account page
+/// shows the node's first language until it does; anything else is refused.
+#[tokio::test]
+async fn an_account_chooses_its_language() {
+    let app = TestApp::with_settings(roomy()).await;
+    let mut b = Browser::signed_in(&app, Who::Delegate).await;
+    let page = b.get("/account").await.text();
+    assert!(page.contains("<option value=\"en\" selected>"), "the node's first language by default: {page}");
+    let id = app.id_of(Who::Delegate);
+    assert_eq!(app.store.account_language(&id).await.unwrap(), None);
+    let res = b.post("/account/language", &[("language", "fr")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("id=\"account-language-error\""), "the refusal is said beside the field");
+    assert_eq!(app.store.account_language(&id).await.unwrap(), None, "nothing written");
+    let res = b.post("/account/language", &[("language", "id")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.account_language(&id).await.unwrap().as_deref(), Some("id"));
+    let page = b.get("/account?language=1").await.text();
+    assert!(page.contains("<option value=\"id\" selected>"), "{page}");
+    let mut anon = Browser::new(&app);
+    assert_eq!(anon.get("/account").await.status, StatusCode::SEE_OTHER);
+}

@@ -67,6 +67,8 @@ enum Payload {
     Suspend,
     /// An appeal.
     Appeal,
+    /// A decision on an appeal (uphold, with a reason).
+    AppealDecision,
     /// Following the reform sector.
     Subscription,
 }
@@ -379,6 +381,23 @@ fn matrix() -> Vec<Row> {
             S::Appeal,
             [401, 404, 404, 404, 404, 404, 404],
         ),
+        row(M::GET, "/api/v1/moderation/appeals", "/api/v1/moderation/appeals", S::Nothing, EDITORS_ONLY),
+        // `{appeal}`: the admin hid the contributor's post in `{room}`, and the
+        // contributor appealed; the room's moderators decide, never the author.
+        row(
+            M::POST,
+            "/api/v1/moderation/{id}/appeal/decision",
+            "/api/v1/moderation/{appeal}/appeal/decision",
+            S::AppealDecision,
+            EDITORS_ONLY,
+        ),
+        row(
+            M::POST,
+            "/api/v1/moderation/{id}/appeal/decision",
+            "/api/v1/moderation/01NOPE/appeal/decision",
+            S::AppealDecision,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
         // following and the inbox: one's own only
         row(M::GET, "/api/v1/subscriptions", "/api/v1/subscriptions", S::Nothing, SIGNED_IN),
         row(M::POST, "/api/v1/subscriptions", "/api/v1/subscriptions", S::Subscription, SIGNED_IN),
@@ -496,8 +515,29 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
             .expect("create account");
         path = path.replace("{other}", &account.id);
     }
-    if ["{room}", "{thread}", "{post}"].iter().any(|p| path.contains(p)) || matches!(row.send, Payload::Thread) {
-        let (slug, thread, post, member) = dialogue_fixture(app, n, path.contains("{post}")).await;
+    if ["{room}", "{thread}", "{post}", "{appeal}"].iter().any(|p| path.contains(p))
+        || matches!(row.send, Payload::Thread)
+    {
+        let with_post = path.contains("{post}") || path.contains("{appeal}");
+        let (slug, thread, post, member) = dialogue_fixture(app, n, with_post).await;
+        if path.contains("{appeal}") {
+            let hide = json!({"decision": "hide", "reason": "Off the rules"});
+            let (status, _, body) = app
+                .request(Method::POST, &format!("/api/v1/posts/{post}/moderation"), Some(Role::Admin), Some(hide))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let id = body["id"].as_str().expect("decision id").to_owned();
+            let (status, _, body) = app
+                .request_as(
+                    Method::POST,
+                    &format!("/api/v1/moderation/{id}/appeal"),
+                    Who::Contributor,
+                    Some(json!({"body": "I disagree"})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+            path = path.replace("{appeal}", &id);
+        }
         path = path.replace("{room}", &slug).replace("{thread}", &thread).replace("{post}", &post);
         path = path.replace("{member}", &member);
     }
@@ -519,6 +559,7 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
         Payload::Decision(d) => Some(json!({"decision": d, "reason": "Off the rules"})),
         Payload::Suspend => Some(json!({"until": "2999-01-01T00:00:00Z", "reason": "Flooding"})),
         Payload::Appeal => Some(json!({"body": "I disagree"})),
+        Payload::AppealDecision => Some(json!({"decision": "uphold", "reason": "The rules are clear"})),
         Payload::Subscription => Some(json!({"target": "sector:public_administration", "level": "watching"})),
         Payload::Case => Some(CaseBody::new(&format!("New case {n}")).build()),
         Payload::CaseEdit => {

@@ -1,6 +1,7 @@
 //! Moderation through the API: flag a post, hide or restore it, lock or
 //! unlock a thread, suspend an account's posting, the review queue, the
-//! audit log, the decisions about oneself and their appeals.
+//! audit log, the decisions about oneself and their appeals, and the appeals
+//! a moderator decides.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -25,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/moderation/log", get(log))
         .route("/api/v1/moderation/mine", get(mine))
         .route("/api/v1/moderation/{id}/appeal", post(appeal))
+        .route("/api/v1/moderation/appeals", get(appeals))
+        .route("/api/v1/moderation/{id}/appeal/decision", post(decide_appeal))
 }
 
 /// A moderation decision (an entry of the audit log).
@@ -45,6 +48,10 @@ pub struct ActionView {
     pub created_at: String,
     /// The appeal's state (open, upheld, overturned), if appealed.
     pub appeal: Option<String>,
+    /// The appeal's text, if appealed.
+    pub appeal_body: Option<String>,
+    /// Why the appeal was decided as it was, once decided.
+    pub appeal_note: Option<String>,
 }
 
 impl From<ModerationAction> for ActionView {
@@ -60,7 +67,9 @@ impl From<ModerationAction> for ActionView {
             reason: a.reason,
             until: a.until.map(rfc3339),
             created_at: rfc3339(a.created_at),
-            appeal: a.appeal.map(|(state, _)| state),
+            appeal_body: a.appeal.as_ref().map(|p| p.body.clone()),
+            appeal_note: a.appeal.as_ref().and_then(|p| p.note.clone()),
+            appeal: a.appeal.map(|p| p.state),
         }
     }
 }
@@ -251,4 +260,42 @@ pub async fn appeal(
     let req: AppealInput = body.parse(&["body"])?;
     state.app().appeal(&actor, &id, Some(req.body)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Open appeals against decisions in the places the caller moderates.
+#[utoipa::path(get, path = "/api/v1/moderation/appeals", tag = "moderation",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Vec<ActionView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn appeals(State(state): State<AppState>, user: MaybeUser) -> Result<Json<Vec<ActionView>>, ApiError> {
+    let actor = user.require()?;
+    if !state.app().is_moderator(&actor).await? {
+        return Err(ApiError::Forbidden("appeals are decided by moderators".into()));
+    }
+    Ok(Json(state.app().appeals_to_decide(&actor).await?.into_iter().map(ActionView::from).collect()))
+}
+
+/// A decision on an appeal.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AppealDecisionInput {
+    /// uphold (the decision stands) or overturn (it is undone).
+    pub decision: String,
+    /// Why; the author is told.
+    pub reason: String,
+}
+
+/// Decide the appeal against a decision (the moderators of where it was taken; never its subject).
+#[utoipa::path(post, path = "/api/v1/moderation/{id}/appeal/decision", tag = "moderation",
+    request_body = AppealDecisionInput,
+    params(("id" = String, Path, description = "Decision id")), security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = ActionView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn decide_appeal(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Result<Json<ActionView>, ApiError> {
+    let actor = user.require()?;
+    let req: AppealDecisionInput = body.parse(&["decision", "reason"])?;
+    Ok(Json(state.app().decide_appeal(&actor, &id, &req.decision, Some(req.reason)).await?.into()))
 }

@@ -1,4 +1,5 @@
-//! Sign-in, sign-out, the account page (password change) and "my cases".
+//! Sign-in, sign-out, the account page (password change, the language the
+//! node writes to the account in) and "my cases".
 
 use std::net::SocketAddr;
 
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(signin_form).post(signin))
         .route("/signout", post(signout))
         .route("/account", get(account_page).post(change_password))
+        .route("/account/language", post(change_language))
         .route("/my/cases", get(my_cases))
 }
 
@@ -95,6 +97,19 @@ struct AccountPage {
     organisation: Option<String>,
     done: bool,
     errors: std::collections::BTreeMap<String, Vec<String>>,
+    /// The account's language for mail (its choice, else the node's first language).
+    language: String,
+    languages: Vec<(String, String)>,
+    language_done: bool,
+}
+
+/// The account's language for mail, and the choices with their names.
+async fn language_choice(ctx: &Ctx, actor: &lumbung_core::Actor) -> Result<(String, Vec<(String, String)>), PageError> {
+    let chosen = ctx.state.app().account_language(actor).await.map_err(|e| ctx.fail(e))?;
+    let language = chosen.unwrap_or_else(|| ctx.state.settings().default_language.clone());
+    let languages =
+        lumbung_app::ACCOUNT_LANGUAGES.iter().map(|l| ((*l).to_owned(), ctx.tr().term(vocab::LANGUAGES, l))).collect();
+    Ok((language, languages))
 }
 
 impl AccountPage {
@@ -106,6 +121,7 @@ impl AccountPage {
 #[derive(Deserialize)]
 struct DoneQuery {
     done: Option<String>,
+    language: Option<String>,
 }
 
 async fn account_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, PageError> {
@@ -121,13 +137,44 @@ async fn account_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, 
             .map(|o| o.content.name.best(ctx.lang().code(), "en").unwrap_or(&o.id).to_owned()),
         None => None,
     };
+    let (language, languages) = language_choice(&ctx, &actor).await?;
     render(&AccountPage {
         role: tr.term(vocab::ROLES, actor.role.as_str()),
         organisation,
         done: q.done.is_some(),
         errors: Default::default(),
+        language,
+        languages,
+        language_done: q.language.is_some(),
         c: ctx.chrome,
     })
+}
+
+/// Sets the language the node's mail is written in for this account; a
+/// language it cannot have is refused (422) on the account page.
+async fn change_language(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let language = form.get("language").unwrap_or("").to_owned();
+    match ctx.state.app().set_account_language(&actor, &language).await {
+        Ok(()) => Ok(see_other("/account?language=1")),
+        Err(lumbung_app::AppError::Invalid(e)) => {
+            let tr = ctx.tr();
+            let (language, languages) = language_choice(&ctx, &actor).await?;
+            let page = AccountPage {
+                role: tr.term(vocab::ROLES, actor.role.as_str()),
+                organisation: None,
+                done: false,
+                errors: field_messages(tr, &e),
+                language,
+                languages,
+                language_done: false,
+                c: ctx.chrome,
+            };
+            render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
 }
 
 async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
@@ -153,11 +200,15 @@ async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError
     match errors {
         None => Ok(see_other("/account?done=1")),
         Some(e) => {
+            let (language, languages) = language_choice(&ctx, &actor).await?;
             let page = AccountPage {
                 role: tr.term(vocab::ROLES, actor.role.as_str()),
                 organisation: None,
                 done: false,
                 errors: field_messages(tr, &e),
+                language,
+                languages,
+                language_done: false,
                 c: ctx.chrome,
             };
             render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())

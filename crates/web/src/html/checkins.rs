@@ -149,15 +149,17 @@ async fn set_schedule(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Resul
 pub async fn due_for(ctx: &Ctx, actor: &lumbung_core::Actor) -> Result<Vec<(String, String, String)>, PageError> {
     let lang = ctx.lang().code();
     let store = ctx.state.store();
-    let mut due = Vec::new();
-    for c in store.due_checkins(lumbung_core::clock::today(), 500).await.map_err(|e| ctx.fail(e))? {
-        let Some(case) = store.get_case(&c.case_id).await.map_err(|e| ctx.fail(e))? else { continue };
-        if case.created_by.as_deref() == Some(actor.account_id.as_str()) {
+    let due = store
+        .due_checkins_with_cases(lumbung_core::clock::today(), Some(&actor.account_id), 500)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(due
+        .into_iter()
+        .map(|(c, case)| {
             let title = case.content.title.best(lang, &case.content.original_language).unwrap_or(&case.id).to_owned();
-            due.push((case.id, title, c.due_on));
-        }
-    }
-    Ok(due)
+            (case.id, title, c.due_on)
+        })
+        .collect())
 }
 
 /// One lesson on `/lessons`.
@@ -212,13 +214,15 @@ async fn overdue_page(ctx: Ctx) -> Result<Response, PageError> {
     ctx.require_role(Role::is_editor)?;
     let lang = ctx.lang().code();
     let store = ctx.state.store();
-    let mut overdue = Vec::new();
-    for c in store.due_checkins(lumbung_core::clock::today(), 500).await.map_err(|e| ctx.fail(e))? {
-        let title = match store.get_case(&c.case_id).await.map_err(|e| ctx.fail(e))? {
-            Some(case) => case.content.title.best(lang, &case.content.original_language).unwrap_or(&case.id).to_owned(),
-            None => c.case_id.clone(),
-        };
-        overdue.push((c.case_id, title, c.due_on));
-    }
+    let overdue = store
+        .due_checkins_with_cases(lumbung_core::clock::today(), None, 500)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|(c, case)| {
+            let title = case.content.title.best(lang, &case.content.original_language).unwrap_or(&case.id).to_owned();
+            (case.id, title, c.due_on)
+        })
+        .collect();
     render(&OverduePage { c: ctx.chrome, overdue })
 }

@@ -1,4 +1,5 @@
-//! The dialogue's pages: rooms (`/rooms`, `/rooms/{slug}`), threads
+//! The dialogue's pages: rooms (`/rooms`, where curators and administrators
+//! also open one, `/rooms/{slug}`), threads
 //! (`/threads/{id}`, paged) and a case's discussion with "ask the team"
 //! (`/cases/{id}/discussion`). Forms post without JavaScript; a refused post
 //! (invalid, or too fast) renders the page again with what was typed.
@@ -20,7 +21,7 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/rooms", get(rooms))
+        .route("/rooms", get(rooms).post(open_room))
         .route("/rooms/{slug}", get(room))
         .route("/rooms/{slug}/join", post(join))
         .route("/rooms/{slug}/leave", post(leave))
@@ -110,6 +111,19 @@ pub struct Draft {
 struct RoomsPage {
     c: Chrome,
     rooms: Vec<(String, String, String, String)>,
+    /// The form to open a room, for those who may.
+    new_room: Option<RoomForm>,
+    kinds: Vec<(String, String)>,
+}
+
+/// The form to open a room, with what was typed when it was refused.
+#[derive(Default)]
+pub struct RoomForm {
+    pub slug: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub errors: Vec<String>,
 }
 
 #[derive(Template)]
@@ -218,7 +232,7 @@ fn with_status(status: StatusCode, page: Result<Response, PageError>) -> Result<
 // ---------------------------------------------------------------------------
 // Rooms
 
-async fn rooms(ctx: Ctx) -> Result<Response, PageError> {
+async fn rooms_page(ctx: &Ctx, form: RoomForm) -> Result<Response, PageError> {
     let actor = ctx.actor();
     let list = ctx.state.app().visible_rooms(actor.as_ref()).await.map_err(|e| ctx.fail(e))?;
     let tr = ctx.tr();
@@ -229,7 +243,50 @@ async fn rooms(ctx: Ctx) -> Result<Response, PageError> {
             (a.room.slug, a.room.title, a.room.description, kind)
         })
         .collect();
-    render(&RoomsPage { c: ctx.chrome.clone(), rooms })
+    let kinds = dialogue::RoomKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), tr.t(&format!("dialogue-kind-{}", k.as_str()))))
+        .collect();
+    let new_room = actor.as_ref().filter(|a| dialogue::can_create_room(a)).map(|_| form);
+    render(&RoomsPage { c: ctx.chrome.clone(), rooms, new_room, kinds })
+}
+
+async fn rooms(ctx: Ctx) -> Result<Response, PageError> {
+    rooms_page(&ctx, RoomForm { kind: "public".into(), ..RoomForm::default() }).await
+}
+
+/// Opens a room from the form on `/rooms`; a refusal shows the form again with what was typed.
+async fn open_room(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let typed = RoomForm {
+        slug: form.get("slug").unwrap_or("").trim().to_owned(),
+        kind: form.get("kind").unwrap_or("").to_owned(),
+        title: form.get("title").unwrap_or("").to_owned(),
+        description: form.get("description").unwrap_or("").to_owned(),
+        errors: Vec::new(),
+    };
+    let new = lumbung_app::NewRoom {
+        slug: typed.slug.clone(),
+        kind: typed.kind.clone(),
+        title: typed.title.clone(),
+        description: form.text("description"),
+    };
+    match ctx.state.app().create_room(&actor, new).await {
+        Ok(room) => Ok(see_other(&format!("/rooms/{}", room.slug))),
+        Err(AppError::Invalid(errors)) => {
+            let errors = field_messages(ctx.tr(), &errors)
+                .into_iter()
+                .flat_map(|(f, m)| m.into_iter().map(move |m| format!("{f}: {m}")))
+                .collect();
+            with_status(StatusCode::UNPROCESSABLE_ENTITY, rooms_page(&ctx, RoomForm { errors, ..typed }).await)
+        }
+        Err(AppError::Duplicate(_)) => {
+            let errors = vec![ctx.tr().t("dialogue-room-taken")];
+            with_status(StatusCode::CONFLICT, rooms_page(&ctx, RoomForm { errors, ..typed }).await)
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
 }
 
 async fn room_page(ctx: &Ctx, slug: &str, draft: Draft) -> Result<Response, PageError> {

@@ -50,7 +50,7 @@ fn item(tr: super::Tr, n: Notification) -> Item {
     let what = n.thread_title.clone().unwrap_or_default();
     let text = tr.t2(&format!("inbox-kind-{}", n.kind.replace('_', "-")), ("who", &who), ("what", &what));
     let href = match (&n.thread_id, &n.case_id, n.kind.as_str()) {
-        (_, _, "moderation") => "/moderation".to_owned(),
+        (_, _, "moderation" | "appeal") => "/moderation".to_owned(),
         (_, Some(c), "checkin_due") => format!("/cases/{c}#checkins"),
         (Some(t), _, _) => format!("/threads/{t}"),
         (None, Some(c), _) => format!("/cases/{c}"),

@@ -1,7 +1,8 @@
 //! Moderation pages: flag a post, a moderator's decisions on a thread page,
 //! `/moderation` (the review queue for moderators, the audit log for
 //! curators and administrators, the decisions about oneself with their
-//! appeals). Forms work without JavaScript.
+//! appeals, the open appeals a moderator decides). Forms work without
+//! JavaScript.
 
 use askama::Template;
 use axum::Router;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/threads/{id}/moderate", post(moderate_thread))
         .route("/moderation", get(page))
         .route("/moderation/{id}/appeal", post(appeal))
+        .route("/moderation/{id}/appeal/decide", post(decide_appeal))
 }
 
 /// A decision as the page lists it.
@@ -31,7 +33,12 @@ pub struct DecisionItem {
     pub reason: String,
     pub until: String,
     pub at: String,
+    /// The appeal's state in words, if appealed.
     pub appeal: Option<String>,
+    /// The appeal's text.
+    pub appeal_body: String,
+    /// Who decided the appeal and why, once decided.
+    pub appeal_note: Option<String>,
 }
 
 /// A post in the queue.
@@ -53,6 +60,7 @@ struct ModerationPage {
     queue: Vec<QueueEntry>,
     log: Option<Vec<DecisionItem>>,
     mine: Vec<DecisionItem>,
+    appeals: Vec<DecisionItem>,
 }
 
 fn decision(ctx: &Ctx, a: ModerationAction) -> DecisionItem {
@@ -63,7 +71,13 @@ fn decision(ctx: &Ctx, a: ModerationAction) -> DecisionItem {
         reason: a.reason,
         until: a.until.map(minute).unwrap_or_default(),
         at: minute(a.created_at),
-        appeal: a.appeal.map(|(state, _)| ctx.tr().t(&format!("moderation-appeal-{state}"))),
+        appeal_body: a.appeal.as_ref().map(|p| p.body.clone()).unwrap_or_default(),
+        appeal_note: a.appeal.as_ref().and_then(|p| {
+            let note = p.note.as_ref()?;
+            let name = p.decided_by.clone().unwrap_or_else(|| ctx.tr().t("inbox-someone"));
+            Some(ctx.tr().t2("moderation-appeal-note", ("name", &name), ("note", note)))
+        }),
+        appeal: a.appeal.map(|p| ctx.tr().t(&format!("moderation-appeal-{}", p.state))),
         id: a.id,
     }
 }
@@ -143,7 +157,20 @@ async fn page(ctx: Ctx) -> Result<Response, PageError> {
     };
     let mine =
         app.decisions_about_me(&actor).await.map_err(|e| ctx.fail(e))?.into_iter().map(|a| decision(&ctx, a)).collect();
-    render(&ModerationPage { c: ctx.chrome.clone(), moderator, queue, log, mine })
+    let appeals = if moderator {
+        app.appeals_to_decide(&actor).await.map_err(|e| ctx.fail(e))?.into_iter().map(|a| decision(&ctx, a)).collect()
+    } else {
+        Vec::new()
+    };
+    render(&ModerationPage { c: ctx.chrome.clone(), moderator, queue, log, mine, appeals })
+}
+
+async fn decide_appeal(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, PageError> {
+    ctx.check_form(&form)?;
+    let actor = ctx.require_user()?;
+    let decision = form.get("decision").unwrap_or("").to_owned();
+    ctx.state.app().decide_appeal(&actor, &id, &decision, form.text("reason")).await.map_err(|e| ctx.fail(e))?;
+    Ok(see_other("/moderation"))
 }
 
 async fn appeal(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, PageError> {
