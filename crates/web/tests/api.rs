@@ -299,7 +299,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 64] = [
+const ROUTES: [(&str, &[&str]); 67] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
@@ -358,6 +358,9 @@ const ROUTES: [(&str, &[&str]); 64] = [
     ("/api/v1/moderation/log", &["get"]),
     ("/api/v1/moderation/mine", &["get"]),
     ("/api/v1/moderation/{id}/appeal", &["post"]),
+    ("/api/v1/moderation/appeals", &["get"]),
+    ("/api/v1/moderation/{id}/appeal/decision", &["post"]),
+    ("/api/v1/cases/{id}/checkin-schedule", &["get", "put"]),
     ("/api/v1/subscriptions", &["get", "post"]),
     ("/api/v1/subscriptions/{target}", &["delete"]),
     ("/api/v1/notifications", &["get"]),
