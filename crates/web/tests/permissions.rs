@@ -251,6 +251,21 @@ fn matrix() -> Vec<Row> {
             S::Comment,
             [401, 403, 422, 403, 403, 422, 422],
         ),
+        // a case's own check-in interval: read by all, set by its owners and editors
+        row(
+            M::GET,
+            "/api/v1/cases/{id}/checkin-schedule",
+            "/api/v1/cases/{published}/checkin-schedule",
+            S::Nothing,
+            ALL_200,
+        ),
+        row(
+            M::PUT,
+            "/api/v1/cases/{id}/checkin-schedule",
+            "/api/v1/cases/{published}/checkin-schedule",
+            S::Comment,
+            [401, 403, 422, 403, 403, 422, 422],
+        ),
         // harvest state: administrators only
         row(
             M::GET,
