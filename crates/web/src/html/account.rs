@@ -158,30 +158,36 @@ async fn change_language(ctx: Ctx, form: FormData) -> Result<Response, PageError
     let language = form.get("language").unwrap_or("").to_owned();
     match ctx.state.app().set_account_language(&actor, &language).await {
         Ok(()) => Ok(see_other("/account?language=1")),
-        Err(lumbung_app::AppError::Invalid(e)) => {
-            let tr = ctx.tr();
-            let (language, languages) = language_choice(&ctx, &actor).await?;
-            let page = AccountPage {
-                role: tr.term(vocab::ROLES, actor.role.as_str()),
-                organisation: None,
-                done: false,
-                errors: field_messages(tr, &e),
-                language,
-                languages,
-                language_done: false,
-                c: ctx.chrome,
-            };
-            render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
-        }
+        Err(lumbung_app::AppError::Invalid(e)) => refused(ctx, &actor, &e).await,
         Err(e) => Err(ctx.fail(e)),
     }
+}
+
+/// The account page again with a form's field errors (422).
+async fn refused(
+    ctx: Ctx,
+    actor: &lumbung_core::Actor,
+    errors: &lumbung_core::ValidationErrors,
+) -> Result<Response, PageError> {
+    let tr = ctx.tr();
+    let (language, languages) = language_choice(&ctx, actor).await?;
+    let page = AccountPage {
+        role: tr.term(vocab::ROLES, actor.role.as_str()),
+        organisation: None,
+        done: false,
+        errors: field_messages(tr, errors),
+        language,
+        languages,
+        language_done: false,
+        c: ctx.chrome,
+    };
+    render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
 }
 
 async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError> {
     ctx.check_form(&form)?;
     let actor = ctx.require_user()?;
     let Some(account) = ctx.account.clone() else { return Err(ctx.error(StatusCode::UNAUTHORIZED)) };
-    let tr = ctx.tr();
     let current = form.get("current_password").unwrap_or("").to_owned();
     let new = form.get("new_password").unwrap_or("").to_owned();
     let errors = if new != form.get("confirm_password").unwrap_or("") {
@@ -199,20 +205,7 @@ async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError
     };
     match errors {
         None => Ok(see_other("/account?done=1")),
-        Some(e) => {
-            let (language, languages) = language_choice(&ctx, &actor).await?;
-            let page = AccountPage {
-                role: tr.term(vocab::ROLES, actor.role.as_str()),
-                organisation: None,
-                done: false,
-                errors: field_messages(tr, &e),
-                language,
-                languages,
-                language_done: false,
-                c: ctx.chrome,
-            };
-            render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
-        }
+        Some(e) => refused(ctx, &actor, &e).await,
     }
 }
 
