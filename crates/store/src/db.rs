@@ -4,11 +4,11 @@
 //! placeholders that both engines accept.
 
 use std::path::Path;
-use std::sync::Once;
+use std::sync::{LazyLock, Once};
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::Migrator;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyConnection, AnyPool, Executor};
 
 use crate::StoreError;
@@ -16,8 +16,47 @@ use crate::StoreError;
 /// The database file's name inside the data folder (SQLite).
 pub const DB_FILE: &str = "lumbung.db";
 
-pub(crate) static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
-pub(crate) static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+/// The migrations of each engine, compiled into the binary. They are listed
+/// here rather than read by `sqlx::migrate!` because that macro pulls sqlx's
+/// whole macro stack, with a second build of both database drivers and of
+/// SQLite's C source for the host, into every clean build (about a minute of
+/// a two-core build). A test checks that the lists match the folders.
+macro_rules! migrations {
+    ($dir:literal: $($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../migrations/", $dir, "/", $file, ".sql")))),*]
+    };
+}
+
+type Embedded = &'static [(&'static str, &'static str)];
+
+const SQLITE_MIGRATIONS: Embedded = migrations!("sqlite":
+    "0001_initial", "0002_oai_datestamps", "0003_harvest_sources", "0004_nominations", "0005_instances",
+    "0006_dialogue", "0007_events", "0008_diffusion", "0009_mail", "0010_account_language",
+);
+const POSTGRES_MIGRATIONS: Embedded = migrations!("postgres":
+    "0001_initial", "0002_oai_datestamps", "0003_harvest_sources", "0004_nominations", "0005_instances",
+    "0006_dialogue", "0007_events", "0008_diffusion", "0009_mail", "0010_account_language",
+);
+
+static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));
+static POSTGRES_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(POSTGRES_MIGRATIONS));
+
+/// A migrator over embedded files named `NNNN_description`, as
+/// `sqlx::migrate!` would build it: the same versions, descriptions and
+/// checksums (SHA-384 of the text), so databases migrated by earlier
+/// releases validate unchanged.
+fn migrator(files: Embedded) -> Migrator {
+    let migrations = files
+        .iter()
+        .map(|(name, sql)| {
+            let (version, description) = name.split_once('_').expect("a migration is named NNNN_description");
+            let version = version.parse().expect("a migration's name starts with its version");
+            let no_tx = sql.starts_with("-- no-transaction");
+            Migration::new(version, description.replace('_', " ").into(), MigrationType::Simple, (*sql).into(), no_tx)
+        })
+        .collect();
+    Migrator { migrations, ignore_missing: false, locking: true, no_tx: false }
+}
 
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,4 +233,36 @@ fn check_database_name(name: &str) -> Result<(), StoreError> {
         return Err(StoreError::Config(format!("bad database name '{name}'")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `.sql` file in a migrations folder is embedded, in order, under
+    /// its own name: a new migration that is not added to the list fails here.
+    #[test]
+    fn the_embedded_migrations_are_the_files_in_each_folder() {
+        for (dir, embedded) in [("sqlite", SQLITE_MIGRATIONS), ("postgres", POSTGRES_MIGRATIONS)] {
+            let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
+            let mut files: Vec<String> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter_map(|name| name.strip_suffix(".sql").map(str::to_owned))
+                .collect();
+            files.sort();
+            let names: Vec<&str> = embedded.iter().map(|(name, _)| *name).collect();
+            assert_eq!(names, files, "{dir}: the embedded list differs from the folder");
+            for (name, sql) in embedded {
+                let on_disk = std::fs::read_to_string(folder.join(format!("{name}.sql"))).unwrap();
+                assert_eq!(*sql, on_disk, "{dir}/{name}");
+            }
+        }
+        let m = Backend::Sqlite.migrator();
+        let first = m.iter().next().unwrap();
+        assert_eq!((first.version, first.description.as_ref()), (1, "initial"));
+        let second = m.iter().nth(1).unwrap();
+        assert_eq!(second.description, "oai datestamps");
+        assert_eq!(second.checksum.len(), 48, "SHA-384, as sqlx::migrate! computes it");
+    }
 }

@@ -112,7 +112,6 @@ fn thread_from_row(r: ThreadRow) -> Result<Thread, StoreError> {
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct PostRow {
     id: String,
     thread_id: String,
@@ -129,6 +128,29 @@ struct PostRow {
     updated_at: String,
     hidden_by: Option<String>,
     hidden_reason: Option<String>,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for PostRow {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(PostRow {
+            id: row.try_get("id")?,
+            thread_id: row.try_get("thread_id")?,
+            position: row.try_get("position")?,
+            author_id: row.try_get("author_id")?,
+            author_name: row.try_get("author_name")?,
+            author_handle: row.try_get("author_handle")?,
+            reply_to: row.try_get("reply_to")?,
+            quote_of: row.try_get("quote_of")?,
+            language: row.try_get("language")?,
+            body: row.try_get("body")?,
+            version: row.try_get("version")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            hidden_by: row.try_get("hidden_by")?,
+            hidden_reason: row.try_get("hidden_reason")?,
+        })
+    }
 }
 
 const POST_SELECT: &str = "SELECT p.id, p.thread_id, p.position, p.author_id, a.name AS author_name,

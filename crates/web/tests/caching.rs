@@ -108,6 +108,37 @@ async fn cached_pages_follow_every_change_within_a_second() {
     assert!(took < Duration::from_secs(1), "publish on the home page: {took:?}");
 }
 
+/// Anonymous API searches come from the page cache too (the fixed cost of a
+/// search is paid once per URL and generation), and still follow a publish.
+#[tokio::test]
+async fn cached_api_searches_follow_a_publish_within_a_second() {
+    let app = TestApp::new().await;
+    let path = "/api/v1/search?q=tabungan";
+    let ask = || app.send_json(Method::GET, path, Who::Anonymous, None, &[]);
+    let first = ask().await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.json()["total"], 0);
+    assert_eq!(first.header("cache-control"), Some("public, max-age=10, stale-while-revalidate=60"));
+    assert_eq!(ask().await.bytes, first.bytes);
+    let new = app.case_in_with(Status::Submitted, CaseBody::new("Sampah jadi tabungan").build()).await;
+    app.step(&new, "publish", Who::Curator, None).await;
+    app.sync_search().await;
+    let start = Instant::now();
+    loop {
+        let res = ask().await;
+        if res.json()["total"] == 1 {
+            assert_eq!(res.json()["items"][0]["id"], new.as_str());
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(1), "publish not in the API search within a second");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // With credentials the answer is the caller's own, never a shared one.
+    let signed = app.send_json(Method::GET, path, Who::Curator, None, &[]).await;
+    assert_eq!(signed.status, StatusCode::OK);
+    assert_eq!(signed.header("cache-control"), Some("private, no-cache"));
+}
+
 #[tokio::test]
 async fn signed_in_pages_and_drafts_never_pass_through_the_cache() {
     let app = TestApp::new().await;

@@ -1,9 +1,12 @@
 //! `/api/v1/search`, `/api/v1/suggest` and `/api/v1/cases/{id}/related`:
-//! full-text search with facets over published cases.
+//! full-text search with facets over published cases. Anonymous answers come
+//! from the page cache (`crate::cache`): the same URL is searched once per
+//! change-log and index position.
 
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, RawQuery, State};
+use axum::middleware::map_response;
 use axum::routing::get;
 use axum::{Json, Router};
 use lumbung_core::vocab;
@@ -18,9 +21,9 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/search", get(search))
-        .route("/api/v1/suggest", get(suggest))
-        .route("/api/v1/cases/{id}/related", get(related))
+        .route("/api/v1/search", get(search).layer(map_response(crate::cache::mark)))
+        .route("/api/v1/suggest", get(suggest).layer(map_response(crate::cache::mark)))
+        .route("/api/v1/cases/{id}/related", get(related).layer(map_response(crate::cache::mark)))
 }
 
 /// A search result page.
