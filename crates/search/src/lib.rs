@@ -203,6 +203,13 @@ impl SearchIndex {
         self.inner.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok()).unwrap_or(0)
     }
 
+    /// The generation of the searcher that queries use now: it changes when
+    /// a commit becomes visible to searches. Cheap (no disk read), for caches
+    /// of answers built from the index.
+    pub fn searcher_generation(&self) -> u64 {
+        self.inner.reader.searcher().generation().generation_id()
+    }
+
     /// Number of documents visible to searches.
     pub fn len(&self) -> u64 {
         self.inner.reader.searcher().num_docs()

@@ -7,10 +7,12 @@
 //! bytes and a gzip copy — under its path, query and interface language, and
 //! answers the next such request from memory, without running the handler.
 //! Entries belong to a *generation*: the change log's head and the search
-//! index's position. The layer reads both at most every [`CHECK_EVERY`] (one
-//! indexed query) — at once after a write this process committed (the
-//! store counts them) — and an entry of another generation is never served, so any change — a publish, an edit, a
-//! translation, an archive — reaches every cached page within that time. An
+//! index's searcher generation. The layer reads the head at most every
+//! [`CHECK_EVERY`] (one indexed query), and at once after a write this
+//! process committed (the store counts them); the searcher generation, in
+//! memory, on every request. An entry of another generation is never served,
+//! so any change — a publish, an edit, a translation, an archive — reaches
+//! every cached page within that time. An
 //! entry also lives at most [`MAX_AGE`], for what a page shows that the change
 //! log does not number (the time of day). The cache is bounded in bytes and
 //! drops the least recently used entries.
@@ -73,9 +75,9 @@ pub async fn mark(res: Response) -> Response {
     cacheable(res)
 }
 
-/// What a page was built from: the change log's head, and the search index's
-/// position (pages built from the index change when it catches up, after the
-/// change log moved).
+/// What a page was built from: the change log's head, and the generation of
+/// the index's searcher (pages built from the index change when it catches
+/// up, after the change log moved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Generation {
     head: i64,
@@ -116,7 +118,6 @@ pub struct PageCache {
     lru: Mutex<Lru>,
     budget: usize,
     generation: AtomicI64,
-    indexed: AtomicI64,
     /// The store's local commit count when last seen.
     local: AtomicU64,
     /// Milliseconds since `epoch` when the head was last read.
@@ -144,7 +145,6 @@ impl PageCache {
             lru: Mutex::new(Lru { entries: lru::LruCache::unbounded(), bytes: 0 }),
             budget,
             generation: AtomicI64::new(-1),
-            indexed: AtomicI64::new(-1),
             local: AtomicU64::new(0),
             checked_ms: AtomicU64::new(0),
             epoch: Instant::now(),
@@ -171,18 +171,16 @@ impl PageCache {
         let due =
             wrote || last == 0 || now.saturating_sub(last) >= u64::try_from(CHECK_EVERY.as_millis()).unwrap_or(200);
         if due && (wrote || self.checked_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok()) {
-            // Pages built from the search index change when the index
-            // catches up, after the change log moved: both count.
             match state.store().last_change().await {
-                Ok(head) => {
-                    self.indexed.store(state.search().position(), Ordering::Release);
-                    self.generation.store(head, Ordering::Release);
-                }
+                Ok(head) => self.generation.store(head, Ordering::Release),
                 // Unknown: serve nothing from memory until the head is known again.
                 Err(_) => self.generation.store(-1, Ordering::Release),
             }
         }
-        Generation { head: self.generation.load(Ordering::Acquire), indexed: self.indexed.load(Ordering::Acquire) }
+        // The index's side is read on every request (in memory): an answer
+        // built before the index caught up is never served after it has.
+        let indexed = i64::try_from(state.search().searcher_generation()).unwrap_or(i64::MAX);
+        Generation { head: self.generation.load(Ordering::Acquire), indexed }
     }
 
     fn get(&self, key: &str, generation: Generation) -> Option<std::sync::Arc<Entry>> {
