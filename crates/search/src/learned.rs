@@ -15,6 +15,12 @@ use crate::{SearchError, SearchIndex};
 /// Most bilingual cases learned from: the lexicon is a few thousand words
 /// and more text adds little, while learning time grows with it.
 const MAX_CASES: usize = 3_000;
+/// Most word-pair cells (the product of the two texts' word counts, summed
+/// over the aligned texts) one learning takes: the alignment's work grows
+/// with them. Titles come first, then summaries, then sections, while they fit:
+/// seconds of one core, where the bodies of 3,000 long cases took minutes of
+/// both cores on a large node, every time the follower relearned (#10, #15).
+const MAX_CELLS: usize = 1_000_000;
 /// The follower relearns at most this often, when the index changed.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(600);
 
@@ -71,7 +77,8 @@ impl SearchIndex {
         let searcher = self.searcher();
         let f = self.fields();
         let (en, id) = (f.en, f.id_lang);
-        let mut pairs: Vec<(String, String)> = Vec::new();
+        // Aligned texts: titles, summaries and sections.
+        let mut aligned: [Vec<(String, String)>; 3] = Default::default();
         let mut cases = 0;
         'segments: for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let (norms_en, norms_id) =
@@ -90,21 +97,39 @@ impl SearchIndex {
                 let texts = |field| -> Vec<String> {
                     stored.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
                 };
-                for (a, b) in [(en.title, id.title), (en.summary, id.summary), (en.body, id.body)] {
+                for (kind, (a, b)) in
+                    [(en.title, id.title), (en.summary, id.summary), (en.body, id.body)].into_iter().enumerate()
+                {
                     let (a, b) = (texts(a), texts(b));
                     if a.len() == b.len() {
-                        pairs.extend(a.into_iter().zip(b).filter(|(a, b)| !a.is_empty() && !b.is_empty()));
+                        aligned[kind].extend(a.into_iter().zip(b).filter(|(a, b)| !a.is_empty() && !b.is_empty()));
                     }
                 }
             }
         }
+        let (pairs, cells) = within_budget(aligned, MAX_CELLS);
         let lexicon = Lexicon::learn(pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())));
         let learned = lexicon.len();
         let mut state = self.inner.learned.write().unwrap_or_else(|p| p.into_inner());
         *state = LearnedState { lexicon: Arc::new(lexicon), position, at: Some(Instant::now()) };
-        tracing::debug!(cases, learned, "learned lexicon refreshed");
+        tracing::debug!(cases, cells, learned, "learned lexicon refreshed");
         Ok(learned)
     }
+}
+
+/// The aligned texts (titles, summaries, sections) that fit `max` cells,
+/// in that order, and the cells they take.
+fn within_budget(aligned: [Vec<(String, String)>; 3], max: usize) -> (Vec<(String, String)>, usize) {
+    let mut pairs = Vec::new();
+    let mut cells = 0;
+    for (a, b) in aligned.into_iter().flatten() {
+        let size = a.split_whitespace().count() * (b.split_whitespace().count() + 1);
+        if cells + size <= max {
+            cells += size;
+            pairs.push((a, b));
+        }
+    }
+    (pairs, cells)
 }
 
 #[cfg(test)]
@@ -125,6 +150,23 @@ mod tests {
         let lang = title.first().map(|(l, _)| *l).unwrap_or("en").to_owned();
         let content = CaseContent { title: text, original_language: lang, ..Default::default() };
         Case::new(format!("case-{n}"), content, Status::Published, None, lumbung_core::clock::now())
+    }
+
+    /// A small budget keeps every title and what else fits, never a long
+    /// section that would exceed it.
+    #[test]
+    fn learning_keeps_titles_first_within_its_budget() {
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        let long = "word ".repeat(100);
+        let aligned = [
+            vec![pair("school gardens", "kebun sekolah"), pair("fishers", "nelayan")],
+            vec![pair("a short summary", "ringkasan pendek")],
+            vec![pair(&long, &long), pair("a short section", "bagian pendek")],
+        ];
+        let (pairs, cells) = super::within_budget(aligned, 100);
+        let kept: Vec<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(kept, ["school gardens", "fishers", "a short summary", "a short section"]);
+        assert_eq!(cells, 2 * 3 + 2 + 3 * 3 + 3 * 3);
     }
 
     /// Translated cases teach "lantern" ⇄ "lentera" (no glossary entry), and
