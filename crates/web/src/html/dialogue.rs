@@ -403,7 +403,11 @@ async fn post_items(ctx: &Ctx, posts: Vec<Post>) -> Result<Vec<PostItem>, PageEr
             handle: p.author_handle.clone().unwrap_or_default(),
             lang: p.language.clone(),
             date: human_date(ctx.tr(), p.created_at),
-            html: if p.hidden.is_some() { String::new() } else { super::markdown::render(&p.body) },
+            html: if p.hidden.is_some() {
+                String::new()
+            } else {
+                super::markdown::render_post(&p.id, p.version, &p.body).to_string()
+            },
             edited: p.version > 1,
             hidden: p.hidden.as_ref().map(|h| (h.reason.clone(), h.automatic)),
             reply_to: p.reply_to.as_deref().and_then(find).map(|r| r.position),

@@ -3,7 +3,7 @@
 //! `javascript:` and `data:` URLs and images from other hosts never survive.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pulldown_cmark::{Options, Parser, html};
 
@@ -55,6 +55,29 @@ pub fn render(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
     cleaner().clean(&out).to_string()
+}
+
+/// Rendered posts kept, by post id and version (an edit makes a new
+/// version, so an entry never goes stale): a thread page of 50 posts renders
+/// its Markdown once, not on every view (#10).
+const RENDERED_POSTS: usize = 20_000;
+
+/// [`render`] for a post, from memory when this version was rendered before.
+pub fn render_post(id: &str, version: i64, markdown: &str) -> Arc<str> {
+    type Rendered = Mutex<lru::LruCache<(String, i64), Arc<str>>>;
+    static RENDERED: OnceLock<Rendered> = OnceLock::new();
+    let cache = RENDERED.get_or_init(|| {
+        Mutex::new(lru::LruCache::new(
+            std::num::NonZeroUsize::new(RENDERED_POSTS).unwrap_or(std::num::NonZeroUsize::MIN),
+        ))
+    });
+    let key = (id.to_owned(), version);
+    if let Some(html) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Arc::clone(html);
+    }
+    let html: Arc<str> = render(markdown).into();
+    cache.lock().unwrap_or_else(|p| p.into_inner()).put(key, Arc::clone(&html));
+    html
 }
 
 /// Plain text for places that take no markup (meta descriptions, JSON-LD):
