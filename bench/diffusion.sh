@@ -16,6 +16,7 @@
 # Needs: a release build (or BIN), wrk, curl, jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 N=${1:-100000}
 BIN=${BIN:-target/release/lumbung}
 WORK=$(mktemp -d /tmp/lumbung-diffusion.XXXXXX)
@@ -37,6 +38,7 @@ TOKEN=$($BIN token create --data "$WORK/node" --email curator@lumbung.example --
 $BIN serve --data "$WORK/node" --addr "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
 for _ in $(seq 1200); do curl -sf "$L/readyz" >/dev/null && break; sleep 0.5; done
 curl -sf "$L/readyz" >/dev/null || { echo "the server did not start"; cat "$WORK/serve.log"; exit 1; }
+settle "$BIN serve --data $WORK"
 
 # 501 published local cases, in the API's order.
 ids=()
@@ -115,6 +117,7 @@ row() { # label "rps p50 p99"
 G=$L/cases/$ROOT/diffusion
 printf '  bytes: diffusion page %s, /map %s (gzip %s)\n' "$(curl -sf "$G" | wc -c)" "$(curl -sf "$L/map" | wc -c)" \
   "$(curl -sf -H 'Accept-Encoding: gzip' "$L/map" | wc -c)"
+settle "$BIN serve --data $WORK"
 echo "== /cases/{id}/diffusion, 500 descendants, one request at a time (floor: p99 < 50 ms)"
 row "anonymous" "$(run 1 "$G")"
 row "signed in (curator; never from the page cache)" "$(run 1 "$G" "Cookie: lumbung_session=$session")"

@@ -11,6 +11,7 @@
 # Needs: a release build, wrk, nginx (Debian's nginx-light), curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 N=${1:-100000}
 BIN=target/release/lumbung
 WORK=$(mktemp -d /tmp/lumbung-pages.XXXXXX)
@@ -63,6 +64,8 @@ BIG=${BIG:-$WORK/big}
 $BIN demo --data "$WORK/small" --no-serve > /dev/null
 serve "$BIG" 18401
 serve "$WORK/small" 18402
+
+settle "$BIN serve --data"
 L=http://127.0.0.1:18401
 ID=$(curl -sf "$L/api/v1/cases?limit=1&country=ID" | sed -E 's/.*"id":"([0-9A-Z]{26})".*/\1/')
 
@@ -97,7 +100,13 @@ row "/search (no query)" "$(rps "$L/search")" "$(rps "$N0/search.html")"
 
 echo "== the search page against the API (floor: within 10 %)"
 for q in "complaint+handling" "pelayanan+publik" "desa"; do
+  printf '  bytes of q=%s: page %s, API %s; gzip: page %s, API %s\n' "$q" \
+    "$(curl -sf "$L/search?q=$q" | wc -c)" "$(curl -sf "$L/api/v1/search?q=$q" | wc -c)" \
+    "$(curl -sf -H 'Accept-Encoding: gzip' "$L/search?q=$q" | wc -c)" \
+    "$(curl -sf -H 'Accept-Encoding: gzip' "$L/api/v1/search?q=$q" | wc -c)"
   row "/search?q=$q vs /api/v1/search" "$(rps "$L/search?q=$q")" "$(rps "$L/api/v1/search?q=$q")"
+  row "  the same, gzip (as browsers ask)" "$(rps "$L/search?q=$q" 'Accept-Encoding: gzip')" \
+    "$(rps "$L/api/v1/search?q=$q" 'Accept-Encoding: gzip')"
 done
 
 echo "== /api/v1/search on the 40-case demo node (floor: >= 10,000 req/s)"
