@@ -197,3 +197,117 @@ async fn an_unanswered_check_in_moves_the_case_out_of_confirmed_within_12_months
     assert_eq!(confirmed(&t, "earlier").await, 1);
     lumbung_core::clock::set_offset(time::Duration::ZERO);
 }
+
+async fn inbox(t: &TestApp, who: Who) -> Vec<Value> {
+    let (status, _, body) = t.request_as(Method::GET, "/api/v1/notifications", who, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+async fn reminders(t: &TestApp, who: Who) -> Vec<String> {
+    inbox(t, who)
+        .await
+        .into_iter()
+        .filter(|n| n["kind"] == "checkin_due")
+        .map(|n| n["case_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_due_check_in_reminds_its_owners_once_across_runs_and_restarts() {
+    let t = TestApp::new().await;
+    let due = t.case_in(Status::Published).await;
+    let answered = t.case_in(Status::Published).await;
+    let app = app_of(&t);
+    app.notify_all().await.unwrap();
+    assert!(reminders(&t, Who::Contributor).await.is_empty());
+
+    // A year on, both fall due; the owner answers one before the follower runs.
+    let year = lumbung_core::checkin::add_months(lumbung_core::clock::today(), 13);
+    assert_eq!(app.run_checkin_schedule(year, 12).await.unwrap(), 2);
+    let owner = lumbung_core::Actor { account_id: t.id_of(Who::Contributor), role: lumbung_core::Role::Contributor };
+    let answer = lumbung_core::checkin::CheckinAnswer { answer: "still_running".into(), ..Default::default() };
+    app.check_in(&owner, &answered, answer, year).await.unwrap();
+    app.notify_all().await.unwrap();
+    assert_eq!(reminders(&t, Who::Contributor).await, vec![due.clone()], "the owner, once, for the open check-in");
+    for who in [Who::Reader, Who::Delegate, Who::OtherContributor, Who::Curator] {
+        assert!(reminders(&t, who).await.is_empty(), "{who:?} owns nothing here");
+    }
+    // The inbox entry leads to the case's check-ins.
+    let mut owner_browser = common::Browser::signed_in(&t, Who::Contributor).await;
+    let page = owner_browser.get("/inbox").await;
+    assert!(page.text().contains(&format!("/cases/{due}#checkins")), "{}", page.text());
+
+    // Run again, and from a fresh process (a restart): nothing twice.
+    assert_eq!(app.run_checkin_schedule(year, 12).await.unwrap(), 0);
+    app.notify_all().await.unwrap();
+    let restarted = app_of(&t);
+    assert_eq!(restarted.run_checkin_schedule(year, 12).await.unwrap(), 0);
+    restarted.notify_all().await.unwrap();
+    assert_eq!(reminders(&t, Who::Contributor).await.len(), 1);
+}
+
+fn schedule(id: &str) -> String {
+    format!("/api/v1/cases/{id}/checkin-schedule")
+}
+
+#[tokio::test]
+async fn a_case_s_own_interval_is_validated_and_moves_its_next_check_in() {
+    let t = TestApp::new().await;
+    let id = t.case_in(Status::Published).await;
+    let (status, _, before) = t.request_as(Method::GET, &schedule(&id), Who::Anonymous, None).await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    assert_eq!(before["interval_months"], Value::Null);
+    assert_eq!(before["default_months"], 12);
+    let next_due = |v: &Value| v["next_due"].as_str().unwrap().to_owned();
+
+    // Bad intervals: refused with the field named, nothing changed.
+    let bad = [
+        json!({"interval_months": 0}),
+        json!({"interval_months": 61}),
+        json!({"interval_months": "six"}),
+        json!({"interval_months": -3}),
+        json!({"interval_months": 6, "extra": true}),
+    ];
+    for body in bad {
+        let res = t.send_json(Method::PUT, &schedule(&id), Who::Contributor, Some(body.clone()), &[]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", res.text());
+        assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!error_fields(&res.json()).is_empty(), "{body}: the field is named: {}", res.text());
+    }
+    let res = t.send_raw(Method::PUT, &schedule(&id), Who::Contributor, Some("application/json"), "{not json").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
+    assert_eq!(t.store.checkin_interval(&id).await.unwrap(), None, "nothing was written");
+
+    // Only the owner and editors set it.
+    for (who, want) in [
+        (Who::Anonymous, StatusCode::UNAUTHORIZED),
+        (Who::Reader, StatusCode::FORBIDDEN),
+        (Who::OtherContributor, StatusCode::FORBIDDEN),
+        (Who::Delegate, StatusCode::FORBIDDEN),
+    ] {
+        let res = t.send_json(Method::PUT, &schedule(&id), who, Some(json!({"interval_months": 3})), &[]).await;
+        assert_eq!(res.status, want, "{who:?}: {}", res.text());
+    }
+    assert_eq!(t.store.checkin_interval(&id).await.unwrap(), None);
+
+    // Six months: the next check-in comes six months earlier; null returns to the node's.
+    let (status, _, six) =
+        t.request_as(Method::PUT, &schedule(&id), Who::Contributor, Some(json!({"interval_months": 6}))).await;
+    assert_eq!(status, StatusCode::OK, "{six}");
+    assert_eq!(six["interval_months"], 6);
+    let (b, s) = (next_due(&before), next_due(&six));
+    assert!(s < b, "{s} comes before {b}");
+    let (status, _, reset) =
+        t.request_as(Method::PUT, &schedule(&id), Who::Curator, Some(json!({"interval_months": null}))).await;
+    assert_eq!(status, StatusCode::OK, "{reset}");
+    assert_eq!(reset["interval_months"], Value::Null);
+    assert_eq!(next_due(&reset), b);
+
+    // A draft has no schedule to set.
+    let draft = t.case_in(Status::Draft).await;
+    let res =
+        t.send_json(Method::PUT, &schedule(&draft), Who::Contributor, Some(json!({"interval_months": 6})), &[]).await;
+    assert!(res.status == StatusCode::CONFLICT || res.status == StatusCode::NOT_FOUND, "{}", res.text());
+    assert_eq!(t.store.checkin_interval(&draft).await.unwrap(), None);
+}
