@@ -212,17 +212,18 @@ impl App {
                 }
                 case_id = Some(case.id);
             }
-            // A check-in fell due: the case's owners (its author and the
-            // members of its organisations) are asked to confirm it, if the
-            // case is still published and the check-in still open.
+            // A check-in fell due: its author, who answers check-ins (with
+            // the curators), is asked to confirm the case, if it is still
+            // published and the check-in still open. Members of its
+            // organisations cannot answer, so they are not asked.
             (Entity::Checkin, "due") => {
                 let Some(checkin) = self.store.checkin(&change.entity_id).await? else { return Ok(Vec::new()) };
                 let Some(case) = self.store.get_case(&checkin.case_id).await? else { return Ok(Vec::new()) };
                 if case.status != Status::Published || checkin.state != "due" {
                     return Ok(Vec::new());
                 }
-                for owner in self.case_owners(&case).await? {
-                    add(&owner, "checkin_due");
+                if let Some(author) = &case.created_by {
+                    add(author, "checkin_due");
                 }
                 case_id = Some(case.id);
             }

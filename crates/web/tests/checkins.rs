@@ -214,8 +214,10 @@ async fn reminders(t: &TestApp, who: Who) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_due_check_in_reminds_its_owners_once_across_runs_and_restarts() {
+async fn a_due_check_in_reminds_its_author_once_across_runs_and_restarts() {
     let t = TestApp::new().await;
+    // Every test account belongs to kemenpan-rb, the cases' organisation:
+    // only the author, who may answer a check-in, is reminded of it.
     let due = t.case_in(Status::Published).await;
     let answered = t.case_in(Status::Published).await;
     let app = app_of(&t);
@@ -229,9 +231,9 @@ async fn a_due_check_in_reminds_its_owners_once_across_runs_and_restarts() {
     let answer = lumbung_core::checkin::CheckinAnswer { answer: "still_running".into(), ..Default::default() };
     app.check_in(&owner, &answered, answer, year).await.unwrap();
     app.notify_all().await.unwrap();
-    assert_eq!(reminders(&t, Who::Contributor).await, vec![due.clone()], "the owner, once, for the open check-in");
+    assert_eq!(reminders(&t, Who::Contributor).await, vec![due.clone()], "the author, once, for the open check-in");
     for who in [Who::Reader, Who::Delegate, Who::OtherContributor, Who::Curator] {
-        assert!(reminders(&t, who).await.is_empty(), "{who:?} owns nothing here");
+        assert!(reminders(&t, who).await.is_empty(), "{who:?} is not the case's author");
     }
     // The inbox entry leads to the case's check-ins.
     let mut owner_browser = common::Browser::signed_in(&t, Who::Contributor).await;
