@@ -97,12 +97,11 @@ impl SearchIndex {
                 let texts = |field| -> Vec<String> {
                     stored.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
                 };
-                for (kind, (a, b)) in
-                    [(en.title, id.title), (en.summary, id.summary), (en.body, id.body)].into_iter().enumerate()
-                {
+                let fields = [(en.title, id.title), (en.summary, id.summary), (en.body, id.body)];
+                for (kept, (a, b)) in aligned.iter_mut().zip(fields) {
                     let (a, b) = (texts(a), texts(b));
                     if a.len() == b.len() {
-                        aligned[kind].extend(a.into_iter().zip(b).filter(|(a, b)| !a.is_empty() && !b.is_empty()));
+                        kept.extend(a.into_iter().zip(b).filter(|(a, b)| !a.is_empty() && !b.is_empty()));
                     }
                 }
             }
