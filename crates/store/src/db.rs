@@ -22,20 +22,28 @@ pub const DB_FILE: &str = "lumbung.db";
 /// SQLite's C source for the host, into every clean build (about a minute of
 /// a two-core build). A test checks that the lists match the folders.
 macro_rules! migrations {
-    ($dir:literal: $($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!("../migrations/", $dir, "/", $file, ".sql")))),*]
+    ($($file:literal),* $(,)?) => {
+        const SQLITE_MIGRATIONS: Embedded =
+            &[$(($file, include_str!(concat!("../migrations/sqlite/", $file, ".sql")))),*];
+        const POSTGRES_MIGRATIONS: Embedded =
+            &[$(($file, include_str!(concat!("../migrations/postgres/", $file, ".sql")))),*];
     };
 }
 
 type Embedded = &'static [(&'static str, &'static str)];
 
-const SQLITE_MIGRATIONS: Embedded = migrations!("sqlite":
-    "0001_initial", "0002_oai_datestamps", "0003_harvest_sources", "0004_nominations", "0005_instances",
-    "0006_dialogue", "0007_events", "0008_diffusion", "0009_mail", "0010_account_language",
-);
-const POSTGRES_MIGRATIONS: Embedded = migrations!("postgres":
-    "0001_initial", "0002_oai_datestamps", "0003_harvest_sources", "0004_nominations", "0005_instances",
-    "0006_dialogue", "0007_events", "0008_diffusion", "0009_mail", "0010_account_language",
+// One list for both engines: every migration exists in both folders.
+migrations!(
+    "0001_initial",
+    "0002_oai_datestamps",
+    "0003_harvest_sources",
+    "0004_nominations",
+    "0005_instances",
+    "0006_dialogue",
+    "0007_events",
+    "0008_diffusion",
+    "0009_mail",
+    "0010_account_language",
 );
 
 static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));

@@ -1,7 +1,7 @@
 //! `/api/v1/search`, `/api/v1/suggest` and `/api/v1/cases/{id}/related`:
 //! full-text search with facets over published cases. Anonymous answers come
 //! from the page cache (`crate::cache`): the same URL is searched once per
-//! change-log and index position.
+//! change-log head and index searcher generation.
 
 use std::collections::BTreeMap;
 
