@@ -53,11 +53,13 @@ pub struct AppSettings {
 pub struct App {
     store: Store,
     settings: Arc<AppSettings>,
+    /// Sizes the notification follower's transactions (shared by clones).
+    pacer: Arc<notify::Pacer>,
 }
 
 impl App {
     pub fn new(store: Store, settings: AppSettings) -> App {
-        App { store, settings: Arc::new(settings) }
+        App { store, settings: Arc::new(settings), pacer: Arc::default() }
     }
 
     /// The store, for reads (lists, pages, feeds) that need no rule beyond

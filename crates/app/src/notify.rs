@@ -6,6 +6,8 @@
 //! notifies exactly once, across restarts and instances.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use lumbung_core::dialogue::{self, Membership, RoomKind, ThreadKind};
 use lumbung_core::{Actor, Status, vocab};
@@ -13,8 +15,51 @@ use lumbung_store::{Change, Entity, NOTIFY_CURSOR, NewNotification, Notification
 
 use crate::{App, AppError};
 
-/// Inbox entries written in one transaction at most (see [`App::notify_step`]).
+/// Inbox entries written in one transaction at most (see [`App::notify_step`])...
 pub const ROWS_PER_TX: usize = 2_000;
+/// ...and at least, however slow the writes get.
+const MIN_ROWS_PER_TX: usize = 100;
+/// How long one of the follower's transactions should hold the writer: a
+/// post that arrives meanwhile waits at most about this long for it.
+const TX_TARGET: Duration = Duration::from_millis(8);
+
+/// Sizes the follower's transactions by how long the last ones took, so that
+/// each holds the database's writer for about [`TX_TARGET`] whatever the
+/// machine and however large the notifications table has grown (on SQLite,
+/// posts and the follower share one writer; a fixed 2,000 rows held it for
+/// hundreds of milliseconds once the table outgrew the page cache).
+#[derive(Debug)]
+pub struct Pacer {
+    rows: AtomicUsize,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer { rows: AtomicUsize::new(500) }
+    }
+}
+
+impl Pacer {
+    /// Rows the next transaction takes.
+    pub fn rows(&self) -> usize {
+        self.rows.load(Ordering::Relaxed)
+    }
+
+    /// Learns from a transaction of `rows` rows that held the writer for
+    /// `took`: moves halfway toward the size that would have taken
+    /// [`TX_TARGET`]. Small transactions teach nothing (their time is the
+    /// commit's, not the rows').
+    pub fn took(&self, rows: usize, took: Duration) {
+        if rows < MIN_ROWS_PER_TX {
+            return;
+        }
+        let per_row = took.as_secs_f64() / rows as f64;
+        let fit = if per_row > 0.0 { TX_TARGET.as_secs_f64() / per_row } else { f64::MAX };
+        let fit = fit.min(ROWS_PER_TX as f64) as usize;
+        let next = (self.rows() + fit).div_ceil(2).clamp(MIN_ROWS_PER_TX, ROWS_PER_TX);
+        self.rows.store(next, Ordering::Relaxed);
+    }
+}
 
 /// Levels of following.
 pub const LEVELS: [&str; 3] = ["watching", "normal", "muted"];
@@ -115,9 +160,10 @@ impl App {
     /// entries) and writes their notifications and the new cursor. Returns
     /// how many entries it read (0: caught up).
     ///
-    /// The rows go in transactions of at most [`ROWS_PER_TX`], so a post to a
-    /// room watched by thousands never holds the database's write lock long
-    /// enough to keep other writers (the next post) waiting. The cursor moves
+    /// The rows go in transactions sized by the [`Pacer`] (at most
+    /// [`ROWS_PER_TX`]), so a post to a room watched by thousands never holds
+    /// the database's write lock long enough to keep other writers (the next
+    /// post) waiting. The cursor moves
     /// only past changes whose notifications are all written, with the last of
     /// them; a change replayed after a crash between its chunks adds only the
     /// rows it lacks (each (account, change, kind) is unique).
@@ -132,15 +178,15 @@ impl App {
         let mut rows: Vec<NewNotification> = Vec::new();
         for change in &changes {
             let mine = self.notifications_for(change).await?;
-            if !rows.is_empty() && rows.len() + mine.len() > ROWS_PER_TX {
+            if !rows.is_empty() && rows.len() + mine.len() > self.pacer.rows() {
                 self.write_notifications(&rows, done).await?;
                 rows.clear();
             }
             rows.extend(mine);
             // A change that notifies more than a transaction takes: its
             // leading chunks, with the cursor still before it.
-            while rows.len() > ROWS_PER_TX {
-                let rest = rows.split_off(ROWS_PER_TX);
+            while rows.len() > self.pacer.rows() {
+                let rest = rows.split_off(self.pacer.rows());
                 self.write_notifications(&rows, done).await?;
                 rows = rest;
             }
@@ -152,8 +198,12 @@ impl App {
 
     async fn write_notifications(&self, rows: &[NewNotification], cursor: i64) -> Result<(), AppError> {
         let mut tx = self.store.begin().await?;
+        // Timed from holding the writer to letting it go.
+        let started = Instant::now();
         tx.notify(rows, cursor).await?;
-        Ok(tx.commit().await?)
+        tx.commit().await?;
+        self.pacer.took(rows.len(), started.elapsed());
+        Ok(())
     }
 
     /// Runs [`App::notify_step`] until the follower has caught up.
@@ -349,4 +399,33 @@ impl App {
 
 fn rank(kind: &str) -> usize {
     PRIORITY.iter().position(|k| *k == kind).unwrap_or(PRIORITY.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pacer_sizes_transactions_toward_their_target_time_within_bounds() {
+        let p = Pacer::default();
+        // 500 rows in 80 ms: ten times too slow; it halves toward 50, floored at 100.
+        p.took(500, Duration::from_millis(80));
+        assert_eq!(p.rows(), 275);
+        for _ in 0..10 {
+            p.took(p.rows(), Duration::from_millis(80));
+        }
+        assert_eq!(p.rows(), MIN_ROWS_PER_TX);
+        // Quick writes grow it back, up to the ceiling.
+        for _ in 0..20 {
+            p.took(p.rows(), Duration::from_micros(100));
+        }
+        assert_eq!(p.rows(), ROWS_PER_TX);
+        // A few rows (a reply to one reader) teach nothing.
+        p.took(3, Duration::from_millis(500));
+        assert_eq!(p.rows(), ROWS_PER_TX);
+        // Right on target: it stays.
+        let p = Pacer::default();
+        p.took(500, TX_TARGET);
+        assert_eq!(p.rows(), 500);
+    }
 }
