@@ -3,6 +3,8 @@
 # Lumbung page is made of, in the same run, and wrk asks both.
 #
 #   bench/pages.sh [CASES]      (default 100000)
+#   Also: DUR (wrk, 10s), ROUNDS (search page/API pairs, 3), BIG (keep the
+#   large node's data there and use it again), ONLY=search (that part alone).
 #
 # Rows: an anonymous case page uncompressed and with gzip (nginx at
 # gzip_comp_level 1), `/` and `/search` without a query, `/search?q=` against
@@ -17,6 +19,7 @@ BIN=target/release/lumbung
 WORK=$(mktemp -d /tmp/lumbung-pages.XXXXXX)
 chmod 755 "$WORK" # nginx's workers (www-data) read the static copies
 DUR=${DUR:-10s}
+ROUNDS=${ROUNDS:-3}
 cleanup() {
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   kill $(jobs -p) 2>/dev/null || true
@@ -92,23 +95,38 @@ N0=http://127.0.0.1:18480
 N1=http://127.0.0.1:18481
 printf '  bytes: case page %s, home %s, browse %s\n' "$(wc -c < "$WORK/www/case.html")" "$(wc -c < "$WORK/www/home.html")" "$(wc -c < "$WORK/www/search.html")"
 
+if [ "${ONLY:-}" != search ]; then
 echo "== pages against nginx on the same bytes (floor: ratio >= 0.33; gzip >= 0.5)"
 row "/cases/{id}, uncompressed" "$(rps "$L/cases/$ID")" "$(rps "$N0/case.html")"
 row "/cases/{id}, gzip" "$(rps "$L/cases/$ID" 'Accept-Encoding: gzip')" "$(rps "$N1/case.html" 'Accept-Encoding: gzip')"
 row "/" "$(rps "$L/")" "$(rps "$N0/home.html")"
 row "/search (no query)" "$(rps "$L/search")" "$(rps "$N0/search.html")"
+fi
 
-echo "== the search page against the API (floor: within 10 %)"
+echo "== the search page against the API (floor: within 10 %; $ROUNDS interleaved rounds, the median ratio)"
+# One run of wrk against the next differs by 10-15 % at these rates, so each
+# pair is asked ROUNDS times in turn (page, API, page, API, ...) and the
+# median of the rounds' ratios is the figure.
+pair() { # label, page url, api url, [header]
+  local label=$1 page=$2 api=$3 header=${4:-} ratios=() p a
+  for _ in $(seq "$ROUNDS"); do
+    p=$(rps "$page" "$header")
+    a=$(rps "$api" "$header")
+    ratios+=("$(awk -v o="${p%% *}" -v a="${a%% *}" 'BEGIN {printf "%.2f", o / a}')")
+    printf '    %-44s page %6s req/s (p99 %s)   API %6s req/s (p99 %s)   ratio %s\n' "$label" "${p%% *}" "${p#* }" "${a%% *}" "${a#* }" "${ratios[-1]}"
+  done
+  printf '  %-46s median ratio %s\n' "$label" "$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
+}
 for q in "complaint+handling" "pelayanan+publik" "desa"; do
   printf '  bytes of q=%s: page %s, API %s; gzip: page %s, API %s\n' "$q" \
     "$(curl -sf "$L/search?q=$q" | wc -c)" "$(curl -sf "$L/api/v1/search?q=$q" | wc -c)" \
     "$(curl -sf -H 'Accept-Encoding: gzip' "$L/search?q=$q" | wc -c)" \
     "$(curl -sf -H 'Accept-Encoding: gzip' "$L/api/v1/search?q=$q" | wc -c)"
-  row "/search?q=$q vs /api/v1/search" "$(rps "$L/search?q=$q")" "$(rps "$L/api/v1/search?q=$q")"
-  row "  the same, gzip (as browsers ask)" "$(rps "$L/search?q=$q" 'Accept-Encoding: gzip')" \
-    "$(rps "$L/api/v1/search?q=$q" 'Accept-Encoding: gzip')"
+  pair "/search?q=$q vs /api/v1/search" "$L/search?q=$q" "$L/api/v1/search?q=$q"
+  pair "  the same, gzip (as browsers ask)" "$L/search?q=$q" "$L/api/v1/search?q=$q" 'Accept-Encoding: gzip'
 done
 
+[ "${ONLY:-}" = search ] && exit 0
 echo "== /api/v1/search on the 40-case demo node (floor: >= 10,000 req/s)"
 for q in "complaint" "pengaduan" "public+service" "bank+sampah"; do
   row "/api/v1/search?q=$q" "$(rps "http://127.0.0.1:18402/api/v1/search?q=$q")" -

@@ -423,6 +423,10 @@ async function workflow() {
     let found = false;
     for (let i = 0; i < 20 && !found; i++) {
       await goto(anon, '/search');
+      // A long facet lists its first values; "Show N more" lists the rest.
+      if (!(await anon.locator('#f-sector-health').count())) {
+        await clickAndWait(anon, anon.locator('#facet-sector a.more'));
+      }
       await anon.fill('#q', 'posyandu keliling');
       await anon.check('#f-country-ID');
       await anon.check('#f-sector-health');

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use lumbung_core::Case;
+use lumbung_store::{Post, Thread};
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
@@ -22,12 +23,17 @@ pub struct Display {
     pub published_at: Option<String>,
 }
 
+/// At most this many posts of a thread are indexed (the first ones: the
+/// question and its first answers say what a discussion is about).
+pub const THREAD_POSTS: i64 = 200;
+
 /// The index document of a published case. `org_types` maps organisation ids
 /// to their type, for the organisation-type facet.
 pub fn build(f: &Fields, case: &Case, org_types: &HashMap<String, String>) -> TantivyDocument {
     let c = &case.content;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &case.id);
+    doc.add_text(f.kind, crate::schema::KIND_CASE);
     for (lang, value) in &c.title.0 {
         doc.add_text(f.for_lang(lang).title, value);
     }
@@ -102,4 +108,64 @@ pub fn build(f: &Fields, case: &Case, org_types: &HashMap<String, String>) -> Ta
     };
     doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
     doc
+}
+
+/// The index document of a public discussion: its title, its first post as
+/// the summary and the other posts as the body, each in its language, as
+/// plain text (snippets show words, not Markdown). Hidden
+/// posts are left out (their text must not be found). It carries no facet
+/// but its kind, and sorts by its last post.
+pub fn build_thread(f: &Fields, thread: &Thread, posts: &[Post]) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &thread.id);
+    doc.add_text(f.kind, crate::schema::KIND_DISCUSSION);
+    let visible: Vec<&Post> = posts.iter().filter(|p| p.hidden.is_none()).collect();
+    let language = visible.first().map_or("en", |p| p.language.as_str()).to_owned();
+    doc.add_text(f.for_lang(&language).title, &thread.title);
+    for (i, post) in visible.iter().enumerate() {
+        let fields = f.for_lang(&post.language);
+        doc.add_text(if i == 0 { fields.summary } else { fields.body }, plain(&post.body));
+    }
+    let at = thread.last_post_at;
+    doc.add_i64(f.published, i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX));
+    let display = Display {
+        title: lumbung_core::Text([(language.clone(), thread.title.clone())].into_iter().collect()),
+        original_language: language,
+        country: None,
+        year_launched: None,
+        sectors: Vec::new(),
+        lifecycle_stage: None,
+        origin: None,
+        completeness: 0,
+        published_at: at.format(&time::format_description::well_known::Rfc3339).ok(),
+    };
+    doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
+    doc
+}
+
+/// The text of a post's Markdown, its marks and markup left out.
+fn plain(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn posts_are_indexed_as_their_words() {
+        assert_eq!(
+            super::plain("How do you **measure** [waiting](https://x.example) times?\n\n- one\n- `two`"),
+            "How do you measure waiting times? one two"
+        );
+        assert_eq!(super::plain("a <b onclick=x>bold</b> word"), "a bold word");
+        assert_eq!(super::plain("<script>alert(1)</script>\n\nafter"), "after");
+    }
 }

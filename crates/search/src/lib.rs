@@ -1,10 +1,12 @@
-//! Lumbung's search: a tantivy index of published cases, fed by the store's
+//! Lumbung's search: a tantivy index of published cases and public
+//! discussions (threads of public rooms and of published cases), fed by the store's
 //! change log, with per-language analysis (English Snowball, Indonesian
 //! Nazief-Adriani/ECS), glossary expansion across languages, typo tolerance,
 //! facets with counts, highlighted snippets, related cases and suggestions.
 //!
-//! The index holds published cases only, so it can never show a reader a case
-//! they may not see. Its position in the change log is saved in each commit's
+//! The index holds published cases and public discussions only, so it can
+//! never show a reader a case or a post they may not see (members-only and
+//! private rooms, drafts, hidden posts never enter it). Its position in the change log is saved in each commit's
 //! payload: index and cursor move together, and a crash at any point leaves
 //! an index that catches up on the next start.
 
@@ -27,8 +29,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use lumbung_core::dialogue::RoomKind;
 use lumbung_core::{Case, Status};
-use lumbung_store::Store;
+use lumbung_store::{Entity, Post, Store, Thread};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -41,7 +44,7 @@ use crate::schema::Fields;
 /// The index folder inside a node's data folder.
 pub const INDEX_DIR: &str = "index";
 /// The document layout's version; see `open`.
-const FORMAT: &str = "3";
+const FORMAT: &str = "4";
 const FORMAT_FILE: &str = "lumbung-index-format";
 /// Beyond this many changes behind, rebuilding is faster than catching up.
 const REBUILD_WHEN_BEHIND: i64 = 20_000;
@@ -219,34 +222,34 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Applies every change since the index's position: published cases are
-    /// (re)indexed, anything else is removed. Commits with the new position.
+    /// Applies every change since the index's position: published cases and
+    /// public discussions are (re)indexed, anything else is removed. Commits
+    /// with the new position.
     pub async fn catch_up(&self, store: &Store) -> Result<CatchUp, SearchError> {
         let mut total = CatchUp { position: self.position(), ..Default::default() };
         loop {
             let changes = store.changes_since(total.position, 5_000).await?;
             let Some(last) = changes.last() else { break };
             let position = last.seq;
-            let ids: BTreeSet<String> = changes
-                .iter()
-                .filter(|c| c.entity == lumbung_store::Entity::Case)
-                .map(|c| c.entity_id.clone())
-                .collect();
+            let ids: BTreeSet<String> =
+                changes.iter().filter(|c| c.entity == Entity::Case).map(|c| c.entity_id.clone()).collect();
             let mut cases = Vec::with_capacity(ids.len());
             let mut gone = Vec::new();
-            for id in ids {
-                match store.get_case(&id).await? {
+            for id in &ids {
+                match store.get_case(id).await? {
                     Some(case) if case.status == Status::Published => cases.push(case),
-                    _ => gone.push(id),
+                    _ => gone.push(id.clone()),
                 }
             }
+            let (threads, gone_threads) = changed_threads(store, &changes, &ids).await?;
             let org_types = org_types(store).await?;
             total.changes += changes.len();
-            total.indexed += cases.len();
-            total.removed += gone.len();
+            total.indexed += cases.len() + threads.len();
+            total.removed += gone.len() + gone_threads.len();
             total.position = position;
+            gone.extend(gone_threads);
             let this = self.clone();
-            tokio::task::spawn_blocking(move || this.apply(&cases, &gone, &org_types, position))
+            tokio::task::spawn_blocking(move || this.apply(&cases, &threads, &gone, &org_types, position))
                 .await
                 .map_err(|e| SearchError::Task(e.to_string()))??;
         }
@@ -296,6 +299,23 @@ impl SearchIndex {
             progress(read);
             tracing::debug!(read, indexed, "search rebuild progress");
         }
+        // Then the public discussions.
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.threads_after(after.as_deref(), 500).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            let mut docs = Vec::new();
+            for thread in page {
+                if let Some(posts) = public_posts(store, &thread).await? {
+                    docs.push((thread, posts));
+                }
+            }
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || this.add_threads(&docs))
+                .await
+                .map_err(|e| SearchError::Task(e.to_string()))??;
+        }
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.finish_rebuild(position, indexed))
             .await
@@ -333,9 +353,18 @@ impl SearchIndex {
         Ok(())
     }
 
+    fn add_threads(&self, threads: &[(Thread, Vec<Post>)]) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        for (thread, posts) in threads {
+            writer.add_document(document::build_thread(self.fields(), thread, posts))?;
+        }
+        Ok(())
+    }
+
     fn apply(
         &self,
         cases: &[Case],
+        threads: &[(Thread, Vec<Post>)],
         gone: &[String],
         org_types: &HashMap<String, String>,
         position: i64,
@@ -345,6 +374,10 @@ impl SearchIndex {
             for case in cases {
                 writer.delete_term(Term::from_field_text(self.fields().id, &case.id));
                 writer.add_document(document::build(self.fields(), case, org_types))?;
+            }
+            for (thread, posts) in threads {
+                writer.delete_term(Term::from_field_text(self.fields().id, &thread.id));
+                writer.add_document(document::build_thread(self.fields(), thread, posts))?;
             }
             for id in gone {
                 writer.delete_term(Term::from_field_text(self.fields().id, id));
@@ -370,7 +403,7 @@ impl SearchIndex {
         tokio::task::spawn_blocking(move || this.tidy()).await.map_err(|e| SearchError::Task(e.to_string()))?
     }
 
-    /// Every case id in the index.
+    /// Every case id in the index (discussions left out).
     pub fn ids(&self) -> Result<BTreeSet<String>, SearchError> {
         let searcher = self.inner.reader.searcher();
         let mut ids = BTreeSet::new();
@@ -382,6 +415,9 @@ impl SearchIndex {
                     continue;
                 }
                 let d: TantivyDocument = store.get(doc)?;
+                if d.get_first(self.fields().kind).and_then(|v| v.as_str()) != Some(schema::KIND_CASE) {
+                    continue;
+                }
                 if let Some(id) = d.get_first(self.fields().id).and_then(|v| v.as_str()) {
                     ids.insert(id.to_owned());
                 }
@@ -464,4 +500,70 @@ impl SearchIndex {
 
 async fn org_types(store: &Store) -> Result<HashMap<String, String>, SearchError> {
     Ok(store.list_organisations().await?.into_iter().map(|o| (o.id, o.content.org_type)).collect())
+}
+
+/// The threads the changes touch, as (public ones with their posts, ids of
+/// the others): a thread's own changes, its posts' (written, edited, hidden,
+/// restored), its room's (a room made members-only takes its threads out)
+/// and its case's (`case_ids`: a case withdrawn takes its discussion out).
+async fn changed_threads(
+    store: &Store,
+    changes: &[lumbung_store::Change],
+    case_ids: &BTreeSet<String>,
+) -> Result<(Vec<(Thread, Vec<Post>)>, Vec<String>), SearchError> {
+    let mut ids = BTreeSet::new();
+    for change in changes {
+        match change.entity {
+            Entity::Thread => {
+                ids.insert(change.entity_id.clone());
+            }
+            Entity::Post => {
+                if let Some(post) = store.post(&change.entity_id).await? {
+                    ids.insert(post.thread_id);
+                }
+            }
+            // Membership changes nothing the public sees.
+            Entity::Room if !change.action.starts_with("member:") => {
+                let mut offset = 0;
+                loop {
+                    let page = store.room_threads(&change.entity_id, 500, offset).await?;
+                    offset += 500;
+                    let more = page.len() == 500;
+                    ids.extend(page.into_iter().map(|t| t.id));
+                    if !more {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for case in case_ids {
+        ids.extend(store.case_threads(case).await?.into_iter().map(|t| t.id));
+    }
+    let (mut public, mut gone) = (Vec::new(), Vec::new());
+    for id in ids {
+        match store.thread(&id).await? {
+            Some(thread) => match public_posts(store, &thread).await? {
+                Some(posts) => public.push((thread, posts)),
+                None => gone.push(id),
+            },
+            None => gone.push(id),
+        }
+    }
+    Ok((public, gone))
+}
+
+/// The posts to index of a thread anyone may read (one of a public room, or
+/// of a published case); None for any other thread.
+async fn public_posts(store: &Store, thread: &Thread) -> Result<Option<Vec<Post>>, SearchError> {
+    let public = match (&thread.room, &thread.case_id) {
+        (Some(slug), _) => store.room(slug).await?.is_some_and(|r| r.kind == RoomKind::Public),
+        (None, Some(case)) => store.get_case(case).await?.is_some_and(|c| c.status == Status::Published),
+        (None, None) => false,
+    };
+    if !public {
+        return Ok(None);
+    }
+    Ok(Some(store.posts(&thread.id, 1, document::THREAD_POSTS).await?))
 }

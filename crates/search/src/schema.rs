@@ -41,7 +41,18 @@ pub struct Fields {
     pub published: Field,
     /// The case's stored display data (JSON): titles, origin, classification.
     pub display: Field,
+    /// What a document is: [`KIND_CASE`] or [`KIND_DISCUSSION`]. Searches
+    /// ask for cases unless they name kinds.
+    pub kind: Field,
 }
+
+/// The kind of a published case's document.
+pub const KIND_CASE: &str = "case";
+/// The kind of a public discussion's document (a thread of a public room or
+/// of a published case).
+pub const KIND_DISCUSSION: &str = "discussion";
+/// Every kind, in the order facets list them.
+pub const KINDS: [&str; 2] = [KIND_CASE, KIND_DISCUSSION];
 
 /// The text fields of one language.
 #[derive(Clone, Copy, Debug)]
@@ -90,7 +101,8 @@ impl Fields {
         let organisation = b.add_text_field("f_organisation", STRING | FAST);
         let published = b.add_i64_field("published", INDEXED | FAST);
         let display = b.add_text_field("display", STORED);
-        Fields { schema: b.build(), id, en, id_lang, x, suggest, facets, organisation, published, display }
+        let kind = b.add_text_field("kind", STRING | FAST | STORED);
+        Fields { schema: b.build(), id, en, id_lang, x, suggest, facets, organisation, published, display, kind }
     }
 
     /// The index field of an API facet name.

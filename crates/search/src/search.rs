@@ -18,7 +18,7 @@ use crate::facets::{FacetCollector, FacetCounts};
 use crate::glossary::{Concept, Glossary};
 use crate::lexicon::Lexicon;
 use crate::query::{self, Clause, Occur};
-use crate::schema::{FACETS, Fields, LANGS};
+use crate::schema::{FACETS, Fields, KIND_CASE, KIND_DISCUSSION, KINDS, LANGS};
 use crate::stats::FieldStats;
 use crate::{SearchError, SearchIndex, analysis};
 
@@ -87,6 +87,8 @@ pub struct SearchRequest {
     pub filters: BTreeMap<String, Vec<String>>,
     /// Organisation ids (OR).
     pub organisations: Vec<String>,
+    /// Kinds of document (`case`, `discussion`; OR); none asks for cases.
+    pub kinds: Vec<String>,
     pub sort: Sort,
     pub limit: usize,
     pub offset: usize,
@@ -96,6 +98,8 @@ pub struct SearchRequest {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
     pub id: String,
+    /// `case` (at `/cases/{id}`) or `discussion` (a thread, at `/threads/{id}`).
+    pub kind: String,
     /// The title in the reader's language, else the original language.
     pub title: String,
     /// The language of `title`.
@@ -133,6 +137,12 @@ pub struct Suggestion {
     pub title: String,
 }
 
+/// The kinds a search asks for: those it names that exist, else cases.
+fn requested_kinds(req: &SearchRequest) -> Vec<&'static str> {
+    let named: Vec<&'static str> = KINDS.into_iter().filter(|k| req.kinds.iter().any(|r| r == k)).collect();
+    if named.is_empty() { vec![KIND_CASE] } else { named }
+}
+
 impl SearchIndex {
     /// Runs a search.
     /// A browse (no words) is kept per index generation: its facet counts
@@ -144,7 +154,8 @@ impl SearchIndex {
             return self.search_with(&searcher, &clauses, req);
         }
         let generation = searcher.generation().generation_id();
-        let key = format!("{:?}", (&req.lang, &req.filters, &req.organisations, req.sort, req.limit, req.offset));
+        let key =
+            format!("{:?}", (&req.lang, &req.filters, &req.organisations, &req.kinds, req.sort, req.limit, req.offset));
         if let Some(res) = self.inner.browse.get(generation, &key) {
             return Ok(res);
         }
@@ -161,7 +172,8 @@ impl SearchIndex {
     ) -> Result<SearchResponse, SearchError> {
         let f = self.fields();
         let text = self.text_query(searcher, clauses, true)?;
-        let filter = self.filter_query(req)?;
+        let text_again = text.as_ref().map(|t| t.box_clone());
+        let filter = self.filter_query(searcher, req)?;
         let has_text = text.is_some();
         let q: Box<dyn Query> = match (text, filter) {
             (Some(t), Some(flt)) => Box::new(BooleanQuery::new(vec![(TOccur::Must, t), (TOccur::Must, flt)])),
@@ -195,7 +207,7 @@ impl SearchIndex {
         }
         let next = (offset + items.len() < total.min(MAX_OFFSET + limit) && items.len() == limit)
             .then(|| (offset + limit).to_string());
-        let facets = FACETS
+        let mut facets: BTreeMap<&'static str, Vec<(String, u64)>> = FACETS
             .iter()
             .map(|(name, _)| {
                 let mut values: Vec<(String, u64)> =
@@ -204,8 +216,44 @@ impl SearchIndex {
                 (*name, values)
             })
             .collect();
+        facets.insert("kind", self.kind_counts(searcher, text_again, req, total)?);
         let _ = f;
         Ok(SearchResponse { items, total, facets, next })
+    }
+
+    /// The `kind` facet: how many documents of each kind the search would
+    /// find with the other filters, whichever kinds it asked for. A kind it
+    /// asked for alone is its total; another is one more count, driven by
+    /// that kind's posting list (discussions are few beside cases).
+    fn kind_counts(
+        &self,
+        searcher: &Searcher,
+        text: Option<Box<dyn Query>>,
+        req: &SearchRequest,
+        total: usize,
+    ) -> Result<Vec<(String, u64)>, SearchError> {
+        let asked = requested_kinds(req);
+        let mut out = Vec::new();
+        for kind in KINDS {
+            let n = if asked == [kind] {
+                total
+            } else if searcher.doc_freq(&Term::from_field_text(self.fields().kind, kind))? == 0 {
+                0
+            } else {
+                let only = SearchRequest { kinds: vec![kind.to_owned()], ..req.clone() };
+                let filter = self.filter_query(searcher, &only)?;
+                let q: Box<dyn Query> = match (text.as_ref().map(|t| t.box_clone()), filter) {
+                    (Some(t), Some(flt)) => Box::new(BooleanQuery::new(vec![(TOccur::Must, t), (TOccur::Must, flt)])),
+                    (None, Some(flt)) => flt,
+                    (t, None) => t.unwrap_or_else(|| Box::new(AllQuery)),
+                };
+                searcher.search(&q, &Count)?
+            };
+            if n > 0 {
+                out.push((kind.to_owned(), u64::try_from(n).unwrap_or(u64::MAX)));
+            }
+        }
+        Ok(out)
     }
 
     /// The text part of the tantivy query `search` runs for `q` (no filters):
@@ -541,7 +589,7 @@ impl SearchIndex {
     }
 
     /// Filters as a non-scoring query: OR within a facet, AND across.
-    fn filter_query(&self, req: &SearchRequest) -> Result<Option<Box<dyn Query>>, SearchError> {
+    fn filter_query(&self, searcher: &Searcher, req: &SearchRequest) -> Result<Option<Box<dyn Query>>, SearchError> {
         let mut musts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, values: &[String]| {
             if values.is_empty() {
@@ -563,9 +611,27 @@ impl SearchIndex {
             add(field, values);
         }
         add(self.fields().organisation, &req.organisations);
-        if musts.is_empty() {
+        // Discussions are few beside cases: asking for cases excludes them
+        // (a short posting list to skip; nothing at all in an index without
+        // any) rather than intersecting with every case; asking for
+        // discussions reads theirs alone.
+        let term = Term::from_field_text(self.fields().kind, KIND_DISCUSSION);
+        let any_discussion = searcher.doc_freq(&term)? > 0;
+        let discussions = || -> Box<dyn Query> { Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)) };
+        let kinds = requested_kinds(req);
+        let mut excludes = Vec::new();
+        if kinds == [KIND_CASE] && any_discussion {
+            excludes.push((TOccur::MustNot, discussions()));
+        } else if kinds == [KIND_DISCUSSION] {
+            musts.push((TOccur::Must, discussions()));
+        }
+        if musts.is_empty() && excludes.is_empty() {
             return Ok(None);
         }
+        if musts.is_empty() {
+            musts.push((TOccur::Must, Box::new(AllQuery)));
+        }
+        musts.extend(excludes);
         Ok(Some(Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(musts)), 0.0))))
     }
 
@@ -634,8 +700,10 @@ impl SearchIndex {
                 .unwrap_or_default();
             snippet = escape(&truncate_words(summary, 220));
         }
+        let kind = doc.get_first(f.kind).and_then(|v| v.as_str()).unwrap_or(KIND_CASE).to_owned();
         Hit {
             id,
+            kind,
             title,
             title_language,
             titles: display.title,
@@ -705,8 +773,13 @@ impl SearchIndex {
                 }
             }
         }
-        parts.push((TOccur::MustNot, Box::new(TermQuery::new(id_term, IndexRecordOption::Basic))));
-        let q = BooleanQuery::new(parts);
+        // Related cases are cases: not discussions, never the case itself.
+        let kind = TermQuery::new(Term::from_field_text(f.kind, KIND_CASE), IndexRecordOption::Basic);
+        let q = BooleanQuery::new(vec![
+            (TOccur::Must, Box::new(BooleanQuery::new(parts)) as Box<dyn Query>),
+            (TOccur::Must, Box::new(ConstScoreQuery::new(Box::new(kind), 0.0))),
+            (TOccur::MustNot, Box::new(TermQuery::new(id_term, IndexRecordOption::Basic))),
+        ]);
         let hits = searcher.search(&q, &TopDocs::with_limit(limit.clamp(1, 20)).order_by_score())?;
         let mut out = Vec::new();
         for (score, address) in hits {
@@ -1060,7 +1133,8 @@ mod tests {
         index.commit(2).unwrap();
         let res = index.search(&browse).unwrap();
         assert_eq!(res.total, 3);
-        assert_eq!(res.facets.len(), FACETS.len());
+        assert_eq!(res.facets.len(), FACETS.len() + 1, "the facets and kind");
+        assert_eq!(res.facets["kind"], [("case".to_owned(), 3)]);
         let mut ids: Vec<String> = index.related("case-1", "en", 5).unwrap().into_iter().map(|h| h.id).collect();
         ids.sort();
         assert_eq!(ids, ["case-2", "case-3"]);
@@ -1117,7 +1191,7 @@ mod tests {
         index.commit(1).unwrap();
         // Delete a few of each kind (they stay in the segment, marked deleted).
         let gone: Vec<String> = (0..300).filter(|n| n % 7 == 0).map(|n| format!("case-{n}")).collect();
-        index.apply(&[], &gone, &HashMap::new(), 2).unwrap();
+        index.apply(&[], &[], &gone, &HashMap::new(), 2).unwrap();
         let alive: Vec<&Case> = cases.iter().filter(|c| !gone.contains(&c.id)).collect();
         for (q, keep) in [("", None), ("bridges", Some("Bridges")), ("ferry", Some("Ferry"))] {
             let res = index.search(&SearchRequest { q: q.into(), limit: 5, ..Default::default() }).unwrap();

@@ -216,6 +216,18 @@ impl Store {
         rows.into_iter().map(thread_from_row).collect()
     }
 
+    /// Every thread in id order after `after`, at most `limit` (for
+    /// rebuilding the search index).
+    pub async fn threads_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Thread>, StoreError> {
+        let rows: Vec<ThreadRow> =
+            sqlx::query_as(&format!("SELECT {THREAD_COLUMNS} FROM threads WHERE id > $1 ORDER BY id LIMIT $2"))
+                .bind(after.unwrap_or(""))
+                .bind(limit)
+                .fetch_all(&self.pools.read)
+                .await?;
+        rows.into_iter().map(thread_from_row).collect()
+    }
+
     /// The one discussion thread of a case, if it was started.
     pub async fn case_discussion(&self, case_id: &str) -> Result<Option<Thread>, StoreError> {
         let row: Option<ThreadRow> =

@@ -101,9 +101,16 @@ async fn feed(
         .into_iter()
         .map(|h| {
             let published = h.published_at.clone().unwrap_or_else(|| now.clone());
+            // A discussion (asked for with `kind=discussion`) is its page.
+            let (id, url) = if h.kind == lumbung_search::schema::KIND_DISCUSSION {
+                let url = format!("{base}/threads/{}", h.id);
+                (url.clone(), url)
+            } else {
+                (provider.identifier(&h.id), format!("{base}/cases/{}", h.id))
+            };
             atom::Entry {
-                id: provider.identifier(&h.id),
-                url: format!("{base}/cases/{}", h.id),
+                id,
+                url,
                 title: h.title,
                 title_lang: h.title_language,
                 updated: published.clone(),

@@ -495,3 +495,108 @@ async fn flooding_is_refused_with_429() {
     let body = json!({"case": case, "body": links, "language": "en"});
     ok(&app, Method::POST, "/api/v1/threads", Who::Contributor, Some(body), StatusCode::UNPROCESSABLE_ENTITY).await;
 }
+
+/// The site search finds public discussions (threads of public rooms and of
+/// published cases) under the `kind` facet, and nothing else of the
+/// dialogue: members-only and private rooms, hidden posts and the
+/// discussions of an archived case never reach the index.
+#[tokio::test]
+async fn public_discussions_are_found_by_the_site_search_and_nothing_else() {
+    let app = TestApp::with_settings(roomy()).await;
+    let [(_, public), (_, members), (_, private)] = rooms(&app).await;
+    let word = |w: &str| json!({"title": format!("Queue {w}"), "body": format!("We tried {w} at the counter."), "language": "en"});
+    let mut threads = Vec::new();
+    for (slug, w) in [(&public, "zanzibarian"), (&members, "quokkalike"), (&private, "wombatish")] {
+        let mut body = word(w);
+        body["room"] = json!(slug);
+        let created =
+            ok(&app, Method::POST, "/api/v1/threads", Who::Contributor, Some(body), StatusCode::CREATED).await;
+        threads.push(created["thread"]["id"].as_str().unwrap().to_owned());
+    }
+    let case = app.case_in(Status::Published).await;
+    let on_case = json!({"case": case, "body": "Our pilot used a ticketing kiosk, hypothetically named narwhalix.", "language": "en"});
+    let created = ok(&app, Method::POST, "/api/v1/threads", Who::Reader, Some(on_case), StatusCode::CREATED).await;
+    let case_thread = created["thread"]["id"].as_str().unwrap().to_owned();
+    let reply = json!({"body": "A second kiosk said blorptastic; nobody knew why.", "language": "en"});
+    let reply = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/threads/{case_thread}/posts"),
+        Who::Contributor,
+        Some(reply),
+        StatusCode::CREATED,
+    )
+    .await;
+    let reply_id = reply["id"].as_str().unwrap().to_owned();
+    app.sync_search().await;
+
+    let search = |q: &str, kind: &str| format!("/api/v1/search?q={q}{kind}");
+    let ids = |v: &Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect()
+    };
+    // The public room's thread: a discussion, found when asked for, with its kind.
+    let found =
+        ok(&app, Method::GET, &search("zanzibarian", "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
+    assert_eq!(ids(&found), vec![threads[0].clone()], "{found}");
+    assert_eq!(found["items"][0]["kind"], "discussion");
+    assert_eq!(found["items"][0]["title"], "Queue zanzibarian");
+    assert!(found["items"][0]["snippet"].as_str().unwrap().contains("<mark>zanzibarian</mark>"), "{found}");
+    // Cases by default: the discussion is counted under `kind`, not listed.
+    let default = ok(&app, Method::GET, &search("zanzibarian", ""), Who::Anonymous, None, StatusCode::OK).await;
+    assert_eq!(default["total"], 0, "{default}");
+    assert_eq!(default["facets"]["kind"], json!([{"value": "discussion", "count": 1}]));
+    let both =
+        ok(&app, Method::GET, &search("zanzibarian", "&kind=case,discussion"), Who::Anonymous, None, StatusCode::OK)
+            .await;
+    assert_eq!(ids(&both), vec![threads[0].clone()]);
+    // A case's discussion, its reply included.
+    for w in ["narwhalix", "blorptastic"] {
+        let found = ok(&app, Method::GET, &search(w, "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
+        assert_eq!(ids(&found), vec![case_thread.clone()], "{w}: {found}");
+    }
+    // Members-only and private rooms: not for anyone, not even their members.
+    for (w, who) in [("quokkalike", Who::Anonymous), ("quokkalike", Who::Contributor), ("wombatish", Who::Contributor)]
+    {
+        let found = ok(&app, Method::GET, &search(w, "&kind=case,discussion"), who, None, StatusCode::OK).await;
+        assert_eq!(found["total"], 0, "{w} as {who:?}: {found}");
+        assert_eq!(found["facets"]["kind"], json!([]), "{w}");
+    }
+    // The page: the kind facet, and a discussion links to its thread.
+    let mut b = Browser::new(&app);
+    let html = b.get("/search?q=zanzibarian").await.text();
+    assert!(html.contains("id=\"f-kind-case\" name=\"kind\" value=\"case\" checked"), "{html}");
+    assert!(html.contains("id=\"f-kind-discussion\" name=\"kind\" value=\"discussion\">"), "{html}");
+    let html = b.get("/search?q=zanzibarian&kind=discussion").await.text();
+    assert!(html.contains(&format!("href=\"/threads/{}\"", threads[0])) && html.contains("Discussion"), "{html}");
+    let feed = b.get("/feeds/search.atom?q=zanzibarian&kind=discussion").await.text();
+    assert!(feed.contains(&format!("/threads/{}", threads[0])), "{feed}");
+    // Bad kinds are refused.
+    ok(&app, Method::GET, "/api/v1/search?kind=post", Who::Anonymous, None, StatusCode::BAD_REQUEST).await;
+
+    // A hidden post's words leave the index with it.
+    let decide = format!("/api/v1/posts/{reply_id}/moderation");
+    ok(
+        &app,
+        Method::POST,
+        &decide,
+        Who::Curator,
+        Some(json!({"decision": "hide", "reason": "Off topic"})),
+        StatusCode::OK,
+    )
+    .await;
+    app.sync_search().await;
+    let found =
+        ok(&app, Method::GET, &search("blorptastic", "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
+    assert_eq!(found["total"], 0, "{found}");
+    let found =
+        ok(&app, Method::GET, &search("narwhalix", "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
+    assert_eq!(ids(&found), vec![case_thread.clone()]);
+    // An archived case takes its discussion out of the index.
+    app.step(&case, "archive", Who::Curator, None).await;
+    app.sync_search().await;
+    let found =
+        ok(&app, Method::GET, &search("narwhalix", "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
+    assert_eq!(found["total"], 0, "{found}");
+    // Related cases and the index's own account of its cases stay cases.
+    assert!(!app.search.ids().unwrap().contains(&threads[0]));
+}

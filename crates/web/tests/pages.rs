@@ -423,6 +423,35 @@ async fn the_search_page_filters_and_refuses_bad_input_politely() {
 }
 
 #[tokio::test]
+async fn a_long_facet_lists_its_first_values_and_links_to_all_of_them() {
+    let app = TestApp::new().await;
+    // Ten countries: two more than a facet lists at first.
+    let countries = ["ID", "TH", "VN", "PH", "MY", "SG", "KH", "LA", "MM", "BN"];
+    for cc in countries {
+        app.case_in_with(Status::Published, CaseBody::new(&format!("Case of {cc}")).set("country", json!(cc)).build())
+            .await;
+    }
+    app.sync_search().await;
+    let mut b = Browser::new(&app);
+    let shown = |html: &str| countries.iter().filter(|cc| html.contains(&format!("id=\"f-country-{cc}\""))).count();
+    let html = b.get("/search").await.text();
+    assert_eq!(shown(&html), 8, "{html}");
+    assert!(html.contains("href=\"/search?more=country#facet-country\">Show 2 more</a>"), "{html}");
+    // The link lists them all, the group open; nothing else changes.
+    let html = b.get("/search?more=country").await.text();
+    assert_eq!(shown(&html), 10);
+    assert!(!html.contains("Show 2 more") && html.contains("<details id=\"facet-country\" open>"));
+    assert!(html.contains("10 cases"));
+    // A chosen value always shows, wherever it falls in the list.
+    for cc in countries {
+        let html = b.get(&format!("/search?country={cc}&sort=newest")).await.text();
+        assert!(html.contains(&format!("id=\"f-country-{cc}\" name=\"country\" value=\"{cc}\" checked")), "{cc}");
+    }
+    b.accept_language = Some("id");
+    assert!(b.get("/search").await.text().contains("Tampilkan 2 lagi"));
+}
+
+#[tokio::test]
 async fn organisation_and_country_pages_list_their_published_cases() {
     let app = TestApp::new().await;
     let published = app.case_in(Status::Published).await;

@@ -55,6 +55,10 @@ search-sort-relevance = Relevance
 search-sort-newest = Newest
 search-filters = Filters
 search-apply = Apply filters
+search-facet-more = { $count ->
+    [one] Show one more
+   *[other] Show { $count } more
+}
 search-error = This search could not be run:
 search-active = Filtered by:
 search-remove = Remove filter { $filter }
@@ -70,8 +74,12 @@ pager-label = Pages
 pager-prev = Previous page
 pager-next = Next page
 hit-external = From { $node }
+hit-discussion = Discussion
 
 ## Facets
+facet-kind = Find
+kind-case = Cases
+kind-discussion = Discussions
 facet-country = Country
 facet-level = Level of government
 facet-sector = Sector

@@ -52,6 +52,7 @@ search-sort-relevance = Relevansi
 search-sort-newest = Terbaru
 search-filters = Saringan
 search-apply = Terapkan saringan
+search-facet-more = Tampilkan { $count } lagi
 search-error = Pencarian ini tidak dapat dijalankan:
 search-active = Disaring menurut:
 search-remove = Hapus saringan { $filter }
@@ -64,8 +65,12 @@ pager-label = Halaman
 pager-prev = Halaman sebelumnya
 pager-next = Halaman berikutnya
 hit-external = Dari { $node }
+hit-discussion = Diskusi
 
 ## Facets
+facet-kind = Cari
+kind-case = Kasus
+kind-discussion = Diskusi
 facet-country = Negara
 facet-level = Tingkat pemerintahan
 facet-sector = Sektor

@@ -1,5 +1,6 @@
 //! `/api/v1/search`, `/api/v1/suggest` and `/api/v1/cases/{id}/related`:
-//! full-text search with facets over published cases. Anonymous answers come
+//! full-text search with facets over published cases (and, asked with
+//! `kind=discussion`, public discussions). Anonymous answers come
 //! from the page cache (`crate::cache`): the same URL is searched once per
 //! change-log head and index searcher generation.
 
@@ -31,7 +32,8 @@ pub fn router() -> Router<AppState> {
 pub struct SearchPage {
     pub items: Vec<SearchHit>,
     pub total: usize,
-    /// Facet name → values with counts over all matching cases.
+    /// Facet name → values with counts over all matching cases (`kind`:
+    /// over all matching cases and discussions, whichever kinds were asked).
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Cursor of the next page, or null.
     pub next: Option<String>,
@@ -47,6 +49,8 @@ pub struct FacetValue {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
     pub id: String,
+    /// `case` (at `/cases/{id}`) or `discussion` (a thread, at `/threads/{id}`).
+    pub kind: String,
     /// In the reader's language when there is one, else the original.
     pub title: String,
     pub title_language: String,
@@ -70,6 +74,7 @@ impl From<Hit> for SearchHit {
     fn from(h: Hit) -> Self {
         SearchHit {
             id: h.id,
+            kind: h.kind,
             title: h.title,
             title_language: h.title_language,
             titles: h.titles,
@@ -113,6 +118,8 @@ pub struct SearchParams {
     completeness: Option<String>,
     /// Organisation ids.
     organisation: Option<String>,
+    /// `case` (the default) and/or `discussion`: threads of public rooms and of published cases.
+    kind: Option<String>,
     /// `relevance` (default with words) or `newest`.
     sort: Option<String>,
     /// 1–100, default 20.
@@ -176,6 +183,14 @@ pub fn parse_search(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErro
                 }
             }
             "organisation" => req.organisations.extend(values()),
+            "kind" => {
+                for v in values() {
+                    if !lumbung_search::schema::KINDS.contains(&v.as_str()) {
+                        return Err(bad(key, &v));
+                    }
+                    req.kinds.push(v);
+                }
+            }
             name if FACETS.iter().any(|(n, _)| *n == name) => {
                 let terms = facet_terms(name);
                 for v in values() {

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
 /// One search hit or case in a list.
 pub struct HitView {
     pub id: String,
+    /// Where the hit is: its case page, or its thread for a discussion.
+    pub href: String,
+    /// A discussion rather than a case.
+    pub discussion: bool,
     pub title: String,
     pub title_lang: String,
     /// Escaped text with `<mark>`ed matches (from the search engine).
@@ -47,7 +51,10 @@ pub struct HitView {
 
 impl HitView {
     pub fn from_hit(tr: Tr, h: Hit) -> HitView {
+        let discussion = h.kind == lumbung_search::schema::KIND_DISCUSSION;
         HitView {
+            href: format!("/{}/{}", if discussion { "threads" } else { "cases" }, h.id),
+            discussion,
             place: h.country.as_deref().map(|c| tr.term(vocab::COUNTRIES, c)).unwrap_or_default(),
             sectors: h.sectors.iter().map(|s| tr.term(vocab::SECTORS, s)).collect::<Vec<_>>().join(", "),
             id: h.id,
@@ -64,6 +71,8 @@ impl HitView {
         let summary = c.content.summary.best(lang, &c.content.original_language).unwrap_or("");
         let title_lang = if c.content.title.get(lang).is_some() { lang } else { &c.content.original_language };
         HitView {
+            href: format!("/cases/{}", c.id),
+            discussion: false,
             id: c.id.clone(),
             title: c.display_title(lang).to_owned(),
             title_lang: title_lang.to_owned(),
@@ -95,6 +104,7 @@ fn facet_value_label(tr: Tr, facet: &str, value: &str) -> String {
         (None, "completeness") => tr.t(&format!("completeness-{value}")),
         (None, "origin") if value == "local" => tr.t("origin-local"),
         (None, "confirmed") => tr.t(&format!("confirmed-{value}")),
+        (None, "kind") => tr.t(&format!("kind-{value}")),
         _ => value.to_owned(),
     }
 }
@@ -160,7 +170,14 @@ pub struct FacetGroup {
     pub label: String,
     pub values: Vec<Choice>,
     pub open: bool,
+    /// Values left out of a long list...
+    pub more: i64,
+    /// ...and the link that shows them all.
+    pub more_href: Option<String>,
 }
+
+/// Values a facet lists before "show all" (the chosen ones always show).
+const FACET_SHOWN: usize = 8;
 
 #[derive(Template)]
 #[template(path = "search.html")]
@@ -197,6 +214,9 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
     // The page sets the reader's language itself; an explicit `lang` is ignored.
     let pairs: Vec<(String, String)> =
         query_pairs(raw.as_deref()).into_iter().filter(|(k, v)| k != "lang" && !v.trim().is_empty()).collect();
+    // `more=NAME` lists every value of one facet; it is the page's, not a search parameter.
+    let expanded: Vec<String> = pairs.iter().filter(|(k, _)| k == "more").map(|(_, v)| v.clone()).collect();
+    let pairs: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "more").collect();
     let parsed = parse_search(&pairs);
     let (req, error) = match parsed {
         Ok(mut req) => {
@@ -208,7 +228,11 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
     let q = req.q.clone();
     let sort_newest = req.sort == Sort::Newest;
     let (offset, limit) = (req.offset, req.limit);
-    let selected = req.filters.clone();
+    let mut selected = req.filters.clone();
+    // Cases unless the reader names kinds: the box says so.
+    let kinds =
+        if req.kinds.is_empty() { vec![lumbung_search::schema::KIND_CASE.to_owned()] } else { req.kinds.clone() };
+    selected.insert("kind".to_owned(), kinds);
     let (res, error) = match (error, run_search(&ctx, req).await) {
         (None, Ok(res)) => (Some(res), None),
         (Some(e), _) => (None, Some(e.to_string())),
@@ -220,8 +244,9 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
         Some(r) => (r.total, r.items, r.facets, r.next.is_some()),
         None => (0, Vec::new(), BTreeMap::new(), false),
     };
-    let facets = FACETS
-        .iter()
+    // What to find first (cases, discussions), then the cases' facets.
+    let facets = std::iter::once(&("kind", "kind"))
+        .chain(FACETS.iter())
         .map(|(name, _)| {
             let chosen = selected.get(*name).cloned().unwrap_or_default();
             let mut values: Vec<Choice> = counts
@@ -251,17 +276,35 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
                     });
                 }
             }
+            // A long list shows its first values (and every chosen one) and
+            // links to the whole list, which the page then shows opened.
+            let expand = expanded.iter().any(|e| e == name);
+            let (mut more, mut more_href) = (0, None);
+            if !expand && values.len() > FACET_SHOWN {
+                let mut shown = 0;
+                let total = values.len();
+                values.retain(|v| {
+                    shown += 1;
+                    v.selected || shown <= FACET_SHOWN
+                });
+                let mut with_more = pairs.clone();
+                with_more.push(("more".to_owned(), (*name).to_owned()));
+                more = i64::try_from(total - values.len()).unwrap_or(i64::MAX);
+                more_href = Some(format!("{}#facet-{name}", with_cursor(&with_more, Some(offset))));
+            }
             FacetGroup {
                 name: (*name).to_owned(),
                 label: tr.t(&format!("facet-{}", name.replace('_', "-"))),
-                open: !chosen.is_empty() || matches!(*name, "country" | "sector" | "level"),
+                open: expand || !chosen.is_empty() || matches!(*name, "country" | "sector" | "level"),
                 values,
+                more,
+                more_href,
             }
         })
         .collect();
     let active = pairs
         .iter()
-        .filter(|(k, _)| FACETS.iter().any(|(n, _)| n == k) || k == "organisation")
+        .filter(|(k, _)| FACETS.iter().any(|(n, _)| n == k) || k == "organisation" || k == "kind")
         .map(|(k, v)| {
             let rest: Vec<(String, String)> = pairs.iter().filter(|(k2, v2)| !(k2 == k && v2 == v)).cloned().collect();
             (facet_value_label(tr, k, v), with_cursor(&rest, None))

@@ -1052,6 +1052,11 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
                 "When the case was last confirmed: within_12_months, earlier or never",
                 enum_of(&["within_12_months", "earlier", "never"]),
             ),
+            filter(
+                "kind",
+                "What to find: `case` (published cases; the default) and/or `discussion` (threads of public rooms and published cases, at /threads/{id})",
+                enum_of(&lumbung_search::schema::KINDS),
+            ),
             query("sort", "`relevance` (default with words) or `newest`", enum_of(&["relevance", "newest"])),
             query("limit", "Page size (default 20)", json!({"type": "integer", "minimum": 1, "maximum": 100})),
             query(
