@@ -2,7 +2,8 @@
 # Diffusion at scale (issue #12): the graph of a case with 500 descendants
 # and the map, on a node with the demo content and N generated cases.
 #
-#   bench/diffusion.sh [CASES]      (default 100000; BIN=… to use another binary)
+#   bench/diffusion.sh [CASES]      (default 100000; BIN=… to use another binary;
+#                                    KEEP=1 keeps the node's folder for a closer look)
 #
 # Seeding: `lumbung demo --generate N`, then 500 replication links recorded
 # through the API as the curator (the real use case: each link is a revision
@@ -26,7 +27,7 @@ L=http://127.0.0.1:$PORT
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  if [ -n "${KEEP:-}" ]; then echo "kept the node in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 for tool in wrk curl jq; do command -v $tool >/dev/null || { echo "$tool is missing (apt-get install wrk curl jq)"; exit 1; }; done

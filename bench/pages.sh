@@ -30,6 +30,13 @@ trap cleanup EXIT
 for tool in wrk nginx curl; do command -v $tool >/dev/null || { echo "$tool is missing (apt-get install wrk nginx-light curl)"; exit 1; }; done
 [ -x "$BIN" ] || cargo build --release -p lumbung
 
+# CPU seconds (user + system) the server on port $1 has used so far.
+cpu_of() {
+  local pid
+  pid=$(pgrep -f "serve --data .* --addr 127.0.0.1:$1" | head -n 1)
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$pid/stat"
+}
+
 rps() { # url [header] -> "req/s p99"
   local url=$1 header=${2:-}
   if [ -n "$header" ]; then
@@ -105,17 +112,37 @@ fi
 
 echo "== the search page against the API (floor: within 10 %; $ROUNDS interleaved rounds, the median ratio)"
 # One run of wrk against the next differs by 10-15 % at these rates, so each
-# pair is asked ROUNDS times in turn (page, API, page, API, ...) and the
-# median of the rounds' ratios is the figure.
+# pair is asked ROUNDS times in turn (page then API, API then page, ...) and
+# the median of the rounds' ratios is the figure.
+# Also the server's CPU time per request over each run (wrk's share of the
+# two cores varies from run to run; the server's own cost per answer varies
+# far less): page and API, microseconds.
+measure() { # url header -> "req/s p99 cpu-us-per-request"
+  local before after r
+  before=$(cpu_of 18401)
+  r=$(rps "$1" "$2")
+  after=$(cpu_of 18401)
+  printf '%s %s' "$r" "$(awk -v b="$before" -v a="$after" -v n="${r%% *}" -v d="${DUR%s}" 'BEGIN {printf "%.1f", (a - b) * 1e6 / (n * d)}')"
+}
 pair() { # label, page url, api url, [header]
-  local label=$1 page=$2 api=$3 header=${4:-} ratios=() p a
-  for _ in $(seq "$ROUNDS"); do
-    p=$(rps "$page" "$header")
-    a=$(rps "$api" "$header")
+  local label=$1 page=$2 api=$3 header=${4:-} ratios=() cpus=() p a
+  for r in $(seq "$ROUNDS"); do
+    # Which goes first alternates, so neither always runs on a warmer machine.
+    if [ $((r % 2)) -eq 1 ]; then
+      p=$(measure "$page" "$header")
+      a=$(measure "$api" "$header")
+    else
+      a=$(measure "$api" "$header")
+      p=$(measure "$page" "$header")
+    fi
     ratios+=("$(awk -v o="${p%% *}" -v a="${a%% *}" 'BEGIN {printf "%.2f", o / a}')")
-    printf '    %-44s page %6s req/s (p99 %s)   API %6s req/s (p99 %s)   ratio %s\n' "$label" "${p%% *}" "${p#* }" "${a%% *}" "${a#* }" "${ratios[-1]}"
+    cpus+=("$(awk -v o="${p##* }" -v a="${a##* }" 'BEGIN {printf "%.2f", a / o}')")
+    printf '    %-44s page %6s req/s %5s us CPU   API %6s req/s %5s us CPU   ratio %s\n' "$label" "${p%% *}" "${p##* }" \
+      "${a%% *}" "${a##* }" "${ratios[-1]}"
   done
-  printf '  %-46s median ratio %s\n' "$label" "$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
+  median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+  printf '  %-46s median ratio %s (by server CPU per request: %s)\n' "$label" \
+    "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"
 }
 for q in "complaint+handling" "pelayanan+publik" "desa"; do
   printf '  bytes of q=%s: page %s, API %s; gzip: page %s, API %s\n' "$q" \
