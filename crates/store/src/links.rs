@@ -10,7 +10,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::changelog::Entity;
-use crate::{Store, StoreError, Tx, time_fmt};
+use crate::{Backend, Store, StoreError, Tx, time_fmt};
 
 /// Where a link was recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -383,18 +383,29 @@ impl Store {
         max_depth: usize,
         limit: i64,
     ) -> Result<Vec<Descendant>, StoreError> {
+        // The bundled SQLite (3.46) planned this query so that it took 146 ms
+        // for 500 descendants among 100,000 cases (its time went to index
+        // seeks on text keys), where the order written — the few rows of
+        // `tree`, then their links, then their cases — takes a few: the
+        // diffusion page's p50 fell from 92 to 17 ms. CROSS JOIN is how
+        // SQLite is told to keep the order written; PostgreSQL has no such
+        // form with ON, and needs none.
+        let join = match self.pools.backend {
+            Backend::Sqlite => "CROSS JOIN",
+            Backend::Postgres => "JOIN",
+        };
         let rows = sqlx::query(&format!(
             "WITH RECURSIVE tree(link_id, ident, depth) AS (
                  SELECT l.id, COALESCE(c.origin_identifier, CAST($2 AS TEXT) || c.id), 1
                    FROM case_links l JOIN cases c ON c.id = l.case_id WHERE l.target_identifier = $1
                UNION
                  SELECT l.id, COALESCE(c.origin_identifier, CAST($2 AS TEXT) || c.id), t.depth + 1
-                   FROM tree t JOIN case_links l ON l.target_identifier = t.ident JOIN cases c ON c.id = l.case_id
+                   FROM tree t {join} case_links l ON l.target_identifier = t.ident {join} cases c ON c.id = l.case_id
                   WHERE t.depth < $3
              )
              SELECT {LINK_COLUMNS}, t.depth, t.ident, c.status, c.created_by, c.country, c.year_launched,
                     c.origin_identifier, c.data
-               FROM tree t JOIN case_links l ON l.id = t.link_id JOIN cases c ON c.id = l.case_id
+               FROM tree t {join} case_links l ON l.id = t.link_id {join} cases c ON c.id = l.case_id
               ORDER BY t.depth, l.created_at, l.id LIMIT $4"
         ))
         .bind(root)

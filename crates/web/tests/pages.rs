@@ -447,6 +447,11 @@ async fn a_long_facet_lists_its_first_values_and_links_to_all_of_them() {
         let html = b.get(&format!("/search?country={cc}&sort=newest")).await.text();
         assert!(html.contains(&format!("id=\"f-country-{cc}\" name=\"country\" value=\"{cc}\" checked")), "{cc}");
     }
+    // The form sends the ticked "Cases": it is the default, so no chip offers to remove it.
+    let html = b.get("/search?kind=case&country=TH").await.text();
+    assert_eq!(html.matches("class=\"chip\"").count(), 1, "only the country's chip: {html}");
+    let html = b.get("/search?kind=case&kind=discussion").await.text();
+    assert_eq!(html.matches("class=\"chip\"").count(), 2, "either kind can be removed");
     b.accept_language = Some("id");
     assert!(b.get("/search").await.text().contains("Tampilkan 2 lagi"));
 }

@@ -302,9 +302,13 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
             }
         })
         .collect();
+    // Cases alone is what a search finds anyway (the form sends it, ticked
+    // by default): no chip to remove it.
+    let only_cases = pairs.iter().filter(|(k, _)| k == "kind").all(|(_, v)| v == lumbung_search::schema::KIND_CASE);
     let active = pairs
         .iter()
         .filter(|(k, _)| FACETS.iter().any(|(n, _)| n == k) || k == "organisation" || k == "kind")
+        .filter(|(k, _)| !(k == "kind" && only_cases))
         .map(|(k, v)| {
             let rest: Vec<(String, String)> = pairs.iter().filter(|(k2, v2)| !(k2 == k && v2 == v)).cloned().collect();
             (facet_value_label(tr, k, v), with_cursor(&rest, None))
