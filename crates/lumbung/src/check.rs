@@ -67,7 +67,7 @@ pub async fn run(args: CheckArgs) -> Result<()> {
     }
     let (missing, extra) = search.compare(&store).await?;
     if missing.is_empty() && extra.is_empty() {
-        println!("search index: {} published cases, in step with the store", search.len());
+        println!("search index: {} published cases, in step with the store", search.case_count()?);
         if args.repair && layout.segments() > layout.target {
             let after = search.compact()?;
             println!("search index layout: segments merged; now {after}");

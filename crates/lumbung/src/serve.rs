@@ -57,7 +57,10 @@ pub async fn open_search(store: &Store) -> Result<SearchIndex> {
     let behind = search.sync(store, &|read| bar.set_position(read as u64)).await?;
     bar.finish_and_clear();
     if behind > 0 {
-        println!("search index brought up to date ({behind} changes); {} published cases indexed", search.len());
+        println!(
+            "search index brought up to date ({behind} changes); {} published cases indexed",
+            search.case_count()?
+        );
     }
     Ok(search)
 }

@@ -213,13 +213,23 @@ impl SearchIndex {
         self.inner.reader.searcher().generation().generation_id()
     }
 
-    /// Number of documents visible to searches.
+    /// Number of documents visible to searches (cases and discussions).
     pub fn len(&self) -> u64 {
         self.inner.reader.searcher().num_docs()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Published cases visible to searches (documents of kind `case`).
+    pub fn case_count(&self) -> Result<usize, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let cases = Term::from_field_text(self.fields().kind, schema::KIND_CASE);
+        Ok(searcher.search(
+            &tantivy::query::TermQuery::new(cases, tantivy::schema::IndexRecordOption::Basic),
+            &tantivy::collector::Count,
+        )?)
     }
 
     /// Applies every change since the index's position: published cases and

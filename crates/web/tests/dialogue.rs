@@ -599,4 +599,6 @@ async fn public_discussions_are_found_by_the_site_search_and_nothing_else() {
     assert_eq!(found["total"], 0, "{found}");
     // Related cases and the index's own account of its cases stay cases.
     assert!(!app.search.ids().unwrap().contains(&threads[0]));
+    // The public room's thread is the one document left; no case is published.
+    assert_eq!((app.search.len(), app.search.case_count().unwrap()), (1, 0));
 }
