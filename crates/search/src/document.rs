@@ -10,7 +10,7 @@ use tantivy::TantivyDocument;
 use crate::schema::Fields;
 
 /// What a hit shows without reading the store.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Display {
     pub title: lumbung_core::Text,
     pub original_language: String,
@@ -94,7 +94,7 @@ pub fn build(f: &Fields, case: &Case, org_types: &HashMap<String, String>) -> Ta
     }
     // Milliseconds: many cases are often published within one second.
     let published = case.published_at.unwrap_or(case.updated_at);
-    doc.add_i64(f.published, i64::try_from(published.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX));
+    doc.add_i64(f.published, millis(published));
     let display = Display {
         title: c.title.clone(),
         original_language: c.original_language.clone(),
@@ -127,24 +127,25 @@ pub fn build_thread(f: &Fields, thread: &Thread, posts: &[Post]) -> TantivyDocum
         doc.add_text(if i == 0 { fields.summary } else { fields.body }, plain(&post.body));
     }
     let at = thread.last_post_at;
-    doc.add_i64(f.published, i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX));
+    doc.add_i64(f.published, millis(at));
     let display = Display {
         title: lumbung_core::Text([(language.clone(), thread.title.clone())].into_iter().collect()),
         original_language: language,
-        country: None,
-        year_launched: None,
-        sectors: Vec::new(),
-        lifecycle_stage: None,
-        origin: None,
-        completeness: 0,
         published_at: at.format(&time::format_description::well_known::Rfc3339).ok(),
+        ..Display::default()
     };
     doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
     doc
 }
 
-/// The text of a post's Markdown, its marks and markup left out.
-fn plain(markdown: &str) -> String {
+/// Milliseconds since the epoch, for `published` (many documents often
+/// change within one second).
+fn millis(t: time::OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The text of Markdown, its marks and markup left out, whitespace collapsed.
+pub fn plain(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser};
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {

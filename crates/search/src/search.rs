@@ -137,6 +137,15 @@ pub struct Suggestion {
     pub title: String,
 }
 
+/// The words' query and the filters' together (everything when neither).
+fn both(text: Option<Box<dyn Query>>, filter: Option<Box<dyn Query>>) -> Box<dyn Query> {
+    match (text, filter) {
+        (Some(t), Some(flt)) => Box::new(BooleanQuery::new(vec![(TOccur::Must, t), (TOccur::Must, flt)])),
+        (Some(q), None) | (None, Some(q)) => q,
+        (None, None) => Box::new(AllQuery),
+    }
+}
+
 /// The kinds a search asks for: those it names that exist, else cases.
 fn requested_kinds(req: &SearchRequest) -> Vec<&'static str> {
     let named: Vec<&'static str> = KINDS.into_iter().filter(|k| req.kinds.iter().any(|r| r == k)).collect();
@@ -175,12 +184,7 @@ impl SearchIndex {
         let text_again = text.as_ref().map(|t| t.box_clone());
         let filter = self.filter_query(searcher, req)?;
         let has_text = text.is_some();
-        let q: Box<dyn Query> = match (text, filter) {
-            (Some(t), Some(flt)) => Box::new(BooleanQuery::new(vec![(TOccur::Must, t), (TOccur::Must, flt)])),
-            (Some(t), None) => t,
-            (None, Some(flt)) => flt,
-            (None, None) => Box::new(AllQuery),
-        };
+        let q = both(text, filter);
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
         let by_newest = req.sort == Sort::Newest || !has_text;
@@ -242,11 +246,7 @@ impl SearchIndex {
             } else {
                 let only = SearchRequest { kinds: vec![kind.to_owned()], ..req.clone() };
                 let filter = self.filter_query(searcher, &only)?;
-                let q: Box<dyn Query> = match (text.as_ref().map(|t| t.box_clone()), filter) {
-                    (Some(t), Some(flt)) => Box::new(BooleanQuery::new(vec![(TOccur::Must, t), (TOccur::Must, flt)])),
-                    (None, Some(flt)) => flt,
-                    (t, None) => t.unwrap_or_else(|| Box::new(AllQuery)),
-                };
+                let q = both(text.as_ref().map(|t| t.box_clone()), filter);
                 searcher.search(&q, &Count)?
             };
             if n > 0 {
@@ -660,17 +660,7 @@ impl SearchIndex {
         let id = doc.get_first(f.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let display: Option<Display> =
             doc.get_first(f.display).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str(s).ok());
-        let display = display.unwrap_or_else(|| Display {
-            title: lumbung_core::Text::default(),
-            original_language: String::new(),
-            country: None,
-            year_launched: None,
-            sectors: Vec::new(),
-            lifecycle_stage: None,
-            origin: None,
-            completeness: 0,
-            published_at: None,
-        });
+        let display = display.unwrap_or_default();
         let (title, title_language) = match display.title.get(lang) {
             Some(t) => (t.to_owned(), lang.to_owned()),
             None => {

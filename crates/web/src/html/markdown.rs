@@ -83,16 +83,7 @@ pub fn render_post(id: &str, version: i64, markdown: &str) -> Arc<str> {
 /// Plain text for places that take no markup (meta descriptions, JSON-LD):
 /// the Markdown's text, whitespace collapsed, cut at `max` characters.
 pub fn plain(markdown: &str, max: usize) -> String {
-    use pulldown_cmark::Event;
-    let mut text = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
-            _ => {}
-        }
-    }
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = lumbung_search::document::plain(markdown);
     if collapsed.chars().count() <= max {
         collapsed
     } else {
