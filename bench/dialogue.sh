@@ -4,7 +4,8 @@
 #
 #   bench/dialogue.sh [CASES]
 #   BIN=target/debug/lumbung bench/dialogue.sh 2000     (checks the steps, not the figures)
-#   Also: DUR (wrk, 10s), CONN (wrk connections, 2), WATCHERS (10000), POSTS (50), PORT.
+#   Also: DUR (wrk, 10s), CONN (wrk connections, 2), WATCHERS (10000), POSTS (50),
+#   INTERVAL (seconds between paced posts, 0.25), PORT.
 #
 # (a) A thread of 500 posts in a public room (10 pages of 50): p50/p99 of
 #     rendering its pages, anonymous, through `lumbung serve` (thread pages are
@@ -14,10 +15,11 @@
 #     log) writing the 10,000 inbox entries. First 5 posts one at a time, each
 #     timed from its POST returning to its 10,000th inbox row (the follower's
 #     cursor, which passes a change with its last rows, read every 5 ms; the
-#     rows are counted once it has); then 50 posts back to back while the follower fans
-#     them out: the poster's request p50/p99, and for each post the time from
-#     its POST returning to its last inbox row. Floors: inbox entries within
-#     2 s; the poster's p99 < 50 ms.
+#     rows are counted once it has); then 50 posts back to back, then 50 more
+#     one every 0.25 s (each POST meets the follower writing the fan-out of
+#     the ones before): the poster's request p50/p99, and for each post the
+#     time from its POST returning to its last inbox row. Floors: inbox
+#     entries within 2 s; the poster's p99 < 50 ms.
 #
 # Seeding is SQL on the SQLite file before the node serves (rooms, the thread
 # and its 500 posts with their revisions, 10,000 accounts and their watching
@@ -33,6 +35,7 @@ CONN=${CONN:-2}
 PORT=${PORT:-18411}
 WATCHERS=${WATCHERS:-10000}
 POSTS=${POSTS:-50}
+INTERVAL=${INTERVAL:-0.25}
 WORK=$(mktemp -d /tmp/lumbung-dialogue.XXXXXX)
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
@@ -160,10 +163,11 @@ done
 
 # --- (b) a post to a room watched by $WATCHERS accounts ----------------------
 echo "== (b) posts to a room watched by $WATCHERS accounts (floors: inbox entries within 2 s; the poster's p99 < 50 ms)"
-python3 - "$L" "$TOKEN" "$WATCHED" "$DB" "$WATCHERS" "$POSTS" <<'PY'
+python3 - "$L" "$TOKEN" "$WATCHED" "$DB" "$WATCHERS" "$POSTS" "$INTERVAL" <<'PY'
 import json, sqlite3, sys, threading, time, urllib.request
 
 base, token, thread, db, watchers, posts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+interval = float(sys.argv[7])
 # Autocommit, and every statement closed at once: each read sees the latest commit.
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10, check_same_thread=False, isolation_level=None)
 
@@ -219,42 +223,51 @@ for n in range(1, 6):
         sys.exit(f"  post {pid}: the cursor passed it with {count(pid)} inbox entries, not {watchers}")
     print(f"    post {n}: request {took * 1000:.1f} ms, {watchers} inbox entries {lag * 1000:.0f} ms after it returned")
 
-# Back to back: the poster's latency while the follower fans out.
-done_at, returned_at, times, ids, seqs = {}, {}, [], [], {}
-stop = False
-def watch():
-    while not stop or len(done_at) < len(ids):
-        at = cursor()
-        for pid in list(ids):
-            if pid not in done_at and pid in seqs and seqs[pid] <= at:
-                done_at[pid] = time.perf_counter()
-        time.sleep(0.005)
-        if stop and time.perf_counter() - last > 120:
-            break
-last = time.perf_counter()
-watcher = threading.Thread(target=watch)
-watcher.start()
-for n in range(6, 6 + posts):
-    pid, took, returned = post(n)
-    returned_at[pid] = returned
-    seqs[pid] = seq_of(pid)
-    ids.append(pid)
-    times.append(took)
-last = time.perf_counter()
-stop = True
-watcher.join()
-lags = [done_at[p] - returned_at[p] for p in ids if p in done_at]
-missing = len(ids) - len(lags)
-print(f"  {posts} posts back to back: the poster's request p50 {pct(times, 50) * 1000:.1f} ms, p99 {pct(times, 99) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
-if lags:
-    within = sum(1 for l in lags if l <= 2.0)
-    print(f"  their inbox entries ({watchers} each) after the POST returned: p50 {pct(lags, 50) * 1000:.0f} ms, "
-          f"p99 {pct(lags, 99) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms; {within}/{len(ids)} within 2 s")
-if missing:
-    print(f"  {missing} posts did not reach {watchers} inbox entries within 120 s")
-short = [p for p in ids if p in done_at and count(p) != watchers]
-if short:
-    sys.exit(f"  {len(short)} posts were passed by the cursor without {watchers} inbox entries")
+# Many posts while the follower fans out: the poster's latency, and each
+# post's time from its POST returning to its last inbox row. Back to back
+# (each POST as soon as the last returned: the posts outrun the fan-out), then
+# paced (one every INTERVAL seconds: every POST meets the follower writing).
+def series(label, first, posts, interval):
+    done_at, returned_at, times, ids, seqs = {}, {}, [], [], {}
+    state = {"stop": False, "last": time.perf_counter()}
+    def watch():
+        while not state["stop"] or len(done_at) < len(ids):
+            at = cursor()
+            for pid in list(ids):
+                if pid not in done_at and pid in seqs and seqs[pid] <= at:
+                    done_at[pid] = time.perf_counter()
+            time.sleep(0.005)
+            if state["stop"] and time.perf_counter() - state["last"] > 120:
+                break
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    for n in range(first, first + posts):
+        began = time.perf_counter()
+        pid, took, returned = post(n)
+        returned_at[pid] = returned
+        seqs[pid] = seq_of(pid)
+        ids.append(pid)
+        times.append(took)
+        if interval:
+            time.sleep(max(0.0, interval - (time.perf_counter() - began)))
+    state["last"] = time.perf_counter()
+    state["stop"] = True
+    watcher.join()
+    lags = [done_at[p] - returned_at[p] for p in ids if p in done_at]
+    missing = len(ids) - len(lags)
+    print(f"  {posts} posts {label}: the poster's request p50 {pct(times, 50) * 1000:.1f} ms, p99 {pct(times, 99) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
+    if lags:
+        within = sum(1 for l in lags if l <= 2.0)
+        print(f"    their inbox entries ({watchers} each) after the POST returned: p50 {pct(lags, 50) * 1000:.0f} ms, "
+              f"p99 {pct(lags, 99) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms; {within}/{len(ids)} within 2 s")
+    if missing:
+        print(f"    {missing} posts did not reach {watchers} inbox entries within 120 s")
+    short = [p for p in ids if p in done_at and count(p) != watchers]
+    if short:
+        sys.exit(f"    {len(short)} posts were passed by the cursor without {watchers} inbox entries")
+
+series("back to back", 6, posts, 0)
+series(f"one every {interval:g} s", 6 + posts, posts, interval)
 total = one("SELECT count(*) FROM notifications n JOIN posts p ON p.id = n.post_id WHERE p.thread_id = ?", (thread,))
-print(f"  inbox entries written for the watched room: {total} (expected {(5 + posts) * watchers})")
+print(f"  inbox entries written for the watched room: {total} (expected {(5 + 2 * posts) * watchers})")
 PY

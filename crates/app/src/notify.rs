@@ -19,6 +19,8 @@ use crate::{App, AppError};
 pub const ROWS_PER_TX: usize = 2_000;
 /// ...and at least, however slow the writes get.
 const MIN_ROWS_PER_TX: usize = 100;
+/// Inbox entries of the changes [`App::notify_step`] writes as one group.
+const GROUP_ROWS: usize = 50_000;
 /// How long one of the follower's transactions should hold the writer: a
 /// post that arrives meanwhile waits at most about this long for it.
 const TX_TARGET: Duration = Duration::from_millis(8);
@@ -160,12 +162,16 @@ impl App {
     /// entries) and writes their notifications and the new cursor. Returns
     /// how many entries it read (0: caught up).
     ///
-    /// The rows go in transactions sized by the [`Pacer`] (at most
+    /// Changes are taken in groups of up to [`GROUP_ROWS`] rows (a change
+    /// with more is a group of its own). A group's rows are written ordered
+    /// by account, in transactions sized by the [`Pacer`] (at most
     /// [`ROWS_PER_TX`]), so a post to a room watched by thousands never holds
     /// the database's write lock long enough to keep other writers (the next
-    /// post) waiting. The cursor moves
-    /// only past changes whose notifications are all written, with the last of
-    /// them; a change replayed after a crash between its chunks adds only the
+    /// post) waiting; and when posts come faster than their fan-out, the rows
+    /// of several posts for one account land on the same index pages in the
+    /// same transaction, instead of each post rewriting every page of the
+    /// inbox indexes. The cursor moves past a group only with its last rows;
+    /// a group replayed after a crash between its transactions adds only the
     /// rows it lacks (each (account, change, kind) is unique).
     pub async fn notify_step(&self, limit: i64) -> Result<usize, AppError> {
         let cursor = self.store.cursor(NOTIFY_CURSOR).await?;
@@ -173,37 +179,55 @@ impl App {
         if changes.is_empty() {
             return Ok(0);
         }
-        // `done`: the last change whose rows are all written or in `rows`.
-        let mut done = cursor;
-        let mut rows: Vec<NewNotification> = Vec::new();
+        // `written`: the cursor as stored; `done`: the last change in `group`.
+        let (mut written, mut done) = (cursor, cursor);
+        let mut group: Vec<NewNotification> = Vec::new();
         for change in &changes {
             let mine = self.notifications_for(change).await?;
-            if !rows.is_empty() && rows.len() + mine.len() > self.pacer.rows() {
-                self.write_notifications(&rows, done).await?;
-                rows.clear();
+            if !group.is_empty() && group.len() + mine.len() > GROUP_ROWS {
+                self.write_group(&mut group, written, done).await?;
+                written = done;
             }
-            rows.extend(mine);
-            // A change that notifies more than a transaction takes: its
-            // leading chunks, with the cursor still before it.
-            while rows.len() > self.pacer.rows() {
-                let rest = rows.split_off(self.pacer.rows());
-                self.write_notifications(&rows, done).await?;
-                rows = rest;
-            }
+            group.extend(mine);
             done = change.seq;
         }
-        self.write_notifications(&rows, done).await?;
+        self.write_group(&mut group, written, done).await?;
         Ok(changes.len())
     }
 
-    async fn write_notifications(&self, rows: &[NewNotification], cursor: i64) -> Result<(), AppError> {
-        let mut tx = self.store.begin().await?;
-        // Timed from holding the writer to letting it go.
-        let started = Instant::now();
-        tx.notify(rows, cursor).await?;
-        tx.commit().await?;
-        self.pacer.took(rows.len(), started.elapsed());
+    /// Writes a group's rows by account in paced transactions: the last
+    /// moves the cursor to `to`, the ones before leave it at `from`.
+    async fn write_group(&self, rows: &mut Vec<NewNotification>, from: i64, to: i64) -> Result<(), AppError> {
+        rows.sort_unstable_by(|a, b| (&a.account_id, a.change_seq).cmp(&(&b.account_id, b.change_seq)));
+        let mut rest = &rows[..];
+        while rest.len() > self.pacer.rows() {
+            let (chunk, after) = rest.split_at(self.pacer.rows());
+            self.write_notifications(chunk, from).await?;
+            rest = after;
+        }
+        self.write_notifications(rest, to).await?;
+        rows.clear();
         Ok(())
+    }
+
+    /// Writes `rows` and then the cursor, in one transaction unless a post
+    /// (or any unit of work) comes to wait for the writer meanwhile: then
+    /// what is written commits at once, the post goes, and the rest follows.
+    async fn write_notifications(&self, rows: &[NewNotification], cursor: i64) -> Result<(), AppError> {
+        let mut rest = rows;
+        loop {
+            let mut tx = self.store.begin().await?;
+            // Timed from holding the writer to letting it go.
+            let started = Instant::now();
+            let written = tx.notify(rest, cursor).await?;
+            tx.commit().await?;
+            if written == rest.len() {
+                // A transaction cut short says nothing of the rows' cost.
+                self.pacer.took(written, started.elapsed());
+                return Ok(());
+            }
+            rest = &rest[written..];
+        }
     }
 
     /// Runs [`App::notify_step`] until the follower has caught up.
@@ -244,12 +268,23 @@ impl App {
             // through the check-in entry below, watchers not at all.
             (Entity::Case, "checkin_due") => {}
             (Entity::Case, action) => {
+                let kind = if matches!(action, "publish" | "accept") { "case_published" } else { "case_changed" };
+                // A change tells only the case's watchers (a publication also
+                // its sectors' and country's followers): with none, no need to
+                // read the case (an import of 100,000 cases is 100,000 changes
+                // that the follower reads after it).
+                if kind == "case_changed" {
+                    let target = [format!("case:{}", change.entity_id)];
+                    let watched = self.store.subscribers(&target).await?;
+                    if !watched.iter().any(|s| s.level == "watching" && s.since <= change.at) {
+                        return Ok(Vec::new());
+                    }
+                }
                 let Some(case) = self.store.get_case(&change.entity_id).await? else { return Ok(Vec::new()) };
                 // Only public content notifies.
                 if case.status != Status::Published {
                     return Ok(Vec::new());
                 }
-                let kind = if matches!(action, "publish" | "accept") { "case_published" } else { "case_changed" };
                 let mut targets = vec![format!("case:{}", case.id)];
                 if kind == "case_published" {
                     targets.extend(case.content.sectors.iter().map(|s| format!("sector:{s}")));

@@ -21,8 +21,12 @@ const MAX_CASES: usize = 3_000;
 /// seconds of one core, where the bodies of 3,000 long cases took minutes of
 /// both cores on a large node, every time the follower relearned (#10, #15).
 const MAX_CELLS: usize = 1_000_000;
-/// The follower relearns at most this often, when the index changed.
+/// The follower relearns at most this often, when the index's cases changed.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(600);
+/// ...and an empty lexicon (a new node, or cases that teach nothing) at most
+/// this often: relearning it at every change kept a core busy for as long
+/// as the node was being written to (#10: a learning is seconds of a core).
+pub const RETRY_EMPTY_EVERY: Duration = Duration::from_secs(60);
 
 /// The current lexicon and when and at which position it was learned.
 #[derive(Default)]
@@ -44,14 +48,15 @@ impl SearchIndex {
         let state = self.inner.learned.read().unwrap_or_else(|p| p.into_inner());
         match state.at {
             None => true,
-            Some(at) => {
-                state.position != self.position() && (state.lexicon.is_empty() || at.elapsed() >= REFRESH_EVERY)
-            }
+            Some(at) => due(state.lexicon.is_empty(), state.position != self.position(), at.elapsed()),
         }
     }
 
-    /// Relearns on a blocking thread when the lexicon is stale (the
-    /// follower calls this; queries meanwhile use the previous lexicon).
+    /// Relearns when the lexicon is stale, on a thread of its own at the
+    /// lowest CPU priority (Linux's `SCHED_IDLE`): it runs on what requests
+    /// and the followers leave, never beside them on a small machine. The
+    /// follower calls this after cases changed; queries meanwhile use the
+    /// previous lexicon.
     pub fn relearn_in_background(&self) {
         if !self.lexicon_is_stale() {
             return;
@@ -63,11 +68,15 @@ impl SearchIndex {
             state.position = self.position();
         }
         let this = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let learning = std::thread::Builder::new().name("lexicon".into()).spawn(move || {
+            lowest_priority();
             if let Err(e) = this.refresh_lexicon() {
                 tracing::warn!(error = %e, "learning the lexicon failed");
             }
         });
+        if let Err(e) = learning {
+            tracing::warn!(error = %e, "cannot start learning the lexicon");
+        }
     }
 
     /// Learns the lexicon again from the index's bilingual cases; returns
@@ -115,6 +124,28 @@ impl SearchIndex {
         Ok(learned)
     }
 }
+
+/// Whether a lexicon learned `since` ago is due to be learned again: only
+/// when the index `moved` since, and not more often than its interval.
+fn due(empty: bool, moved: bool, since: Duration) -> bool {
+    moved && since >= if empty { RETRY_EMPTY_EVERY } else { REFRESH_EVERY }
+}
+
+/// Puts the calling thread at the lowest CPU priority: it runs only when no
+/// other thread of the machine wants the CPU.
+#[cfg(target_os = "linux")]
+fn lowest_priority() {
+    use thread_priority::unix::{
+        NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy, thread_native_id,
+    };
+    let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+    if let Err(e) = set_thread_priority_and_policy(thread_native_id(), thread_priority::ThreadPriority::Min, idle) {
+        tracing::debug!(error = ?e, "cannot lower the learning thread's priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lowest_priority() {}
 
 /// The aligned texts (titles, summaries, sections) that fit `max` cells,
 /// in that order, and the cells they take.
@@ -170,6 +201,22 @@ mod tests {
 
     /// Translated cases teach "lantern" ⇄ "lentera" (no glossary entry), and
     /// an English search then finds a case written only in Indonesian.
+    #[test]
+    fn a_lexicon_is_relearned_only_when_the_index_moved_and_its_interval_passed() {
+        let (second, minute) = (Duration::from_secs(1), Duration::from_secs(60));
+        // Nothing new in the index: never, however old.
+        assert!(!due(true, false, REFRESH_EVERY * 10));
+        assert!(!due(false, false, REFRESH_EVERY * 10));
+        // An empty lexicon (cases that teach nothing): once a minute, not at every change.
+        assert!(!due(true, true, second));
+        assert!(!due(true, true, RETRY_EMPTY_EVERY - second));
+        assert!(due(true, true, RETRY_EMPTY_EVERY));
+        // A learned one: every ten minutes.
+        assert!(!due(false, true, RETRY_EMPTY_EVERY));
+        assert!(!due(false, true, REFRESH_EVERY - minute));
+        assert!(due(false, true, REFRESH_EVERY));
+    }
+
     #[test]
     fn translations_in_the_library_teach_words_that_queries_then_use() {
         let dir = std::env::temp_dir().join(format!("lumbung-search-learned-{}", std::process::id()));

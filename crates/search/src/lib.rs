@@ -125,6 +125,9 @@ pub struct Rebuilt {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CatchUp {
     pub changes: usize,
+    /// Changes to cases among them (the learned lexicon learns from cases
+    /// only: posts do not make it stale).
+    pub case_changes: usize,
     pub indexed: usize,
     pub removed: usize,
     pub position: i64,
@@ -254,6 +257,7 @@ impl SearchIndex {
             let (threads, gone_threads) = changed_threads(store, &changes, &ids).await?;
             let org_types = org_types(store).await?;
             total.changes += changes.len();
+            total.case_changes += ids.len();
             total.indexed += cases.len() + threads.len();
             total.removed += gone.len() + gone_threads.len();
             total.position = position;
@@ -498,7 +502,9 @@ impl SearchIndex {
                             removed = done.removed,
                             "index caught up"
                         );
-                        this.relearn_in_background();
+                        if done.case_changes > 0 {
+                            this.relearn_in_background();
+                        }
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),

@@ -152,6 +152,7 @@ impl Pools {
             .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, true).await }))
             .connect(&format!("{base}?mode=rwc"))
             .await?;
+        tokio::spawn(checkpoint(format!("{base}?mode=rw"), write.clone()));
         let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8) as u32 * 2;
         let read = AnyPoolOptions::new()
             .max_connections(readers)
@@ -202,6 +203,40 @@ pub(crate) async fn exists(dir: &Path, database: Option<&str>) -> Result<bool, S
     Ok(n > 0)
 }
 
+/// How often the checkpointer copies the write-ahead log into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
+/// SQLite's checkpointer, on a connection of its own. By default the commit
+/// that grows the write-ahead log past 1,000 pages copies the log into the
+/// database file and syncs it, on the writer, so the next writer waited for
+/// it: a post behind the notification follower's fan-out waited up to 80 ms
+/// (#10). Here the writer never checkpoints (`wal_autocheckpoint = 0`); this
+/// task does, every [`CHECKPOINT_EVERY`], in `PASSIVE` mode (never waiting
+/// for the writer or readers, which go on meanwhile). It ends when the
+/// writer's pool is closed; closing its connection, the last, checkpoints
+/// what is left and removes the log.
+async fn checkpoint(url: String, write: AnyPool) {
+    use sqlx::Connection;
+    let mut conn = match AnyConnection::connect(&url).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "no checkpointer: SQLite checkpoints on the writer");
+            let _ = sqlx::query("PRAGMA wal_autocheckpoint = 1000").execute(&write).await;
+            return;
+        }
+    };
+    let _ = conn.execute("PRAGMA busy_timeout = 10000").await;
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !write.is_closed() {
+        tick.tick().await;
+        if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::debug!(error = %e, "checkpoint failed; will retry");
+        }
+    }
+    let _ = conn.close().await;
+}
+
 async fn sqlite_pragmas(conn: &mut AnyConnection, writer: bool) -> Result<(), sqlx::Error> {
     let mut pragmas = vec!["PRAGMA busy_timeout = 10000", "PRAGMA temp_store = memory"];
     if writer {
@@ -212,6 +247,8 @@ async fn sqlite_pragmas(conn: &mut AnyConnection, writer: bool) -> Result<(), sq
             "PRAGMA journal_mode = WAL",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA foreign_keys = ON",
+            // The checkpointer does it (see `checkpoint`).
+            "PRAGMA wal_autocheckpoint = 0",
         ]);
     } else {
         pragmas.push("PRAGMA cache_size = -8000");

@@ -70,6 +70,8 @@ pub struct Store {
     /// Transactions with change-log entries this process committed; caches
     /// of this process compare it to see their own writes at once.
     commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Units of work waiting for the writer (see `Tx::writers_waiting`).
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Store {
@@ -91,7 +93,13 @@ impl Store {
     pub async fn connect(dir: &Path, database: Option<&str>) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
         let pools = db::Pools::open(dir, database).await?;
-        Ok(Store { pools, dir: dir.to_path_buf(), counts: Default::default(), commits: Default::default() })
+        Ok(Store {
+            pools,
+            dir: dir.to_path_buf(),
+            counts: Default::default(),
+            commits: Default::default(),
+            waiting: Default::default(),
+        })
     }
 
     /// Whether a store was ever made there (without making one): the SQLite

@@ -51,8 +51,10 @@ pub struct Subscription {
     pub since: OffsetDateTime,
 }
 
-/// Rows per multi-row insert (8 values each, well under both backends' limits).
-const ROWS: usize = 500;
+/// Rows per multi-row insert (9 values each, well under both backends'
+/// limits): a unit of work waiting for the writer waits at most one of them
+/// (see `Tx::notify`).
+const ROWS: usize = 100;
 
 type NotificationRow = (
     String,
@@ -238,10 +240,18 @@ impl Store {
 
 impl Tx {
     /// Writes notifications (skipping any that exist) and moves the
-    /// follower's cursor, in this transaction.
-    pub async fn notify(&mut self, rows: &[NewNotification], cursor: i64) -> Result<(), StoreError> {
+    /// follower's cursor, in this transaction; returns how many rows it
+    /// wrote. When another unit of work waits for the writer it stops
+    /// early, after a statement of [`ROWS`] rows, and leaves the cursor
+    /// where it was: the caller commits and writes the rest in the next
+    /// transaction (a replay skips the rows written).
+    pub async fn notify(&mut self, rows: &[NewNotification], cursor: i64) -> Result<usize, StoreError> {
         let at = time_fmt::fmt(lumbung_core::clock::now());
+        let mut written = 0;
         for chunk in rows.chunks(ROWS) {
+            if written > 0 && self.writers_waiting() {
+                return Ok(written);
+            }
             let mut q = Sql::new(
                 self.backend,
                 "INSERT INTO notifications (id, account_id, kind, change_seq, thread_id, post_id, case_id, actor_id, created_at)
@@ -260,6 +270,7 @@ impl Tx {
             });
             q.push(" ON CONFLICT (account_id, change_seq, kind) DO NOTHING");
             q.query().execute(self.conn()).await?;
+            written += chunk.len();
         }
         sqlx::query(
             "INSERT INTO cursors (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
@@ -268,6 +279,6 @@ impl Tx {
         .bind(cursor)
         .execute(self.conn())
         .await?;
-        Ok(())
+        Ok(written)
     }
 }

@@ -2,6 +2,9 @@
 //! its writes, and the change-log entries they make, so that everything
 //! commits together or nothing does.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use sqlx::{Any, AnyConnection, Transaction};
 use time::OffsetDateTime;
 
@@ -14,6 +17,23 @@ pub struct Tx {
     pub(crate) backend: Backend,
     changes: Vec<PendingChange>,
     commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// Counts a unit of work waiting for the writer while it lives.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn new(count: &Arc<AtomicUsize>) -> Waiting {
+        count.fetch_add(1, Ordering::AcqRel);
+        Waiting(count.clone())
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl std::fmt::Debug for Tx {
@@ -25,11 +45,16 @@ impl std::fmt::Debug for Tx {
 impl Store {
     /// Starts a unit of work.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = {
+            let _waiting = Waiting::new(&self.waiting);
+            self.pools.write.begin().await?
+        };
         Ok(Tx {
-            inner: self.pools.write.begin().await?,
+            inner,
             backend: self.pools.backend,
             changes: Vec::new(),
             commits: self.commits.clone(),
+            waiting: self.waiting.clone(),
         })
     }
 }
@@ -37,6 +62,14 @@ impl Store {
 impl Tx {
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         &mut self.inner
+    }
+
+    /// Whether another unit of work of this process waits to begin: on
+    /// SQLite, for this one's writer. Long background work commits early
+    /// when it does (see `notify`), so that a request never waits long
+    /// behind it.
+    pub fn writers_waiting(&self) -> bool {
+        self.waiting.load(Ordering::Acquire) > 0
     }
 
     /// Records a change-log entry, numbered when the transaction commits.
@@ -66,7 +99,7 @@ impl Tx {
         changelog::flush(&mut self, changes).await?;
         self.inner.commit().await?;
         if changed {
-            self.commits.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            self.commits.fetch_add(1, Ordering::AcqRel);
         }
         Ok(())
     }

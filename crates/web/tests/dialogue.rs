@@ -584,7 +584,9 @@ async fn public_discussions_are_found_by_the_site_search_and_nothing_else() {
         StatusCode::OK,
     )
     .await;
-    app.sync_search().await;
+    // Only the discussion changed: the learned lexicon (learned from cases) stays.
+    let done = app.sync_search().await;
+    assert!(done.changes > 0 && done.case_changes == 0, "{done:?}");
     let found =
         ok(&app, Method::GET, &search("blorptastic", "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
     assert_eq!(found["total"], 0, "{found}");
@@ -593,7 +595,7 @@ async fn public_discussions_are_found_by_the_site_search_and_nothing_else() {
     assert_eq!(ids(&found), vec![case_thread.clone()]);
     // An archived case takes its discussion out of the index.
     app.step(&case, "archive", Who::Curator, None).await;
-    app.sync_search().await;
+    assert_eq!(app.sync_search().await.case_changes, 1);
     let found =
         ok(&app, Method::GET, &search("narwhalix", "&kind=discussion"), Who::Anonymous, None, StatusCode::OK).await;
     assert_eq!(found["total"], 0, "{found}");

@@ -346,9 +346,9 @@ impl TestApp {
     }
 
     /// Applies every change so far to the search index (what the server's
-    /// follower does in the background).
-    pub async fn sync_search(&self) {
-        self.search.catch_up(&self.store).await.expect("search catch-up");
+    /// follower does in the background); what it did.
+    pub async fn sync_search(&self) -> lumbung_search::CatchUp {
+        self.search.catch_up(&self.store).await.expect("search catch-up")
     }
 
     /// The newest change-log sequence number.
