@@ -199,7 +199,7 @@ impl App {
     /// moves the cursor to `to`, the ones before leave it at `from`.
     async fn write_group(&self, rows: &mut Vec<NewNotification>, from: i64, to: i64) -> Result<(), AppError> {
         rows.sort_unstable_by(|a, b| (&a.account_id, a.change_seq).cmp(&(&b.account_id, b.change_seq)));
-        let mut rest = &rows[..];
+        let mut rest = rows.as_slice();
         while rest.len() > self.pacer.rows() {
             let (chunk, after) = rest.split_at(self.pacer.rows());
             self.write_notifications(chunk, from).await?;
@@ -226,7 +226,7 @@ impl App {
                 self.pacer.took(written, started.elapsed());
                 return Ok(());
             }
-            rest = &rest[written..];
+            rest = rest.get(written..).unwrap_or_default();
         }
     }
 

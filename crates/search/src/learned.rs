@@ -170,6 +170,7 @@ mod tests {
 
     use lumbung_core::{Case, CaseContent, Status, Text};
 
+    use super::{Duration, REFRESH_EVERY, RETRY_EMPTY_EVERY, due};
     use crate::{SearchIndex, SearchRequest};
 
     fn case(n: usize, title: &[(&str, &str)]) -> Case {
