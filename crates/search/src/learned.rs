@@ -52,9 +52,7 @@ impl SearchIndex {
         }
     }
 
-    /// Relearns when the lexicon is stale, on a thread of its own at the
-    /// lowest CPU priority (Linux's `SCHED_IDLE`): it runs on what requests
-    /// and the followers leave, never beside them on a small machine. The
+    /// Relearns when the lexicon is stale, on a thread of its own. The
     /// follower calls this after cases changed; queries meanwhile use the
     /// previous lexicon.
     pub fn relearn_in_background(&self) {
@@ -69,7 +67,6 @@ impl SearchIndex {
         }
         let this = self.clone();
         let learning = std::thread::Builder::new().name("lexicon".into()).spawn(move || {
-            lowest_priority();
             if let Err(e) = this.refresh_lexicon() {
                 tracing::warn!(error = %e, "learning the lexicon failed");
             }
@@ -130,22 +127,6 @@ impl SearchIndex {
 fn due(empty: bool, moved: bool, since: Duration) -> bool {
     moved && since >= if empty { RETRY_EMPTY_EVERY } else { REFRESH_EVERY }
 }
-
-/// Puts the calling thread at the lowest CPU priority: it runs only when no
-/// other thread of the machine wants the CPU.
-#[cfg(target_os = "linux")]
-fn lowest_priority() {
-    use thread_priority::unix::{
-        NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy, thread_native_id,
-    };
-    let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
-    if let Err(e) = set_thread_priority_and_policy(thread_native_id(), thread_priority::ThreadPriority::Min, idle) {
-        tracing::debug!(error = ?e, "cannot lower the learning thread's priority");
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lowest_priority() {}
 
 /// The aligned texts (titles, summaries, sections) that fit `max` cells,
 /// in that order, and the cells they take.
