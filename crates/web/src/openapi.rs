@@ -20,6 +20,7 @@ use crate::state::AppState;
 
 pub mod contract;
 pub mod event_contract;
+mod patterns;
 
 #[derive(OpenApi)]
 #[openapi(

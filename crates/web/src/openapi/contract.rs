@@ -11,6 +11,8 @@
 use lumbung_core::{Status, validate, vocab};
 use serde_json::{Map, Value, json};
 
+use super::patterns::{EDGE, NON_BLANK, SLUG, TEXT_CHARS, ULID, URL, line, nullable, required_line, required_text};
+
 /// What the document needs to know about this node.
 #[derive(Debug, Clone, Default)]
 pub struct NodeFacts {
@@ -505,19 +507,6 @@ fn responses(operation: &mut Map<String, Value>, spec: &Op) {
     }
 }
 
-const ULID: &str = "^[0-9A-HJKMNP-TV-Z]{26}$";
-/// Something that is not blank once the server trims it (Rust's whitespace is
-/// ECMAScript's `\s` plus NEL).
-const NON_BLANK: &str = "[^\\s\\x85]";
-const SLUG: &str = "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$";
-/// Whitespace the server trims from the ends of text (as Rust's `trim` does, ASCII and NEL).
-const EDGE: &str = "[\\t\\n\\x0B\\x0C\\r\\x85 ]*";
-/// Characters a one-line value may hold: no control characters.
-const LINE_CHARS: &str = "[^\\x00-\\x1F\\x7F-\\x9F]*";
-/// Characters a text may hold: no control characters but tab and line breaks.
-const TEXT_CHARS: &str = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*";
-/// An http(s) URL with a host, in the form the server accepts.
-const URL: &str = "^https?://[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~!$&'()*+,;=:@-]*)*$";
 /// An e-mail address as the server accepts it: one @, a dot in the domain.
 const EMAIL: &str = "^[!#-?A-~]+@[!#-\\-/-?A-~][!#-?A-~]*\\.[!#-?A-~]*[!#-\\-/-?A-~]$";
 
@@ -529,16 +518,8 @@ fn languages() -> Vec<&'static str> {
     codes(vocab::LANGUAGES)
 }
 
-fn nullable(schema: Value) -> Value {
-    json!({"oneOf": [{"type": "null"}, schema]})
-}
-
 fn enum_of<T: serde::Serialize>(values: &[T]) -> Value {
     json!({"type": "string", "enum": values})
-}
-
-fn line(max: usize) -> Value {
-    json!({"type": "string", "maxLength": max, "pattern": format!("^{EDGE}{LINE_CHARS}{EDGE}$")})
 }
 
 fn url() -> Value {
@@ -831,7 +812,7 @@ fn link_request(facts: &NodeFacts) -> Value {
 fn checkin_request(facts: &NodeFacts) -> Value {
     use lumbung_core::checkin::{MAX_TEXT, REASONS};
     let text = || json!({"type": "string", "maxLength": MAX_TEXT, "pattern": format!("^{EDGE}{TEXT_CHARS}{EDGE}$")});
-    let filled = || json!({"allOf": [text(), {"pattern": NON_BLANK}]});
+    let filled = || required_text(MAX_TEXT);
     let variant = |answers: &[&str], required: &[&str], extra: Value| {
         let mut props = json!({
             "answer": enum_of(answers),
@@ -859,14 +840,9 @@ fn checkin_request(facts: &NodeFacts) -> Value {
 /// characters, no control characters but tab and line breaks, at most two
 /// links (the limit of accounts younger than a day).
 fn post_text() -> Value {
-    json!({"type": "string", "maxLength": lumbung_core::dialogue::MAX_POST,
-           "allOf": [{"pattern": format!("^{TEXT_CHARS}$")}, {"pattern": NON_BLANK}],
-           "not": {"pattern": "(https?://[\\s\\S]*){3}"}})
-}
-
-/// A required one-line reason or title.
-fn required_line(max: usize) -> Value {
-    json!({"type": "string", "maxLength": max, "allOf": [{"pattern": format!("^{LINE_CHARS}$")}, {"pattern": NON_BLANK}]})
+    let mut text = required_text(lumbung_core::dialogue::MAX_POST);
+    text["not"] = json!({"pattern": "(https?://[\\s\\S]*){3}"});
+    text
 }
 
 /// The dialogue's request bodies, closed and constrained as the application layer checks them.

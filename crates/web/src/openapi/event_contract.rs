@@ -8,6 +8,7 @@ use lumbung_core::event::{self, ActionStatus, EventKind, EventLevel, EventStatus
 use lumbung_core::{validate, vocab};
 use serde_json::{Map, Value, json};
 
+use super::patterns::{EDGE, SLUG, TEXT_CHARS, ULID, URL, line, nullable, required_line};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -30,33 +31,12 @@ pub async fn facts(state: &AppState) -> Result<EventFacts, ApiError> {
     Ok(EventFacts { node_id: state.settings().node_id.clone(), organisations, cases })
 }
 
-const ULID: &str = "^[0-9A-HJKMNP-TV-Z]{26}$";
-const NON_BLANK: &str = "[^\\s\\x85]";
-const SLUG: &str = "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$";
-const EDGE: &str = "[\\t\\n\\x0B\\x0C\\r\\x85 ]*";
-const LINE_CHARS: &str = "[^\\x00-\\x1F\\x7F-\\x9F]*";
-const TEXT_CHARS: &str = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*";
-const URL: &str = "^https?://[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~!$&'()*+,;=:@-]*)*$";
 /// A local date-time as the server reads it (days up to 28, so that every one exists).
 const LOCAL: &str =
     "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$";
 /// A date as the server reads it (days up to 28, so that every one exists).
 const DATE: &str = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$";
 const GLOBAL_CASE: &str = "^oai:[a-z0-9._-]{1,64}:case/[A-Za-z0-9-]{1,64}$";
-
-fn nullable(schema: Value) -> Value {
-    json!({"oneOf": [{"type": "null"}, schema]})
-}
-
-fn line(max: usize) -> Value {
-    json!({"type": "string", "maxLength": max, "pattern": format!("^{EDGE}{LINE_CHARS}{EDGE}$")})
-}
-
-fn required_line(max: usize) -> Value {
-    json!({"type": "string", "maxLength": max, "allOf": [
-        {"pattern": format!("^{EDGE}{LINE_CHARS}{EDGE}$")}, {"pattern": NON_BLANK}
-    ]})
-}
 
 fn enum_of<T: serde::Serialize>(values: &[T]) -> Value {
     json!({"type": "string", "enum": values})
