@@ -11,7 +11,9 @@
 use lumbung_core::{Status, validate, vocab};
 use serde_json::{Map, Value, json};
 
-use super::patterns::{EDGE, NON_BLANK, SLUG, TEXT_CHARS, ULID, URL, line, nullable, required_line, required_text};
+use super::patterns::{
+    EDGE, NON_BLANK, SLUG, TEXT_CHARS, ULID, URL, filled, line, nullable, required_line, required_text,
+};
 
 /// What the document needs to know about this node.
 #[derive(Debug, Clone, Default)]
@@ -840,9 +842,8 @@ fn checkin_request(facts: &NodeFacts) -> Value {
 /// characters, no control characters but tab and line breaks, at most two
 /// links (the limit of accounts younger than a day).
 fn post_text() -> Value {
-    let mut text = required_text(lumbung_core::dialogue::MAX_POST);
-    text["not"] = json!({"pattern": "(https?://[\\s\\S]*){3}"});
-    text
+    json!({"type": "string", "maxLength": lumbung_core::dialogue::MAX_POST, "pattern": filled(TEXT_CHARS),
+           "not": {"pattern": "(https?://[\\s\\S]*){3}"}})
 }
 
 /// The dialogue's request bodies, closed and constrained as the application layer checks them.
