@@ -101,7 +101,7 @@ impl Store {
         let done = sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
             .bind(language)
             .bind(id)
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         if done.rows_affected() != 1 {
             return Err(StoreError::NotFound);
@@ -226,7 +226,7 @@ impl Store {
             .bind(account_id)
             .bind(label)
             .bind(time_fmt::fmt(lumbung_core::clock::now()))
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -256,14 +256,14 @@ impl Store {
         let now = lumbung_core::clock::now();
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now.unix_timestamp())
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(hash_token(token))
             .bind(account_id)
             .bind(time_fmt::fmt(now))
             .bind(expires_at.unix_timestamp())
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -288,7 +288,7 @@ impl Store {
     pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(hash_token(token))
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

@@ -186,7 +186,7 @@ impl Store {
         )
         .bind(name)
         .bind(seq)
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }

@@ -48,7 +48,7 @@ impl Store {
         sqlx::query("INSERT INTO jobs (name, due_at_ms) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
             .bind(name)
             .bind(ms(lumbung_core::clock::now()))
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -66,7 +66,7 @@ impl Store {
         .bind(name)
         .bind(ms(now))
         .bind(ms(now))
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok((done.rows_affected() == 1).then(|| JobClaim { name: name.to_owned(), holder: holder.to_owned() }))
     }
@@ -78,7 +78,7 @@ impl Store {
             .bind(ms(lumbung_core::clock::now()).saturating_add(lease_ms(lease)))
             .bind(&claim.name)
             .bind(&claim.holder)
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -102,7 +102,7 @@ impl Store {
         .bind(error)
         .bind(&claim.name)
         .bind(&claim.holder)
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -158,7 +158,7 @@ impl Store {
             Backend::Postgres => "ANALYZE",
             Backend::Sqlite => "PRAGMA optimize",
         };
-        sqlx::query(sql).execute(&self.pools.write).await?;
+        sqlx::query(sql).execute(&mut *self.writer().await?).await?;
         Ok(())
     }
 

@@ -161,7 +161,7 @@ impl Store {
         .bind(now)
         .bind(limit)
         .bind(now)
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         let rows: Vec<MailRow> = sqlx::query_as(&format!(
             "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE holder = $1 AND lease_until_ms = $2 AND state = 'queued'
@@ -169,7 +169,7 @@ impl Store {
         ))
         .bind(holder)
         .bind(until)
-        .fetch_all(&self.pools.write)
+        .fetch_all(&mut *self.writer().await?)
         .await?;
         Ok(rows.into_iter().map(queued_from_row).collect())
     }
@@ -183,7 +183,7 @@ impl Store {
         .bind(time_fmt::fmt(lumbung_core::clock::now()))
         .bind(id)
         .bind(holder)
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -212,7 +212,7 @@ impl Store {
         .bind(error)
         .bind(id)
         .bind(holder)
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }

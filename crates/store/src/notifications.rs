@@ -85,7 +85,7 @@ impl Store {
         .bind(target)
         .bind(level)
         .bind(time_fmt::fmt(lumbung_core::clock::now()))
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -95,7 +95,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM subscriptions WHERE account_id = $1 AND target = $2")
             .bind(account)
             .bind(target)
-            .execute(&self.pools.write)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -177,14 +177,14 @@ impl Store {
                 .bind(now)
                 .bind(account)
                 .bind(id)
-                .execute(&self.pools.write)
+                .execute(&mut *self.writer().await?)
                 .await?
             }
             None => {
                 sqlx::query("UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL")
                     .bind(now)
                     .bind(account)
-                    .execute(&self.pools.write)
+                    .execute(&mut *self.writer().await?)
                     .await?
             }
         };
@@ -216,7 +216,10 @@ impl Store {
 
     /// Revokes an account's private feed.
     pub async fn revoke_feed_token(&self, account: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM feed_tokens WHERE account_id = $1").bind(account).execute(&self.pools.write).await?;
+        sqlx::query("DELETE FROM feed_tokens WHERE account_id = $1")
+            .bind(account)
+            .execute(&mut *self.writer().await?)
+            .await?;
         Ok(())
     }
 

@@ -180,7 +180,7 @@ impl Store {
                 sqlx::query("INSERT INTO account_handles (account_id, handle) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(account)
                     .bind(&candidate)
-                    .execute(&self.pools.write)
+                    .execute(&mut *self.writer().await?)
                     .await?;
             if done.rows_affected() == 1 {
                 return Ok(candidate);
@@ -200,7 +200,7 @@ impl Store {
         )
         .bind(account)
         .bind(handle)
-        .execute(&self.pools.write)
+        .execute(&mut *self.writer().await?)
         .await
         .map_err(|e| StoreError::on_unique(e, &format!("the handle @{handle} is taken")))?;
         Ok(())

@@ -310,14 +310,16 @@ impl Store {
             .collect()
     }
 
-    /// Posts by `author` since `since_ms` (for the posting limits).
+    /// Posts by `author` since `since_ms` (for the posting limits). A read
+    /// like any other: it sees every committed post, and on the writer it
+    /// queued each post behind whatever held the writer (a fan-out).
     pub async fn posts_by_since(&self, author: &str, since_ms: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT created_ms FROM posts WHERE author_id = $1 AND created_ms > $2 ORDER BY created_ms",
         )
         .bind(author)
         .bind(since_ms)
-        .fetch_all(&self.pools.write)
+        .fetch_all(&self.pools.read)
         .await?)
     }
 

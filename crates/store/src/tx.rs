@@ -43,6 +43,15 @@ impl std::fmt::Debug for Tx {
 }
 
 impl Store {
+    /// The writer's connection, for a statement outside a unit of work. On
+    /// SQLite there is one: while this waits for it, it counts as waiting
+    /// (see [`Tx::writers_waiting`]), so that background work holding the
+    /// writer lets it go as it would for a unit of work.
+    pub(crate) async fn writer(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
+        let _waiting = Waiting::new(&self.waiting);
+        Ok(self.pools.write.acquire().await?)
+    }
+
     /// Starts a unit of work.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let inner = {
