@@ -231,7 +231,10 @@ impl App {
     /// suspension), never the account it is about. `NotFound` when the actor
     /// may not see that place.
     async fn decides_appeal(&self, actor: &Actor, action: &ModerationAction) -> Result<bool, AppError> {
-        if action.subject_id.as_deref() == Some(actor.account_id.as_str()) {
+        // Due process: neither the author nor the moderator who made the
+        // decision judges the appeal against it.
+        let me = Some(actor.account_id.as_str());
+        if action.subject_id.as_deref() == me || action.moderator_id.as_deref() == me {
             return Ok(false);
         }
         match &action.thread_id {
@@ -268,7 +271,9 @@ impl App {
             return Err(AppError::NotFound);
         }
         if !self.decides_appeal(actor, &action).await? {
-            return Err(AppError::Forbidden("the moderators of this place decide appeals, not the author".into()));
+            return Err(AppError::Forbidden(
+                "another moderator of this place decides the appeal, not the author nor who decided".into(),
+            ));
         }
         let overturn = match decision {
             "uphold" => false,

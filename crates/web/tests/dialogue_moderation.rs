@@ -314,7 +314,8 @@ async fn room_moderators_moderate_their_room_only() {
 /// A hidden post's appeal upheld: the post stays hidden and the author reads why.
 /// A locked thread's appeal overturned: the thread opens. A suspension's appeal
 /// overturned: the account posts again. Only the moderators of the place decide,
-/// never the author; bad decisions write nothing; each appeal is decided once.
+/// never the author nor the moderator who made the decision; bad decisions
+/// write nothing; each appeal is decided once.
 #[tokio::test]
 async fn appeals_are_decided_by_moderators_and_the_author_is_told() {
     let app = TestApp::with_settings(roomy()).await;
@@ -365,13 +366,15 @@ async fn appeals_are_decided_by_moderators_and_the_author_is_told() {
         StatusCode::NOT_FOUND,
     )
     .await;
+    // Nor the curator who hid the post.
+    ok(&app, Method::POST, &decide, Who::Curator, Some(uphold.clone()), StatusCode::FORBIDDEN).await;
     let still = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Admin, None, StatusCode::OK).await;
     assert_eq!(still[0]["appeal"], "open", "refused decisions wrote nothing");
 
     // Upheld: the post stays hidden; decided once.
     let d = ok(&app, Method::POST, &decide, Who::Admin, Some(uphold.clone()), StatusCode::OK).await;
     assert_eq!((d["appeal"].as_str(), d["appeal_note"].as_str()), (Some("upheld"), Some("It is an advert")));
-    ok(&app, Method::POST, &decide, Who::Curator, Some(uphold), StatusCode::CONFLICT).await;
+    ok(&app, Method::POST, &decide, Who::Admin, Some(uphold), StatusCode::CONFLICT).await;
     let t = ok(&app, Method::GET, &format!("/api/v1/threads/{thread}"), Who::Anonymous, None, StatusCode::OK).await;
     assert_ne!(t["posts"][0]["body"], "Buy cheap watches", "still hidden");
     let empty = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Admin, None, StatusCode::OK).await;
@@ -449,12 +452,16 @@ async fn appeals_are_decided_by_moderators_and_the_author_is_told() {
     let overturn = json!({"decision": "overturn", "reason": "A mistake, not flooding"});
     let decide = format!("/api/v1/moderation/{susp_id}/appeal/decision");
     ok(&app, Method::POST, &decide, Who::Reader, Some(overturn.clone()), StatusCode::FORBIDDEN).await;
-    ok(&app, Method::POST, &decide, Who::Curator, Some(overturn), StatusCode::OK).await;
+    // Not the curator who suspended: another moderator judges the appeal.
+    ok(&app, Method::POST, &decide, Who::Curator, Some(overturn.clone()), StatusCode::FORBIDDEN).await;
+    let open = ok(&app, Method::GET, "/api/v1/moderation/appeals", Who::Curator, None, StatusCode::OK).await;
+    assert!(open.as_array().unwrap().is_empty(), "the curator is not offered their own decision: {open}");
+    ok(&app, Method::POST, &decide, Who::Admin, Some(overturn), StatusCode::OK).await;
     ok(&app, Method::POST, &posts, Who::Reader, Some(reply), StatusCode::CREATED).await;
 }
 
-/// An appeal in a private room is decided by its moderators; to a curator who
-/// is not a member it does not exist.
+/// An appeal in a private room is decided by its moderators (not the one who
+/// decided); to a curator who is not a member it does not exist.
 #[tokio::test]
 async fn a_private_rooms_appeals_stay_in_the_room() {
     let app = TestApp::with_settings(roomy()).await;
@@ -486,7 +493,14 @@ async fn a_private_rooms_appeals_stay_in_the_room() {
     let decide = format!("/api/v1/moderation/{id}/appeal/decision");
     let overturn = json!({"decision": "overturn", "reason": "On topic after all"});
     ok(&app, Method::POST, &decide, Who::Curator, Some(overturn.clone()), StatusCode::NOT_FOUND).await;
-    ok(&app, Method::POST, &decide, Who::Admin, Some(overturn), StatusCode::OK).await;
+    // The admin hid it, so the room's other moderator decides.
+    ok(&app, Method::POST, &decide, Who::Admin, Some(overturn.clone()), StatusCode::FORBIDDEN).await;
+    let reader = app.id_of(Who::Reader);
+    app.store
+        .set_membership("group", &reader, Some(lumbung_core::dialogue::Membership::Moderator), None)
+        .await
+        .unwrap();
+    ok(&app, Method::POST, &decide, Who::Reader, Some(overturn), StatusCode::OK).await;
     let t = ok(
         &app,
         Method::GET,

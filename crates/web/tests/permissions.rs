@@ -398,13 +398,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(M::GET, "/api/v1/moderation/appeals", "/api/v1/moderation/appeals", S::Nothing, EDITORS_ONLY),
         // `{appeal}`: the admin hid the contributor's post in `{room}`, and the
-        // contributor appealed; the room's moderators decide, never the author.
+        // contributor appealed; the room's other moderators decide, never the
+        // author nor the admin who decided.
         row(
             M::POST,
             "/api/v1/moderation/{id}/appeal/decision",
             "/api/v1/moderation/{appeal}/appeal/decision",
             S::AppealDecision,
-            EDITORS_ONLY,
+            [401, 403, 403, 403, 403, 200, 403],
         ),
         row(
             M::POST,

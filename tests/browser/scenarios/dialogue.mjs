@@ -16,7 +16,7 @@ const DELEGATE = 'delegate@lumbung.example';
 const READER = 'reader@lumbung.example';
 
 export default async function (t) {
-  const { scenario, open, goto, step, clickAndWait, signInForm, api, assert, eq, check, finish, RUN, CONTRIBUTOR, CURATOR } = t;
+  const { scenario, open, goto, step, clickAndWait, signInForm, api, assert, eq, check, finish, RUN, CONTRIBUTOR, CURATOR, ADMIN } = t;
 
   /** Reloads `path` until `text` appears (the notification follower runs every few seconds). */
   async function waitForText(page, path, text, seconds = 30) {
@@ -147,14 +147,20 @@ export default async function (t) {
       await clickAndWait(author, item.locator('button[type=submit]'));
       assert((await author.locator('main').innerText()).includes('Appeal sent'), 'the appeal is waiting');
     });
-    await step(mod, 'the curator decides the appeal on /moderation: upheld, with a reason', async () => {
+    await step(mod, 'the curator who hid the post is not the one to judge the appeal', async () => {
       await goto(mod, '/moderation');
-      const form = mod.locator(`form[action="/moderation/${decision}/appeal/decide"]`);
-      eq(await form.count(), 1, 'the appeal is waiting for the moderator');
+      eq(await mod.locator(`form[action="/moderation/${decision}/appeal/decide"]`).count(), 0, 'not offered to who decided');
+    });
+    const { page: adm } = await open();
+    await step(adm, 'an administrator decides the appeal on /moderation: upheld, with a reason', async () => {
+      await signInForm(adm, ADMIN);
+      await goto(adm, '/moderation');
+      const form = adm.locator(`form[action="/moderation/${decision}/appeal/decide"]`);
+      eq(await form.count(), 1, 'the appeal is waiting for another moderator');
       await form.locator('input[value=uphold]').check();
       await form.locator('input[name=reason]').fill(`Tetap iklan komersial (${RUN})`);
-      await clickAndWait(mod, form.locator('button[type=submit]'));
-      eq(await mod.locator(`form[action="/moderation/${decision}/appeal/decide"]`).count(), 0, 'decided once');
+      await clickAndWait(adm, form.locator('button[type=submit]'));
+      eq(await adm.locator(`form[action="/moderation/${decision}/appeal/decide"]`).count(), 0, 'decided once');
     });
     await step(author, 'the author is told the outcome and why', async () => {
       await waitForText(author, '/inbox', 'Your appeal was decided');

@@ -262,7 +262,7 @@ pub async fn appeal(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Open appeals against decisions in the places the caller moderates.
+/// Open appeals against decisions in the places the caller moderates, but not the caller's own decisions.
 #[utoipa::path(get, path = "/api/v1/moderation/appeals", tag = "moderation",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Vec<ActionView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -283,7 +283,7 @@ pub struct AppealDecisionInput {
     pub reason: String,
 }
 
-/// Decide the appeal against a decision (the moderators of where it was taken; never its subject).
+/// Decide the appeal against a decision (the moderators of where it was taken; never its subject nor the moderator who took it).
 #[utoipa::path(post, path = "/api/v1/moderation/{id}/appeal/decision", tag = "moderation",
     request_body = AppealDecisionInput,
     params(("id" = String, Path, description = "Decision id")), security(("bearer" = []), ("session" = [])),
