@@ -82,3 +82,48 @@ async fn curators_see_overdue_check_ins() {
     assert!(!other.get("/my/cases").await.text().contains("Check-ins waiting"));
     lumbung_core::clock::set_offset(time::Duration::ZERO);
 }
+
+/// `/lessons` is filtered by why an innovation stopped, its country and its
+/// sector, each choice counting the lessons it holds; a value outside its
+/// vocabulary is a 400, not an empty page.
+#[tokio::test]
+async fn lessons_are_filtered_by_their_facets() {
+    let app = TestApp::new().await;
+    let mut owner = Browser::signed_in(&app, Who::Contributor).await;
+    for (reason, lesson) in [("political_change", "Anchor it in a regulation"), ("funding_ended", "Budget it early")] {
+        let id = app.case_in(Status::Published).await;
+        let res = owner
+            .post(
+                &format!("/cases/{id}/checkins"),
+                &[
+                    ("answer", "discontinued"),
+                    ("discontinued_on", "2025-03-31"),
+                    ("reason", reason),
+                    ("lessons", lesson),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    }
+    let mut anonymous = Browser::new(&app);
+    let page = anonymous.get("/lessons").await.text();
+    assert!(page.contains("Anchor it in a regulation") && page.contains("Budget it early"));
+    assert!(page.contains("2 of 2 lessons"), "{page}");
+    assert!(page.contains("Political change (1)") && page.contains("Funding ended (1)"), "{page}");
+
+    let page = anonymous.get("/lessons?reason=funding_ended&sector=").await.text();
+    assert!(page.contains("Budget it early") && !page.contains("Anchor it in a regulation"), "{page}");
+    assert!(page.contains("1 of 2 lessons") && page.contains("href=\"/lessons\""), "{page}");
+    assert!(page.contains("<option value=\"funding_ended\" selected>"), "the choice stays selected");
+    // The reason facet still offers the other reason (counted without its own filter).
+    assert!(page.contains("Political change (1)"), "{page}");
+
+    for bad in ["/lessons?reason=bored", "/lessons?country=XX", "/lessons?sector=%3Cb%3E"] {
+        let res = anonymous.get(bad).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(!res.text().contains("<b>"), "{bad}: the value is escaped");
+    }
+    assert_eq!(anonymous.get("/lessons?utm_source=x").await.status, StatusCode::OK, "other keys are ignored");
+    let mut indonesian = Browser { app: &app, cookies: Vec::new(), accept_language: Some("id") };
+    assert!(indonesian.get("/lessons").await.text().contains("2 dari 2 pelajaran"));
+}

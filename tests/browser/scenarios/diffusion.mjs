@@ -159,7 +159,19 @@ export default async function (t) {
       t.assert(text.includes('Political change') && text.includes('2024-06-30'), `its reason and date: ${text}`);
     });
 
+    await t.step(anon, '/lessons is filtered by why the innovation stopped (a plain form)', async () => {
+      await t.goto(anon, '/lessons');
+      const form = anon.locator('form.filters');
+      await form.locator('select[name=reason]').selectOption('political_change');
+      await t.clickAndWait(anon, form.locator('button[type=submit]'));
+      t.eq(new URL(anon.url()).searchParams.get('reason'), 'political_change', 'the filter is in the address');
+      const reasons = await anon.locator('ul.lessons li p.meta').allInnerTexts();
+      t.assert(reasons.length > 0 && reasons.every((m) => m.includes('Political change')), `only that reason: ${reasons}`);
+      t.eq(await anon.locator(`ul.lessons a[href="/cases/${discontinued}"]`).count(), 1, 'the case is among them');
+    });
+
     await t.check(anonCtx, anon, 'lessons', '/lessons');
+    await t.check(anonCtx, anon, 'lessons (filtered)', '/lessons?reason=political_change');
     await t.check(anonCtx, anon, 'diffusion dashboard', '/dashboard/diffusion');
     await t.check(anonCtx, anon, 'map (diffusion)', '/map', 200, { html: 150 * KB, total: 170 * KB });
     t.finish();

@@ -83,6 +83,17 @@ lessons-title = Lessons from discontinued innovations
 lessons-intro = Innovations that stopped stay in the library: what their teams learned helps the next ones.
 lessons-none = No discontinued innovation has shared its lessons yet.
 lessons-discontinued = Discontinued { $date }
+lessons-filters = Filter the lessons
+lessons-reason = Why it stopped
+lessons-country = Country
+lessons-sector = Sector
+lessons-any = Any
+lessons-filter = Filter
+lessons-clear = Clear the filters
+lessons-count = { $total ->
+    [one] { $shown } of 1 lesson
+   *[other] { $shown } of { $total } lessons
+}
 overdue-title = Overdue check-ins
 overdue-none = No check-in is waiting for an answer.
 overdue-caption = Published cases whose owners have not yet confirmed how they stand

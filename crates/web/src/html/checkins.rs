@@ -5,13 +5,16 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, RawQuery};
 use axum::response::Response;
 use axum::routing::{get, post};
 use lumbung_core::checkin::{Answer, CheckinAnswer, REASONS};
 use lumbung_core::{Case, Role, Status, permissions, vocab};
 
 use super::{Chrome, Ctx, FormData, PageError, Tr, render, see_other};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -177,28 +180,135 @@ pub struct LessonView {
 struct LessonsPage {
     c: Chrome,
     lessons: Vec<LessonView>,
+    /// Lessons before filtering (published discontinued cases).
+    total: usize,
+    /// "3 of 7 lessons".
+    count_line: String,
+    reasons: Vec<super::Choice>,
+    countries: Vec<super::Choice>,
+    sectors: Vec<super::Choice>,
+    filtered: bool,
 }
 
-/// `GET /lessons`: what was learned from discontinued innovations (published cases only).
-async fn lessons_page(ctx: Ctx) -> Result<Response, PageError> {
+/// The facets of `/lessons`: why an innovation stopped, its country, its sectors.
+#[derive(Debug, Default)]
+struct LessonFilter {
+    reason: Option<String>,
+    country: Option<String>,
+    sector: Option<String>,
+}
+
+impl LessonFilter {
+    /// Reads `?reason=&country=&sector=` (blank values are no filter; other
+    /// keys are ignored); a value outside its vocabulary is a 400.
+    fn parse(raw: Option<&str>) -> Result<LessonFilter, ApiError> {
+        let mut f = LessonFilter::default();
+        for (k, v) in crate::extract::query_pairs(raw) {
+            if v.is_empty() {
+                continue;
+            }
+            let known = match k.as_str() {
+                "reason" => REASONS.contains(&v.as_str()),
+                "country" => vocab::contains(vocab::COUNTRIES, &v),
+                "sector" => vocab::contains(vocab::SECTORS, &v),
+                _ => continue,
+            };
+            if !known {
+                return Err(ApiError::BadRequest(format!("'{v}' is not a valid value of '{k}'")));
+            }
+            let slot = match k.as_str() {
+                "reason" => &mut f.reason,
+                "country" => &mut f.country,
+                _ => &mut f.sector,
+            };
+            *slot = Some(v);
+        }
+        Ok(f)
+    }
+
+    /// Whether a lesson matches every facet but `skip` (a facet's counts are
+    /// taken over the lessons the other facets let through).
+    fn admits(&self, case: &Case, reason: Option<&str>, skip: Option<&str>) -> bool {
+        (skip == Some("reason") || self.reason.is_none() || self.reason.as_deref() == reason)
+            && (skip == Some("country") || self.country.is_none() || self.country == case.content.country)
+            && (skip == Some("sector") || self.sector.as_ref().is_none_or(|s| case.content.sectors.contains(s)))
+    }
+}
+
+/// Facet choices with their counts: the values some lesson has, and the one selected.
+fn facet(counts: &BTreeMap<String, u64>, selected: Option<&str>, label: impl Fn(&str) -> String) -> Vec<super::Choice> {
+    let mut out: Vec<super::Choice> = counts
+        .iter()
+        .map(|(v, n)| super::Choice {
+            value: v.clone(),
+            label: label(v),
+            selected: selected == Some(v),
+            count: Some(*n),
+        })
+        .collect();
+    if let Some(s) = selected.filter(|s| !counts.contains_key(*s)) {
+        out.push(super::Choice { value: s.to_owned(), label: label(s), selected: true, count: Some(0) });
+    }
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    out
+}
+
+/// `GET /lessons`: what was learned from discontinued innovations (published
+/// cases only), filtered by why they stopped, country and sector, each
+/// choice with how many lessons it holds.
+async fn lessons_page(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
     let tr = ctx.tr();
     let lang = ctx.lang().code();
+    let filter = LessonFilter::parse(raw.as_deref()).map_err(|e| ctx.fail(e))?;
     let store = ctx.state.store();
+    let all: Vec<_> = store
+        .lessons(1000)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .filter(|(case, _)| case.status == Status::Published)
+        .collect();
+    let (mut reasons, mut countries, mut sectors) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     let mut lessons = Vec::new();
-    for (case, c) in store.lessons(200).await.map_err(|e| ctx.fail(e))? {
-        if case.status != Status::Published {
+    for (case, c) in &all {
+        let reason = c.reason.as_deref();
+        if let Some(r) = reason.filter(|_| filter.admits(case, reason, Some("reason"))) {
+            *reasons.entry(r.to_owned()).or_insert(0) += 1;
+        }
+        if let Some(cc) = case.content.country.as_ref().filter(|_| filter.admits(case, reason, Some("country"))) {
+            *countries.entry(cc.clone()).or_insert(0) += 1;
+        }
+        if filter.admits(case, reason, Some("sector")) {
+            for s in &case.content.sectors {
+                *sectors.entry(s.clone()).or_insert(0) += 1;
+            }
+        }
+        if !filter.admits(case, reason, None) {
             continue;
         }
         lessons.push(LessonView {
             title: case.content.title.best(lang, &case.content.original_language).unwrap_or(&case.id).to_owned(),
             country: case.content.country.as_deref().map(|cc| tr.term(vocab::COUNTRIES, cc)).unwrap_or_default(),
-            reason: c.reason.as_deref().map(|r| reason_label(tr, r)).unwrap_or_default(),
-            discontinued_on: c.discontinued_on.unwrap_or_default(),
-            lessons: c.lessons.unwrap_or_default(),
-            id: case.id,
+            reason: reason.map(|r| reason_label(tr, r)).unwrap_or_default(),
+            discontinued_on: c.discontinued_on.clone().unwrap_or_default(),
+            lessons: c.lessons.clone().unwrap_or_default(),
+            id: case.id.clone(),
         });
     }
-    render(&LessonsPage { c: ctx.chrome, lessons })
+    render(&LessonsPage {
+        count_line: tr.tn2(
+            "lessons-count",
+            ("shown", i64::try_from(lessons.len()).unwrap_or(i64::MAX)),
+            ("total", i64::try_from(all.len()).unwrap_or(i64::MAX)),
+        ),
+        total: all.len(),
+        reasons: facet(&reasons, filter.reason.as_deref(), |r| reason_label(tr, r)),
+        countries: facet(&countries, filter.country.as_deref(), |cc| tr.term(vocab::COUNTRIES, cc)),
+        sectors: facet(&sectors, filter.sector.as_deref(), |s| tr.term(vocab::SECTORS, s)),
+        filtered: filter.reason.is_some() || filter.country.is_some() || filter.sector.is_some(),
+        lessons,
+        c: ctx.chrome,
+    })
 }
 
 #[derive(Template)]
