@@ -317,6 +317,9 @@ async function workflow() {
   });
 
   await step(page, 'step 2 (place)', async () => {
+    const basedOn = page.locator('section#based-on');
+    eq(await basedOn.locator('h2', { hasText: 'Is your innovation based on one of these?' }).count(), 1, 'the wizard asks for a source case');
+    assert(await basedOn.locator('ul.suggestions li').count() > 0, 'similar published cases are suggested');
     await page.selectOption('select[name=country]', 'ID');
     await page.fill('input[name=region]', 'Nusa Tenggara Timur');
     await page.fill('input[name=city]', 'Kabupaten Sumba Barat');

@@ -138,3 +138,61 @@ async fn the_dashboard_ranks_replicated_innovations_and_counts_flows() {
     assert_eq!(anonymous.get("/dashboard/diffusion/nothing.csv").await.status, StatusCode::NOT_FOUND);
     assert!(anonymous.get("/dashboard").await.text().contains("href=\"/dashboard/diffusion\""));
 }
+
+/// The submission wizard asks "Is your innovation based on one of these?" on
+/// its second step, with published cases like the draft from the search
+/// engine; choosing one records the link and comes
+/// back to the wizard; the form returns only to the wizard's own step.
+#[tokio::test]
+async fn the_wizard_suggests_similar_cases_and_records_the_chosen_one() {
+    let app = TestApp::new().await;
+    let source =
+        app.case_in_with(Status::Published, CaseBody::new("One-stop public service mall").country("ID").build()).await;
+    let other = app.case_in_with(Status::Published, CaseBody::new("Participatory budgeting in schools").build()).await;
+    let hidden =
+        app.case_in_with(Status::Submitted, CaseBody::new("Public service mall draft in review").build()).await;
+    app.sync_search().await;
+
+    let mut owner = Browser::signed_in(&app, Who::OtherContributor).await;
+    let draft =
+        app.create_case_as(Who::OtherContributor, CaseBody::new("A public service mall for our regency").build()).await;
+    let draft = draft["id"].as_str().unwrap().to_owned();
+    let page = owner.get(&format!("/submit/{draft}/place")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = page.text();
+    let panel = &page[page.find("id=\"based-on\"").expect("the panel")..];
+    assert!(panel.contains("Is your innovation based on one of these?"));
+    assert!(panel.contains(&format!("href=\"/cases/{source}\"")), "the similar case is suggested: {panel}");
+    assert!(!panel.contains(&format!("/cases/{hidden}\"")), "only published cases");
+
+    // Chosen: the link is recorded and the wizard shows it, no longer suggesting it.
+    let res = owner
+        .post(
+            &format!("/cases/{draft}/links"),
+            &[("target", source.as_str()), ("kind", "adapts"), ("back", &format!("/submit/{draft}/place"))],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert_eq!(res.header("location"), Some(format!("/submit/{draft}/place?linked=1#based-on").as_str()));
+    let page = owner.get(&format!("/submit/{draft}/place?linked=1")).await.text();
+    assert!(page.contains("The link is recorded"), "{page}");
+    let panel = &page[page.find("id=\"based-on\"").unwrap()..];
+    assert!(panel.contains("Your case records:") && panel.contains("One-stop public service mall"), "{panel}");
+    assert!(!panel.contains(&format!("href=\"/cases/{source}\"")), "a recorded case is not suggested again");
+    assert_eq!(app.store.links_of(&draft).await.unwrap().len(), 1);
+
+    // Anywhere else than the wizard's own step, the form returns to the case page.
+    let res = owner
+        .post(
+            &format!("/cases/{draft}/links"),
+            &[("target", other.as_str()), ("kind", "inspired_by"), ("back", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(res.header("location"), Some(format!("/cases/{draft}#diffusion").as_str()));
+
+    // In Indonesian, the panel is translated.
+    let mut indonesian = Browser::signed_in(&app, Who::OtherContributor).await;
+    indonesian.accept_language = Some("id");
+    let page = indonesian.get(&format!("/submit/{draft}/place")).await.text();
+    assert!(page.contains("Apakah inovasi Anda berdasarkan salah satu dari ini?"), "{page}");
+}

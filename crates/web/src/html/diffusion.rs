@@ -69,7 +69,7 @@ impl DiffusionBlock {
     }
 }
 
-fn kind_label(tr: Tr, kind: LinkKind) -> String {
+pub(super) fn kind_label(tr: Tr, kind: LinkKind) -> String {
     tr.t(&format!("diffusion-kind-{}", kind.as_str()))
 }
 
@@ -191,6 +191,11 @@ async fn add_link(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Re
         year,
     };
     ctx.state.app().add_link(&actor, &id, new).await.map_err(|e| ctx.fail(e))?;
+    // From the submission wizard's suggestions, back to its step (only there).
+    let wizard = format!("/submit/{id}/place");
+    if form.get("back") == Some(wizard.as_str()) {
+        return Ok(see_other(&format!("{wizard}?linked=1#based-on")));
+    }
     Ok(see_other(&format!("/cases/{id}#diffusion")))
 }
 

@@ -405,10 +405,12 @@ impl Ctx {
 // ---------------------------------------------------------------------------
 // Forms
 
-/// `?saved=1` after a form saved: the page shows a notice.
+/// `?saved=1` after a form saved (`?linked=1` after the wizard recorded a
+/// link): the page shows a notice.
 #[derive(Debug, Deserialize)]
 pub struct SavedQuery {
     pub saved: Option<String>,
+    pub linked: Option<String>,
 }
 
 /// A submitted form: its fields in order, repeated names kept (checkboxes).

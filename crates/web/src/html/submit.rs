@@ -375,6 +375,88 @@ struct StepPage {
     return_comment: Option<String>,
     is_first: bool,
     preview: Option<Preview>,
+    based_on: Option<BasedOn>,
+}
+
+/// "Is your innovation based on one of these?" on the wizard's second step:
+/// published cases like the draft, found by the search engine from its title
+/// and summary (in either language), and the links the draft records.
+struct BasedOn {
+    /// (case id, title, country label).
+    suggestions: Vec<(String, String, String)>,
+    /// (title or identifier, link kind label).
+    recorded: Vec<(String, String)>,
+    /// (code, label) of every link kind.
+    kinds: Vec<(String, String)>,
+    /// Where the link form returns: this step.
+    back: String,
+}
+
+/// How many similar cases the wizard suggests.
+const SUGGESTIONS: usize = 5;
+
+/// The draft's title and the start of its summary as a search query (words
+/// only: quotes and signs would be read as operators).
+fn likeness_query(content: &CaseContent) -> String {
+    let lang = &content.original_language;
+    let title = content.title.best(lang, lang).unwrap_or_default();
+    let summary = content.summary.best(lang, lang).unwrap_or_default();
+    let words: Vec<&str> = title
+        .split_whitespace()
+        .chain(summary.split_whitespace().take(12))
+        .take(lumbung_search::query::MAX_TERMS)
+        .collect();
+    words.join(" ").chars().map(|c| if matches!(c, '"' | '+' | '-') { ' ' } else { c }).collect()
+}
+
+async fn based_on(ctx: &Ctx, case: &Case) -> Result<BasedOn, PageError> {
+    let tr = ctx.tr();
+    let links = ctx.state.store().links_of(&case.id).await.map_err(|e| ctx.fail(e))?;
+    let linked: Vec<&str> = links.iter().filter_map(|l| l.target_case_id.as_deref()).collect();
+    let q = likeness_query(&case.content);
+    let mut suggestions = Vec::new();
+    if !q.trim().is_empty() {
+        let req = lumbung_search::SearchRequest {
+            q,
+            lang: ctx.lang().code().to_owned(),
+            filters: BTreeMap::new(),
+            organisations: Vec::new(),
+            kinds: Vec::new(),
+            sort: lumbung_search::Sort::Relevance,
+            limit: SUGGESTIONS + linked.len() + 1,
+            offset: 0,
+        };
+        let index = ctx.state.search().clone();
+        let found = tokio::task::spawn_blocking(move || index.search(&req)).await.ok().and_then(Result::ok);
+        for hit in found.map(|r| r.items).unwrap_or_default() {
+            if hit.id == case.id || linked.contains(&hit.id.as_str()) || suggestions.len() == SUGGESTIONS {
+                continue;
+            }
+            let country = hit.country.as_deref().map(|cc| tr.term(vocab::COUNTRIES, cc)).unwrap_or_default();
+            suggestions.push((hit.id, hit.title, country));
+        }
+    }
+    let mut recorded = Vec::new();
+    for l in &links {
+        let local = match &l.target_case_id {
+            Some(id) => ctx.state.store().get_case(id).await.map_err(|e| ctx.fail(e))?,
+            None => None,
+        };
+        let title = local
+            .and_then(|c| c.content.title.best(ctx.lang().code(), &c.content.original_language).map(str::to_owned))
+            .or_else(|| l.target_title.clone())
+            .unwrap_or_else(|| l.target_identifier.clone());
+        recorded.push((title, super::diffusion::kind_label(tr, l.kind)));
+    }
+    Ok(BasedOn {
+        suggestions,
+        recorded,
+        kinds: lumbung_core::diffusion::LinkKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), super::diffusion::kind_label(tr, *k)))
+            .collect(),
+        back: format!("/submit/{}/place", case.id),
+    })
 }
 
 /// What a step page shows.
@@ -565,6 +647,10 @@ async fn build_page(ctx: &Ctx, step: &'static str, v: View<'_>) -> Result<StepPa
         ("preview", Some(case)) => Some(preview(ctx, case).await?),
         _ => None,
     };
+    let based_on = match (step, v.case) {
+        ("place", Some(case)) => Some(based_on(ctx, case).await?),
+        _ => None,
+    };
     let return_comment = match v.case {
         Some(case) if case.status == Status::Returned => store
             .case_revisions(&case.id)
@@ -602,6 +688,7 @@ async fn build_page(ctx: &Ctx, step: &'static str, v: View<'_>) -> Result<StepPa
         return_comment,
         is_first: index == 0,
         preview,
+        based_on,
         c: ctx.chrome.clone(),
     })
 }
@@ -803,6 +890,9 @@ async fn show_step(
     let mut view = View::of(Some(&case), &case.content);
     if q.saved.is_some() {
         view.notice = Some(ctx.tr().t("submit-saved"));
+    }
+    if q.linked.is_some() {
+        view.notice = Some(ctx.tr().t("submit-linked"));
     }
     show(&ctx, step, StatusCode::OK, view).await
 }
