@@ -22,6 +22,7 @@ pub mod query;
 pub mod reduplication;
 pub mod schema;
 pub mod search;
+pub mod spelling;
 pub mod stats;
 
 use std::collections::{BTreeSet, HashMap};
@@ -38,6 +39,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use layout::Layout;
 pub use search::{Hit, SearchRequest, SearchResponse, Sort, Suggestion};
+pub use spelling::Alternatives;
 
 use crate::schema::Fields;
 

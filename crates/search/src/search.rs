@@ -581,7 +581,7 @@ impl SearchIndex {
         self.fields().lang(lang).all()
     }
 
-    fn analyse(&self, field: Field, text: &str) -> Vec<String> {
+    pub(crate) fn analyse(&self, field: Field, text: &str) -> Vec<String> {
         match self.inner.index.tokenizer_for_field(field) {
             Ok(mut analyser) => analysis::tokens(&mut analyser, text),
             Err(_) => Vec::new(),

@@ -283,3 +283,45 @@ async fn the_index_follows_changes_within_a_second() {
     wait_until(&app, "q=wallabytown", 1).await;
     follower.abort();
 }
+
+/// When nothing good matches (issue #15): a misspelt word in either language
+/// gets a "did you mean" from the library's own words, offered only when the
+/// corrected query finds cases. Through the API and the search page, in both
+/// languages.
+#[tokio::test]
+async fn did_you_mean_corrects_misspellings_in_both_languages() {
+    let app = TestApp::new().await;
+    let id_only = json!({
+        "original_language": "id",
+        "title": {"id": "Penanganan pengaduan masyarakat di kecamatan"},
+        "summary": {"id": "Warga menyampaikan pengaduan melalui loket dan aplikasi."},
+    });
+    app.case_in_with(Status::Published, id_only).await;
+    let en_only = json!({
+        "original_language": "en",
+        "title": {"en": "Complaint handling desk"},
+        "summary": {"en": "Residents bring complaints to a single desk."},
+    });
+    app.case_in_with(Status::Published, en_only).await;
+    app.sync_search().await;
+
+    let body = search(&app, "q=complant+handling").await;
+    assert_eq!(body["did_you_mean"], "complaint handling", "{body}");
+    let body = search(&app, "q=pengadaun&lang=id").await;
+    assert_eq!(body["did_you_mean"], "pengaduan", "{body}");
+    // Known words: nothing to correct; a word nothing is near: no suggestion.
+    let body = search(&app, "q=complaint+handling").await;
+    assert_eq!(body["did_you_mean"], Value::Null, "{body}");
+    assert_eq!(search(&app, "q=qwxzvbnmkj").await["did_you_mean"], Value::Null);
+    // Only on the first page.
+    assert_eq!(search(&app, "q=complant+handling&cursor=1").await["did_you_mean"], Value::Null);
+
+    // The page, in English and in Indonesian, with a link that keeps working.
+    let mut en = Browser::new(&app);
+    let html = en.get("/search?q=complant+handling").await.text();
+    assert!(html.contains("Did you mean:"), "{html}");
+    assert!(html.contains("href=\"/search?q=complaint+handling\""), "{html}");
+    let mut id = Browser { app: &app, cookies: Vec::new(), accept_language: Some("id") };
+    let html = id.get("/search?q=pengadaun").await.text();
+    assert!(html.contains("Mungkin maksud Anda:") && html.contains("href=\"/search?q=pengaduan\""), "{html}");
+}

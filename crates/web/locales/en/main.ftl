@@ -70,6 +70,7 @@ search-empty = No case matches this search.
 search-empty-tip-words = Try fewer or more general words; English and Indonesian both work.
 search-empty-tip-filters = Remove a filter to widen the search.
 search-feed = Follow this search (Atom feed)
+search-did-you-mean = Did you mean:
 pager-label = Pages
 pager-prev = Previous page
 pager-next = Next page

@@ -61,6 +61,7 @@ search-empty = Tidak ada kasus yang cocok dengan pencarian ini.
 search-empty-tip-words = Coba kata yang lebih sedikit atau lebih umum; bahasa Indonesia dan Inggris sama-sama bisa.
 search-empty-tip-filters = Hapus salah satu saringan untuk memperluas pencarian.
 search-feed = Ikuti pencarian ini (umpan Atom)
+search-did-you-mean = Mungkin maksud Anda:
 pager-label = Halaman
 pager-prev = Halaman sebelumnya
 pager-next = Halaman berikutnya

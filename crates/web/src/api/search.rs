@@ -37,6 +37,19 @@ pub struct SearchPage {
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Cursor of the next page, or null.
     pub next: Option<String>,
+    /// On the first page, when a word of the query is not in the library:
+    /// the query with misspellings corrected, if that finds cases; else null.
+    pub did_you_mean: Option<String>,
+}
+
+/// A search with what to offer when nothing good matches (first page only).
+pub fn search_with_alternatives(
+    index: &lumbung_search::SearchIndex,
+    req: &SearchRequest,
+) -> Result<(lumbung_search::SearchResponse, lumbung_search::Alternatives), SearchError> {
+    let res = index.search(req)?;
+    let alternatives = if req.offset == 0 { index.alternatives(req)? } else { lumbung_search::Alternatives::default() };
+    Ok((res, alternatives))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -246,7 +259,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     let req = parse_search(&query_pairs(raw.as_deref()))?;
     let index = state.search().clone();
     let _slot = state.search_slot().await;
-    let res = run_blocking(move || index.search(&req)).await?;
+    let (res, alternatives) = run_blocking(move || search_with_alternatives(&index, &req)).await?;
     Ok(Json(SearchPage {
         items: res.items.into_iter().map(SearchHit::from).collect(),
         total: res.total,
@@ -256,6 +269,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             .map(|(k, v)| (k.to_owned(), v.into_iter().map(|(value, count)| FacetValue { value, count }).collect()))
             .collect(),
         next: res.next,
+        did_you_mean: alternatives.did_you_mean,
     }))
 }
 

@@ -194,6 +194,8 @@ struct SearchPage {
     /// Active filters, each with the link that removes it.
     active: Vec<(String, String)>,
     feed_href: String,
+    /// The corrected query and its search link.
+    did_you_mean: Option<(String, String)>,
 }
 
 /// The search page's query string without `cursor`, plus a new cursor.
@@ -233,17 +235,32 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
     let kinds =
         if req.kinds.is_empty() { vec![lumbung_search::schema::KIND_CASE.to_owned()] } else { req.kinds.clone() };
     selected.insert("kind".to_owned(), kinds);
-    let (res, error) = match (error, run_search(&ctx, req).await) {
-        (None, Ok(res)) => (Some(res), None),
+    let searched = {
+        let index = ctx.state.search().clone();
+        let _slot = ctx.state.search_slot().await;
+        tokio::task::spawn_blocking(move || crate::api::search::search_with_alternatives(&index, &req))
+            .await
+            .map_err(|e| ctx.fail(crate::ApiError::Internal(e.to_string())))?
+            .map_err(|e| ctx.fail(crate::ApiError::from(e)))
+    };
+    let (res, error) = match (error, searched) {
+        (None, Ok((res, alternatives))) => (Some((res, alternatives)), None),
         (Some(e), _) => (None, Some(e.to_string())),
         (None, Err(e)) if e.status == StatusCode::BAD_REQUEST => (None, e.detail),
         (None, Err(e)) => return Err(e),
     };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let (total, items, counts, has_next) = match res {
-        Some(r) => (r.total, r.items, r.facets, r.next.is_some()),
-        None => (0, Vec::new(), BTreeMap::new(), false),
+    let (total, items, counts, has_next, alternatives) = match res {
+        Some((r, a)) => (r.total, r.items, r.facets, r.next.is_some(), a),
+        None => (0, Vec::new(), BTreeMap::new(), false, Default::default()),
     };
+    // The same search (filters kept) with another query.
+    let with_q = |q: &str| {
+        let mut other: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "q").cloned().collect();
+        other.insert(0, ("q".to_owned(), q.to_owned()));
+        with_cursor(&other, None)
+    };
+    let did_you_mean = alternatives.did_you_mean.map(|q| (q.clone(), with_q(&q)));
     // What to find first (cases, discussions), then the cases' facets.
     let facets = std::iter::once(&("kind", "kind"))
         .chain(FACETS.iter())
@@ -324,6 +341,7 @@ async fn search(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError
         prev_href: (offset > 0).then(|| with_cursor(&pairs, Some(offset.saturating_sub(limit)))),
         next_href: has_next.then(|| with_cursor(&pairs, Some(offset + limit))),
         active,
+        did_you_mean,
         feed_href: format!("/feeds/search.atom{}", with_cursor(&pairs, None).trim_start_matches("/search")),
         c: ctx.chrome,
     };
