@@ -27,7 +27,7 @@ impl Store {
             Sql::new(self.pools.backend, "SELECT key, count(*), min(at_ms) FROM sign_in_failures WHERE at_ms > ");
         q.bind(now.saturating_sub(window_ms)).push(" AND key IN (").list(keys.iter().map(String::as_str));
         q.push(") GROUP BY key");
-        let rows: Vec<(String, i64, i64)> = q.query_as().fetch_all(&mut *self.writer().await?).await?;
+        let rows: Vec<(String, i64, i64)> = q.query_as().fetch_all(&self.pools.read).await?;
         let wait = rows
             .into_iter()
             .filter(|(_, n, _)| *n >= i64::from(max))
