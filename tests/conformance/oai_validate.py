@@ -37,6 +37,7 @@ from conformance import (
     REPO,
     ULID,
     CheckFailed,
+    api_items,
     check,
     http,
     public_base,
@@ -82,7 +83,7 @@ POST_ERRORS = (
     "idDoesNotExist: GetRecord of an unknown",
     "noRecordsMatch: ListRecords",
 )
-SET_KINDS = ("country", "sector", "level", "origin")
+SET_KINDS = ("country", "sector", "level", "origin", "kind")
 
 
 def load_schema():
@@ -293,7 +294,7 @@ def main():
         require(r.body == LUMBUNG_XSD.read_bytes(), f"{url} differs from {LUMBUNG_XSD.relative_to(REPO)}")
 
     # ---- ListSets ----------------------------------------------------------
-    with check("ListSets: valid; country:, sector:, level:, origin: sets; country:ID and origin:<node>"):
+    with check("ListSets: valid; country:, sector:, level:, origin:, kind: sets; country:ID, origin:<node>, kind:event"):
         set_items, _ = harvest(oai, "ListSets", [("verb", "ListSets")])
         sets = {}
         for s in set_items:
@@ -304,6 +305,7 @@ def main():
             require(len(spec.split(":")) == 2, f"setSpec {spec} is not kind:value")
             sets[spec] = s
         require("country:ID" in sets, "no set country:ID (the demo has Indonesian cases)")
+        require("kind:case" in sets and "kind:event" in sets, "no kind:case and kind:event sets")
         for kind in SET_KINDS:
             require(any(k.startswith(kind + ":") for k in sets), f"no {kind}: set")
 
@@ -468,6 +470,36 @@ def main():
         got, _ = harvest_or_empty(oai, params)
         require({h["identifier"] for h in got if not h["deleted"]} == {h["identifier"] for h in live},
                 f"set origin:{node} is not every local record")
+
+    # ---- the second kind of record: events ------------------------------
+    with check("set kind:event: every event of GET /api/v1/events, valid in both formats, none without the set"):
+        events = {e["id"]: e for e in api_items(base, "/api/v1/events", {"when": "all"}, auth=token())}
+        require(events, "the demo has events")
+        for prefix in FORMATS:
+            got, _ = harvest(oai, "ListRecords", [("verb", "ListRecords"), ("metadataPrefix", prefix), ("set", "kind:event")])
+            ids = set()
+            for rec in got:
+                h = header_info(rec.find("oai:header", NS))
+                require(re.fullmatch(rf"oai:{re.escape(node)}:event/{ULID}", h["identifier"]), f"{h['identifier']}")
+                require(h["sets"] == ["kind:event"], f"{h['identifier']}: sets {h['sets']}")
+                ids.add(h["identifier"].rsplit("/", 1)[1])
+                md = list(rec.find("oai:metadata", NS))
+                require(len(md) == 1, f"{h['identifier']}: {len(md)} elements in <metadata>")
+                if prefix == "oai_dc":
+                    types = [t.text for t in md[0].findall("dc:type", NS)]
+                    require(types == ["Event"], f"{h['identifier']}: dc:type {types}")
+                else:
+                    require(md[0].tag == f"{{{LUMBUNG}}}event", f"{h['identifier']}: root {md[0].tag}")
+                text = ET.tostring(rec, encoding="unicode")
+                for e in events.values():
+                    link = e.get("online_url")
+                    require(not link or link not in text, f"{h['identifier']}: an online link left the node")
+            require(ids == set(events), f"{prefix}: {len(ids)} event records, the API has {len(events)}")
+            print(f"     {len(ids)} event records ({prefix})")
+        require(all(":event/" not in h["identifier"] for h in headers), "an event record in the list without a set")
+        first = sorted(events)[0]
+        r = oai([("verb", "GetRecord"), ("metadataPrefix", "lumbung"), ("identifier", f"oai:{node}:event/{first}")])
+        r.body("GetRecord")
 
     stamps = sorted({h["datestamp"] for h in headers})
     pivot = stamps[len(stamps) // 2]

@@ -29,7 +29,7 @@ impl App {
         outcome: Outcome,
     ) -> Result<Event, AppError> {
         require_manager(actor)?;
-        self.event(id).await?;
+        self.own_event(id).await?;
         let outcome = Outcome {
             summary: trim(outcome.summary),
             minutes: trim(outcome.minutes),
@@ -66,7 +66,7 @@ impl App {
         content: ActionItemContent,
     ) -> Result<ActionItem, AppError> {
         require_manager(actor)?;
-        self.event(event_id).await?;
+        self.own_event(event_id).await?;
         let content = self.validate_action(content).await?;
         let now = lumbung_core::clock::now();
         let item = ActionItem {

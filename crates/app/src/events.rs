@@ -47,6 +47,19 @@ impl App {
         self.store.get_event(id).await?.ok_or(AppError::NotFound)
     }
 
+    /// An event this node keeps: a harvested copy of another node's event is
+    /// changed at its origin only (harvests bring the changes).
+    pub(crate) async fn own_event(&self, id: &str) -> Result<Event, AppError> {
+        let event = self.event(id).await?;
+        if let Some(o) = &event.origin {
+            return Err(AppError::InvalidTransition(format!(
+                "this event is a copy of an event of {}; it is changed there and harvested",
+                o.node
+            )));
+        }
+        Ok(event)
+    }
+
     /// Normalises and validates an event against this node's organisations
     /// and published cases; returns it with the local case each presented
     /// reference names.
@@ -100,6 +113,7 @@ impl App {
             id: ulid::Ulid::new().to_string(),
             content,
             outcome: None,
+            origin: None,
             version: 1,
             created_by: actor.map(|a| a.account_id.clone()),
             created_at: now,
@@ -118,7 +132,7 @@ impl App {
         content: EventContent,
     ) -> Result<Event, AppError> {
         require_manager(actor)?;
-        self.event(id).await?;
+        self.own_event(id).await?;
         let (content, links) = self.validate_event(content).await?;
         let action = if content.status == EventStatus::Cancelled { "cancel" } else { "update" };
         self.store

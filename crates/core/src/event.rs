@@ -342,12 +342,95 @@ pub struct Event {
     pub content: EventContent,
     #[serde(default)]
     pub outcome: Option<Outcome>,
+    /// Set on a harvested copy of another node's event (read-only here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<EventOrigin>,
     pub version: i64,
     pub created_by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+}
+
+/// Where a harvested event comes from, and what its record carries that
+/// this node cannot keep as records of its own: the organisers' names (their
+/// ids are the origin's) and the action items agreed there (owned by the
+/// origin's organisations).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EventOrigin {
+    /// The origin node's id.
+    pub node: String,
+    /// The global identifier, `oai:<node>:event/<id>`.
+    pub identifier: String,
+    /// The OAI-PMH base URL it was harvested from.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub harvested_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub organisers: Vec<String>,
+    #[serde(default)]
+    pub action_items: Vec<RemoteActionItem>,
+}
+
+/// An action item of another node's event, as its record tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RemoteActionItem {
+    pub what: String,
+    /// The owner organisation's name at the origin.
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
+    pub status: ActionStatus,
+}
+
+/// Whether `s` names an event of a node: `oai:<node>:event/<id>`.
+pub fn is_global_event_id(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("oai:") else { return false };
+    let Some((node, id)) = rest.split_once(":event/") else { return false };
+    !node.is_empty()
+        && node.len() <= 64
+        && node.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+        && !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Validates what a harvested event's record says beyond its content: names
+/// and action items, bounded and free of control characters.
+pub fn validate_event_origin(o: &EventOrigin) -> Result<(), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    if !is_global_event_id(&o.identifier) {
+        e.add("identifier", "invalid", "not an oai:<node>:event/<id> identifier");
+    }
+    if o.organisers.len() > MAX_LIST {
+        e.add("organisers", "too_long", format!("at most {MAX_LIST} entries"));
+    }
+    for (i, name) in o.organisers.iter().enumerate() {
+        if name.trim().is_empty() {
+            e.add(format!("organisers[{i}]"), "required", "an organiser's name cannot be blank");
+        }
+        line(&mut e, &format!("organisers[{i}]"), Some(name), MAX_SHORT);
+    }
+    if o.action_items.len() > MAX_LIST {
+        e.add("action_items", "too_long", format!("at most {MAX_LIST} entries"));
+    }
+    for (i, a) in o.action_items.iter().enumerate() {
+        let f = |name: &str| format!("action_items[{i}].{name}");
+        if a.what.trim().is_empty() {
+            e.add(f("what"), "required", "say what is to be done");
+        }
+        line(&mut e, &f("what"), Some(&a.what), MAX_ACTION);
+        if a.owner.trim().is_empty() {
+            e.add(f("owner"), "required", "an action item has an owner");
+        }
+        line(&mut e, &f("owner"), Some(&a.owner), MAX_SHORT);
+        if parse_date(&a.due_on).is_none() {
+            e.add(f("due_on"), "invalid", "write the due date as YYYY-MM-DD");
+        }
+    }
+    e.into_result()
 }
 
 /// An event's instants and zone.

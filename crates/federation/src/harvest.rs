@@ -57,7 +57,7 @@ pub struct HarvestJob {
 pub const NODE_ID_SETTING: &str = "node.id in the configuration file, or LUMBUNG_NODE_ID";
 
 impl HarvestReport {
-    fn skip(&mut self, reason: String) {
+    pub(crate) fn skip(&mut self, reason: String) {
         *self.skipped.entry(reason).or_default() += 1;
     }
 
@@ -71,8 +71,14 @@ impl HarvestJob {
     /// A job for a source, queueing when the set is this node's nomination set.
     pub fn new(source: &str, base_url: &str, set: Option<String>, own_node: &str, peer_node: &str) -> HarvestJob {
         let queue = set.as_deref() == Some(&format!("nominated:{own_node}"));
+        // Events are another list of the same peer, with datestamps of their
+        // own: their harvest keeps its own state (last response date).
+        let source = match set.as_deref() {
+            Some(crate::events::EVENT_SET) => format!("{source} {}", crate::events::EVENT_SET),
+            _ => source.to_owned(),
+        };
         HarvestJob {
-            source: source.to_owned(),
+            source,
             base_url: base_url.to_owned(),
             set,
             full: false,
@@ -141,6 +147,9 @@ pub struct Record {
     pub nominations: Vec<(String, String)>,
     /// The replication links the record carries (checked, bounded).
     pub links: Vec<crate::links::HarvestedLink>,
+    /// An event record (`oai:<node>:event/<id>`): the parsed event, or why
+    /// it could not be read. None for a case record.
+    pub event: Option<Result<crate::events::HarvestedEvent, String>>,
 }
 
 /// Parses a `ListRecords` response.
@@ -166,6 +175,25 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, HarvestError> {
             continue;
         }
         let deleted = header.attr("status") == Some("deleted");
+        let event_el = record.child("metadata").and_then(|m| m.child("event"));
+        if event_el.is_some() || identifier.contains(":event/") {
+            let event = match event_el {
+                _ if deleted => Err("deleted".to_owned()),
+                Some(e) if e.attr("xmlns") == Some(LUMBUNG_NS) => crate::events::event_from_xml(e),
+                Some(_) => Err("the metadata is not in the lumbung namespace".to_owned()),
+                None => Err("the record has no lumbung event metadata".to_owned()),
+            };
+            page.records.push(Record {
+                links: Vec::new(),
+                identifier,
+                datestamp: header.text_of("datestamp").unwrap_or_default(),
+                deleted,
+                case: Err("an event record".to_owned()),
+                nominations: Vec::new(),
+                event: Some(event),
+            });
+            continue;
+        }
         let case = if deleted {
             Err("deleted".to_owned())
         } else {
@@ -195,6 +223,7 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, HarvestError> {
             deleted,
             case,
             nominations,
+            event: None,
         });
     }
     page.token = list.text_of("resumptionToken");
@@ -406,10 +435,14 @@ pub async fn apply_page(
     let mut new_copies: Vec<Case> = Vec::new();
     let mut notes: Vec<Option<String>> = Vec::new();
     let mut new_links: Vec<Vec<crate::links::HarvestedLink>> = Vec::new();
-    let identifiers: Vec<String> = records.iter().map(|r| r.identifier.clone()).collect();
+    let identifiers: Vec<String> = records.iter().filter(|r| r.event.is_none()).map(|r| r.identifier.clone()).collect();
     let mut existing = tx.cases_by_origin_identifiers(&identifiers).await?;
-    for record in records {
+    for mut record in records {
         report.records += 1;
+        if let Some(event) = record.event.take() {
+            crate::events::apply_event(tx, job, record.identifier, record.deleted, event, report).await?;
+            continue;
+        }
         let copy = existing.remove(&record.identifier);
         let note = record.nominations.iter().find(|(to, _)| *to == job.own_node).map(|(_, n)| n.clone());
         // An existing copy whose record was read keeps its links in step.

@@ -6,6 +6,7 @@
 
 pub mod atom;
 pub mod dom;
+pub mod events;
 pub mod formats;
 pub mod harvest;
 pub mod links;

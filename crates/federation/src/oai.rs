@@ -9,8 +9,11 @@
 
 use std::collections::HashMap;
 
+use lumbung_core::event::{self, Event, RemoteActionItem};
 use lumbung_core::{Case, Status, vocab};
-use lumbung_store::{OaiSelection, OaiSet, Store, StoreError};
+use lumbung_store::{ActionFilter, OaiSelection, OaiSet, Store, StoreError};
+
+use crate::events::{CASE_SET, EVENT_SET, EventContext};
 
 use crate::formats::{Context, Format};
 use crate::xml::{element, esc, utc};
@@ -163,7 +166,8 @@ impl Provider {
     }
 
     async fn identify(&self, store: &Store) -> Result<String, ProviderError> {
-        let earliest = store.oai_earliest().await?.unwrap_or(0);
+        let earliest =
+            [store.oai_earliest().await?, store.oai_events_earliest().await?].into_iter().flatten().min().unwrap_or(0);
         let mut out = String::from("<Identify>");
         element(&mut out, "repositoryName", &[], &self.node_name);
         element(&mut out, "baseURL", &[], &self.base());
@@ -187,7 +191,12 @@ impl Provider {
         identifier: Option<&str>,
     ) -> Result<Result<String, Vec<OaiError>>, ProviderError> {
         if let Some(id) = identifier {
-            if self.find(store, id).await?.is_none() {
+            let found = if event::is_global_event_id(id) {
+                self.find_event(store, id).await?.is_some()
+            } else {
+                self.find(store, id).await?.is_some()
+            };
+            if !found {
                 return Ok(Err(vec![err("idDoesNotExist", format!("no record '{}'", clip(id)))]));
             }
         }
@@ -220,6 +229,8 @@ impl Provider {
                 set(&format!("{prefix}:{}", t.code), &format!("{what}: {}", t.en));
             }
         }
+        set(CASE_SET, "Cases");
+        set(EVENT_SET, "Events (forums, conferences, workshops… with agendas and outcomes)");
         set(&format!("origin:{}", self.node_id), &format!("Origin: {} (this node)", self.node_name));
         for up in &self.upstreams {
             if valid_spec_part(up) {
@@ -246,12 +257,197 @@ impl Provider {
         Ok(case.filter(|c| c.published_at.is_some()))
     }
 
+    /// The event an OAI identifier names: a local event, or a harvested copy
+    /// by its origin's identifier. Every event is public.
+    async fn find_event(&self, store: &Store, identifier: &str) -> Result<Option<(i64, Event)>, ProviderError> {
+        let own = format!("oai:{}:event/", self.node_id);
+        Ok(match identifier.strip_prefix(&own) {
+            Some(id) if id.len() == 26 && id.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                store.oai_event(Some(id), None).await?
+            }
+            Some(_) => None,
+            None => store.oai_event(None, Some(identifier)).await?,
+        })
+    }
+
+    /// The global identifiers of the cases these events present (references
+    /// to local cases that were never published are left out) and the action
+    /// items of the local ones, with their owners' names.
+    async fn event_extras(
+        &self,
+        store: &Store,
+        events: &[&Event],
+        organisations: &HashMap<String, String>,
+    ) -> Result<(HashMap<String, String>, HashMap<String, Vec<RemoteActionItem>>), ProviderError> {
+        let mut cases = HashMap::new();
+        let mut actions = HashMap::new();
+        for e in events {
+            for r in e.content.presented_cases() {
+                if cases.contains_key(&r) {
+                    continue;
+                }
+                if event::is_global_case_id(&r) {
+                    cases.insert(r.clone(), r);
+                } else if let Some(c) = store.get_case(&r).await?.filter(|c| c.published_at.is_some()) {
+                    let global = c.origin.map_or_else(|| self.identifier(&c.id), |o| o.identifier);
+                    cases.insert(r, global);
+                }
+            }
+            if e.origin.is_none() {
+                let items = store
+                    .action_items(&ActionFilter { event_id: Some(e.id.clone()), ..Default::default() })
+                    .await?
+                    .into_iter()
+                    .map(|a| RemoteActionItem {
+                        owner: organisations.get(&a.content.owner).cloned().unwrap_or(a.content.owner),
+                        what: a.content.what,
+                        due_on: a.content.due_on,
+                        status: a.content.status,
+                    })
+                    .collect();
+                actions.insert(e.id.clone(), items);
+            }
+        }
+        Ok((cases, actions))
+    }
+
+    fn event_header(&self, out: &mut String, e: &Event, changed: i64) {
+        out.push_str("<header>");
+        element(out, "identifier", &[], &crate::events::identifier(&self.node_id, e));
+        element(out, "datestamp", &[], &utc(changed));
+        element(out, "setSpec", &[], EVENT_SET);
+        out.push_str("</header>");
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event_record(
+        &self,
+        out: &mut String,
+        e: &Event,
+        changed: i64,
+        format: Format,
+        organisations: &HashMap<String, String>,
+        cases: &HashMap<String, String>,
+        actions: &HashMap<String, Vec<RemoteActionItem>>,
+    ) {
+        out.push_str("<record>");
+        self.event_header(out, e, changed);
+        let ctx = EventContext {
+            node_id: &self.node_id,
+            node_name: &self.node_name,
+            base_url: &self.base_url,
+            organisations,
+            cases,
+            actions: actions.get(&e.id).map(Vec::as_slice).unwrap_or_default(),
+        };
+        out.push_str("<metadata>");
+        out.push_str(&match format {
+            Format::OaiDc => crate::events::oai_dc(e, &ctx),
+            Format::Lumbung => crate::events::lumbung(e, &ctx),
+        });
+        out.push_str("</metadata>");
+        if let Some(origin) = &e.origin {
+            let harvested = origin.harvested_at.map(|t| utc(t.unix_timestamp())).unwrap_or_else(|| utc(changed));
+            out.push_str(&format!(
+                "<about><provenance xmlns=\"{PROVENANCE_NS}\" xsi:schemaLocation=\"{PROVENANCE_NS} \
+                 http://www.openarchives.org/OAI/2.0/provenance.xsd\"><originDescription harvestDate=\"{}\" altered=\"false\">",
+                esc(&harvested)
+            ));
+            element(out, "baseURL", &[], origin.url.as_deref().unwrap_or(&origin.node));
+            element(out, "identifier", &[], &origin.identifier);
+            element(out, "datestamp", &[], &utc(changed));
+            element(out, "metadataNamespace", &[], format.namespace());
+            out.push_str("</originDescription></provenance></about>");
+        }
+        out.push_str("</record>");
+    }
+
+    async fn get_event_record(
+        &self,
+        store: &Store,
+        identifier: &str,
+        prefix: &str,
+    ) -> Result<Result<String, Vec<OaiError>>, ProviderError> {
+        let format = Format::parse(prefix);
+        let found = self.find_event(store, identifier).await?;
+        let mut errors = Vec::new();
+        if found.is_none() {
+            errors.push(err("idDoesNotExist", format!("no record '{}'", clip(identifier))));
+        }
+        if format.is_none() {
+            errors.push(err("cannotDisseminateFormat", format!("'{}' is not a metadata format here", clip(prefix))));
+        }
+        let (Some((changed, e)), Some(format)) = (found, format) else { return Ok(Err(errors)) };
+        let organisations = org_names(store).await?;
+        let (cases, actions) = self.event_extras(store, &[&e], &organisations).await?;
+        let mut out = String::from("<GetRecord>");
+        self.event_record(&mut out, &e, changed, format, &organisations, &cases, &actions);
+        out.push_str("</GetRecord>");
+        Ok(Ok(out))
+    }
+
+    /// A page of the `kind:event` set.
+    async fn list_events(
+        &self,
+        store: &Store,
+        records: bool,
+        request: &Token,
+        resumed: bool,
+        format: Format,
+    ) -> Result<Result<String, Vec<OaiError>>, ProviderError> {
+        let total = store.oai_events_count(request.from, request.until).await?;
+        let after = request.after.as_ref().map(|(t, id)| (*t, id.as_str()));
+        let mut page = store.oai_events_page(request.from, request.until, after, self.page_size + 1).await?;
+        let more = page.len() as i64 > self.page_size;
+        page.truncate(usize::try_from(self.page_size).unwrap_or(0));
+        if page.is_empty() && !resumed {
+            return Ok(Err(vec![err("noRecordsMatch", "no records match these arguments")]));
+        }
+        let verb = if records { "ListRecords" } else { "ListIdentifiers" };
+        let mut out = format!("<{verb}>");
+        if records {
+            let organisations = org_names(store).await?;
+            let refs: Vec<&Event> = page.iter().map(|(_, e)| e).collect();
+            let (cases, actions) = self.event_extras(store, &refs, &organisations).await?;
+            for (changed, e) in &page {
+                self.event_record(&mut out, e, *changed, format, &organisations, &cases, &actions);
+            }
+        } else {
+            for (changed, e) in &page {
+                self.event_header(&mut out, e, *changed);
+            }
+        }
+        let cursor = request.cursor;
+        if more {
+            let last = page.last().map(|(t, e)| (*t, e.id.clone()));
+            let next = Token { after: last, cursor: cursor + page.len() as i64, ..request.clone() };
+            element(
+                &mut out,
+                "resumptionToken",
+                &[("completeListSize", &total.to_string()), ("cursor", &cursor.to_string())],
+                &next.encode(),
+            );
+        } else if resumed {
+            element(
+                &mut out,
+                "resumptionToken",
+                &[("completeListSize", &total.to_string()), ("cursor", &cursor.to_string())],
+                "",
+            );
+        }
+        out.push_str(&format!("</{verb}>"));
+        Ok(Ok(out))
+    }
+
     async fn get_record(
         &self,
         store: &Store,
         identifier: &str,
         prefix: &str,
     ) -> Result<Result<String, Vec<OaiError>>, ProviderError> {
+        if event::is_global_event_id(identifier) {
+            return self.get_event_record(store, identifier, prefix).await;
+        }
         let format = Format::parse(prefix);
         let case = self.find(store, identifier).await?;
         let mut errors = Vec::new();
@@ -307,6 +503,9 @@ impl Provider {
                 format!("'{}' is not a metadata format here", clip(&request.prefix)),
             )]));
         };
+        if request.set.as_deref() == Some(EVENT_SET) {
+            return self.list_events(store, records, &request, resumed, format).await;
+        }
         let selection = match self.selection(&request) {
             Some(s) => s,
             None => return Ok(Err(vec![err("noRecordsMatch", "no records are in that set")])),
@@ -397,6 +596,9 @@ impl Provider {
         let set = match &t.set {
             None => None,
             Some(spec) => {
+                if spec == CASE_SET {
+                    return Some(OaiSelection { from: t.from, until: t.until, set: None });
+                }
                 let (kind, value) = spec.split_once(':')?;
                 Some(match kind {
                     "country" if vocab::contains(vocab::COUNTRIES, value) => OaiSet::Country(value.to_owned()),
@@ -426,6 +628,7 @@ impl Provider {
         };
         element(out, "identifier", &[], &identifier);
         element(out, "datestamp", &[], &utc(changed));
+        element(out, "setSpec", &[], CASE_SET);
         let c = &case.content;
         if let Some(v) = &c.country {
             element(out, "setSpec", &[], &format!("country:{v}"));

@@ -118,6 +118,7 @@ rereview_changed_copies = false
 # set = "country:ID"                      # optional
 # every_minutes = 60
 # scheduled = true                        # false: only by `lumbung harvest --peer`
+# events = true                           # with no set: its events (kind:event) too
 "#;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -214,6 +215,10 @@ pub struct PeerConfig {
     /// Harvest on a schedule while serving (false: only `lumbung harvest --peer`).
     #[serde(default = "default_true")]
     pub scheduled: bool,
+    /// A scheduled harvest of the whole repository (no `set`) also brings the
+    /// peer's events (the `kind:event` set) after its cases.
+    #[serde(default = "default_true")]
+    pub events: bool,
 }
 
 fn default_true() -> bool {

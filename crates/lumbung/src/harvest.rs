@@ -136,6 +136,17 @@ struct PeerRunner {
 }
 
 impl PeerRunner {
+    /// The peer's events (the `kind:event` set), after its cases: a peer that
+    /// serves no events, or fails, is logged and leaves the cases' run as it was.
+    async fn harvest_events(&self, app: &lumbung_app::App) {
+        let set = Some(lumbung_federation::events::EVENT_SET.to_owned());
+        let job = HarvestJob::new(&self.peer.id, &self.peer.url, set, &self.own_node, &self.peer.id);
+        match app.harvest(&harvest::agent(), &job).await {
+            Ok(r) => tracing::info!(peer = %self.peer.id, records = r.records, created = r.created, updated = r.updated, "harvested events"),
+            Err(e) => tracing::warn!(peer = %self.peer.id, error = %e, "harvesting events failed"),
+        }
+    }
+
     async fn run(self, app: lumbung_app::App) {
         let store = app.store().clone();
         let name = format!("harvest:{}", self.peer.id);
@@ -174,6 +185,9 @@ impl PeerRunner {
                     );
                     job.rereview = self.rereview;
                     let outcome = app.harvest(&agent, &job).await;
+                    if outcome.is_ok() && self.peer.set.is_none() && self.peer.events {
+                        self.harvest_events(&app).await;
+                    }
                     renewer.abort();
                     let (next, error) = match outcome {
                         Ok(r) => {

@@ -66,6 +66,7 @@ impl Store {
         .bind(time_fmt::fmt(a.updated_at))
         .execute(tx.conn())
         .await?;
+        tx.touch_event(&a.event_id, a.updated_at.unix_timestamp()).await?;
         tx.log(Entity::ActionItem, &a.id, "create", a.version, actor, a.updated_at);
         tx.commit().await
     }
@@ -108,6 +109,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { current: expected_version + 1 });
         }
+        tx.touch_event(&a.event_id, a.updated_at.unix_timestamp()).await?;
         tx.log(Entity::ActionItem, id, "update", a.version, actor, a.updated_at);
         tx.commit().await?;
         Ok(a)

@@ -44,6 +44,7 @@ migrations!(
     "0008_diffusion",
     "0009_mail",
     "0010_account_language",
+    "0011_event_federation",
 );
 
 static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));

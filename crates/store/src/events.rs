@@ -154,33 +154,61 @@ impl Store {
     /// Stores a new event and the cases its agenda presents.
     pub async fn create_event(&self, event: &Event, cases: &[CaseLink], actor: Option<&str>) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let (starts, ends, countries) = columns(event)?;
-        sqlx::query(
-            "INSERT INTO events (id, series, edition, kind, level, status, country, countries, starts_at, ends_at,
-                version, created_by, created_at, updated_at, data)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(&event.id)
-        .bind(&event.content.series)
-        .bind(event.content.edition)
-        .bind(event.content.kind.as_str())
-        .bind(event.content.level.as_str())
-        .bind(event.content.status.as_str())
-        .bind(&event.content.country)
-        .bind(countries)
-        .bind(starts)
-        .bind(ends)
-        .bind(event.version)
-        .bind(&event.created_by)
-        .bind(time_fmt::fmt(event.created_at))
-        .bind(time_fmt::fmt(event.updated_at))
-        .bind(serde_json::to_string(event)?)
-        .execute(tx.conn())
-        .await
-        .map_err(|e| StoreError::on_unique(e, &format!("an event with id '{}' already exists", event.id)))?;
-        tx.set_event_cases(&event.id, cases).await?;
-        tx.log(Entity::Event, &event.id, "create", event.version, actor, event.updated_at);
+        tx.insert_event(event, cases, actor, "create").await?;
         tx.commit().await
+    }
+
+    /// Events for OAI-PMH, oldest change first after `(changed_s, id)`:
+    /// every event here is public (local ones and harvested copies alike).
+    pub async fn oai_events_page(
+        &self,
+        from: Option<i64>,
+        until: Option<i64>,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<(i64, Event)>, StoreError> {
+        let mut q = Sql::new(self.pools.backend, "SELECT changed_s, data FROM events WHERE 1 = 1");
+        oai_window(&mut q, from, until);
+        if let Some((t, id)) = after {
+            q.push(" AND (changed_s > ").bind(t).push(" OR (changed_s = ").bind(t);
+            q.push(" AND id > ").bind(id.to_owned()).push("))");
+        }
+        q.push(" ORDER BY changed_s, id LIMIT ").bind(limit);
+        let rows: Vec<(i64, String)> = q.query_as().fetch_all(&self.pools.read).await?;
+        rows.into_iter().map(|(t, d)| Ok((t, serde_json::from_str(&d)?))).collect()
+    }
+
+    /// The oldest datestamp of any event.
+    pub async fn oai_events_earliest(&self) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT min(changed_s) FROM events").fetch_one(&self.pools.read).await?)
+    }
+
+    /// How many events an OAI-PMH list of events holds.
+    pub async fn oai_events_count(&self, from: Option<i64>, until: Option<i64>) -> Result<i64, StoreError> {
+        let mut q = Sql::new(self.pools.backend, "SELECT count(*) FROM events WHERE 1 = 1");
+        oai_window(&mut q, from, until);
+        Ok(q.query_scalar().fetch_one(&self.pools.read).await?)
+    }
+
+    /// An event with its datestamp: a local one by id, or a harvested copy by
+    /// its origin's global identifier.
+    pub async fn oai_event(&self, id: Option<&str>, origin: Option<&str>) -> Result<Option<(i64, Event)>, StoreError> {
+        let row: Option<(i64, String)> = match (id, origin) {
+            (Some(id), _) => {
+                sqlx::query_as("SELECT changed_s, data FROM events WHERE id = $1 AND origin_identifier IS NULL")
+                    .bind(id)
+                    .fetch_optional(&self.pools.read)
+                    .await?
+            }
+            (None, Some(o)) => {
+                sqlx::query_as("SELECT changed_s, data FROM events WHERE origin_identifier = $1")
+                    .bind(o)
+                    .fetch_optional(&self.pools.read)
+                    .await?
+            }
+            (None, None) => None,
+        };
+        row.map(|(t, d)| Ok((t, serde_json::from_str(&d)?))).transpose()
     }
 
     /// Replaces an event if `expected_version` is current: `apply` changes the
@@ -220,7 +248,8 @@ impl Store {
         let (starts, ends, countries) = columns(&event)?;
         let done = sqlx::query(
             "UPDATE events SET series = $1, edition = $2, kind = $3, level = $4, status = $5, country = $6,
-                countries = $7, starts_at = $8, ends_at = $9, version = $10, updated_at = $11, data = $12
+                countries = $7, starts_at = $8, ends_at = $9, version = $10, updated_at = $11, data = $12,
+                changed_s = $15
              WHERE id = $13 AND version = $14",
         )
         .bind(&event.content.series)
@@ -237,6 +266,7 @@ impl Store {
         .bind(serde_json::to_string(&event).map_err(StoreError::from)?)
         .bind(id)
         .bind(read)
+        .bind(event.updated_at.unix_timestamp())
         .execute(tx.conn())
         .await
         .map_err(StoreError::from)?;
@@ -395,6 +425,105 @@ impl Store {
 }
 
 impl Tx {
+    /// Stores a new event (a local one, or a harvested copy with its origin
+    /// identifier) and the cases its agenda presents, with a change-log entry.
+    pub async fn insert_event(
+        &mut self,
+        event: &Event,
+        cases: &[CaseLink],
+        actor: Option<&str>,
+        action: &str,
+    ) -> Result<(), StoreError> {
+        let (starts, ends, countries) = columns(event)?;
+        sqlx::query(
+            "INSERT INTO events (id, series, edition, kind, level, status, country, countries, starts_at, ends_at,
+                version, created_by, created_at, updated_at, data, changed_s, origin_identifier)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(&event.id)
+        .bind(&event.content.series)
+        .bind(event.content.edition)
+        .bind(event.content.kind.as_str())
+        .bind(event.content.level.as_str())
+        .bind(event.content.status.as_str())
+        .bind(&event.content.country)
+        .bind(countries)
+        .bind(starts)
+        .bind(ends)
+        .bind(event.version)
+        .bind(&event.created_by)
+        .bind(time_fmt::fmt(event.created_at))
+        .bind(time_fmt::fmt(event.updated_at))
+        .bind(serde_json::to_string(event)?)
+        .bind(event.updated_at.unix_timestamp())
+        .bind(event.origin.as_ref().map(|o| o.identifier.clone()))
+        .execute(self.conn())
+        .await
+        .map_err(|e| StoreError::on_unique(e, &format!("an event with id '{}' already exists", event.id)))?;
+        self.set_event_cases(&event.id, cases).await?;
+        self.log(Entity::Event, &event.id, action, event.version, actor, event.updated_at);
+        Ok(())
+    }
+
+    /// The harvested copy of another node's event, by its global identifier.
+    pub async fn event_by_origin(&mut self, identifier: &str) -> Result<Option<Event>, StoreError> {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM events WHERE origin_identifier = $1")
+            .bind(identifier)
+            .fetch_optional(self.conn())
+            .await?;
+        data.map(|d| Ok(serde_json::from_str(&d)?)).transpose()
+    }
+
+    /// Replaces a harvested copy with what its origin now says (a new
+    /// version), its presented cases, and a change-log entry. Registrations
+    /// stay with the origin: a copy takes none.
+    pub async fn replace_harvested_event(&mut self, event: &Event, cases: &[CaseLink]) -> Result<(), StoreError> {
+        let (starts, ends, countries) = columns(event)?;
+        sqlx::query(
+            "UPDATE events SET series = $1, edition = $2, kind = $3, level = $4, status = $5, country = $6,
+                countries = $7, starts_at = $8, ends_at = $9, version = $10, updated_at = $11, data = $12,
+                changed_s = $13
+             WHERE id = $14",
+        )
+        .bind(&event.content.series)
+        .bind(event.content.edition)
+        .bind(event.content.kind.as_str())
+        .bind(event.content.level.as_str())
+        .bind(event.content.status.as_str())
+        .bind(&event.content.country)
+        .bind(countries)
+        .bind(starts)
+        .bind(ends)
+        .bind(event.version)
+        .bind(time_fmt::fmt(event.updated_at))
+        .bind(serde_json::to_string(event)?)
+        .bind(event.updated_at.unix_timestamp())
+        .bind(&event.id)
+        .execute(self.conn())
+        .await?;
+        self.set_event_cases(&event.id, cases).await?;
+        self.log(Entity::Event, &event.id, "harvest", event.version, None, event.updated_at);
+        Ok(())
+    }
+
+    /// The published (or once-published) local case with this id.
+    pub async fn published_case_id(&mut self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE id = $1 AND published_at IS NOT NULL")
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    /// Moves an event's OAI-PMH datestamp (its action items changed).
+    pub(crate) async fn touch_event(&mut self, event_id: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE events SET changed_s = $1 WHERE id = $2")
+            .bind(at)
+            .bind(event_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Replaces the cases an event's agenda presents.
     async fn set_event_cases(&mut self, event_id: &str, cases: &[CaseLink]) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM event_cases WHERE event_id = $1").bind(event_id).execute(self.conn()).await?;
@@ -440,6 +569,15 @@ impl Tx {
             .await?;
         }
         Ok(waiting)
+    }
+}
+
+fn oai_window(q: &mut Sql<'_>, from: Option<i64>, until: Option<i64>) {
+    if let Some(from) = from {
+        q.push(" AND changed_s >= ").bind(from);
+    }
+    if let Some(until) = until {
+        q.push(" AND changed_s <= ").bind(until);
     }
 }
 

@@ -105,3 +105,4 @@ events-action-done = Done
 events-action-dropped = Dropped
 events-previous-open = Open action items of the previous edition
 org-actions = Action items owned here
+events-harvested-from = This event is kept by the node { $node }; this copy was harvested from it and changes there.

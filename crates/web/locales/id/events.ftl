@@ -102,3 +102,4 @@ events-action-done = Selesai
 events-action-dropped = Dibatalkan
 events-previous-open = Tindak lanjut terbuka dari edisi sebelumnya
 org-actions = Tindak lanjut yang menjadi tanggung jawab di sini
+events-harvested-from = Acara ini dikelola oleh simpul { $node }; salinan ini dipanen dari sana dan diperbarui di sana.

@@ -95,6 +95,10 @@ pub struct EventView {
     pub my_registration: Option<RegistrationState>,
     pub status: event::EventStatus,
     pub outcome: Option<Outcome>,
+    /// A harvested copy of another node's event: where it comes from, its
+    /// organisers' names and its action items (absent for this node's events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<event::EventOrigin>,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -185,6 +189,7 @@ pub(crate) fn view(
         my_registration: mine,
         status: c.status,
         outcome: e.outcome,
+        origin: e.origin,
         version: e.version,
         created_at: rfc3339(e.created_at),
         updated_at: rfc3339(e.updated_at),

@@ -240,6 +240,10 @@ struct EventPage {
     outcome_form: (String, String, String),
     version: i64,
     organisations: Vec<Choice>,
+    /// A harvested copy: the origin node, its organisers' names and action items.
+    origin: Option<String>,
+    remote_organisers: String,
+    remote_actions: Vec<(String, String, String, String)>,
 }
 
 async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -302,7 +306,20 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
         None => None,
     };
     let outcome = e.outcome.clone().unwrap_or_default();
-    let can_manage = actor.as_ref().is_some_and(permissions::can_manage_events);
+    // A harvested copy is kept by its origin node: nothing to manage here.
+    let can_manage = actor.as_ref().is_some_and(permissions::can_manage_events) && e.origin.is_none();
+    let remote_actions = e
+        .origin
+        .as_ref()
+        .map(|o| {
+            o.action_items
+                .iter()
+                .map(|a| {
+                    (a.what.clone(), a.owner.clone(), a.due_on.clone(), tr.t(&format!("events-action-{}", a.status)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let organisations = if can_manage {
         store
             .list_organisations()
@@ -320,6 +337,9 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
         Vec::new()
     };
     let page = EventPage {
+        origin: e.origin.as_ref().map(|o| o.node.clone()),
+        remote_organisers: e.origin.as_ref().map(|o| o.organisers.join(", ")).unwrap_or_default(),
+        remote_actions,
         outcome_summary: markdown::render(outcome.summary.as_deref().unwrap_or("")),
         outcome_minutes: markdown::render(outcome.minutes.as_deref().unwrap_or("")),
         decisions: outcome.decisions.clone(),
