@@ -2,7 +2,7 @@
 //! command line), passwords, API tokens, and the language each account reads
 //! the node's mail in.
 
-use lumbung_core::{Account, Actor, Role, permissions, validate};
+use lumbung_core::{Account, Actor, Role, permissions, validate, vocab};
 use lumbung_store::NewAccount;
 
 use crate::{App, AppError, passwords};
@@ -17,6 +17,9 @@ pub struct NewAccountRequest {
     pub name: String,
     pub role: Role,
     pub organisation: Option<String>,
+    /// A delegate's country (ISO 3166-1 alpha-2); required for a delegate,
+    /// refused for any other role.
+    pub delegation: Option<String>,
     pub password: String,
 }
 
@@ -27,6 +30,8 @@ pub struct AccountChange {
     pub role: Option<Role>,
     /// `Some(None)` clears the organisation.
     pub organisation: Option<Option<String>>,
+    /// `Some(None)` clears the delegation.
+    pub delegation: Option<Option<String>>,
     pub disabled: Option<bool>,
 }
 
@@ -36,6 +41,28 @@ fn require_admin(actor: Option<&Actor>) -> Result<(), AppError> {
             Err(AppError::Forbidden("accounts are kept by administrators".into()))
         }
         _ => Ok(()),
+    }
+}
+
+/// Checks that a delegate has a delegation of a known country and that no
+/// other role has one; returns the delegation to store (upper case).
+fn check_delegation(role: Role, delegation: Option<&str>) -> Result<Option<String>, AppError> {
+    let delegation = delegation.map(|d| d.trim().to_uppercase()).filter(|d| !d.is_empty());
+    match (&delegation, role) {
+        (None, Role::Delegate) => Err(AppError::field(
+            "delegation",
+            "required",
+            "a delegate represents a country: give its ISO 3166-1 code (e.g. ID)",
+        )),
+        (Some(_), r) if r != Role::Delegate => {
+            Err(AppError::field("delegation", "invalid", "only a delegate has a delegation"))
+        }
+        (Some(d), _) if !vocab::contains(vocab::COUNTRIES, d) => Err(AppError::field(
+            "delegation",
+            "unknown_value",
+            format!("'{}' is not a country code of this node's vocabulary", d.chars().take(20).collect::<String>()),
+        )),
+        _ => Ok(delegation),
     }
 }
 
@@ -64,12 +91,27 @@ impl App {
         if let Err(AppError::Invalid(e)) = passwords::check_policy(&req.password) {
             errors.errors.extend(e.errors);
         }
+        let delegation = match check_delegation(req.role, req.delegation.as_deref()) {
+            Ok(d) => d,
+            Err(AppError::Invalid(e)) => {
+                errors.errors.extend(e.errors);
+                None
+            }
+            Err(other) => return Err(other),
+        };
         errors.into_result()?;
         let hash = passwords::hash_blocking(req.password).await?;
         Ok(self
             .store
             .create_account(
-                NewAccount { email, name, role: req.role, organisation: req.organisation, password_hash: Some(hash) },
+                NewAccount {
+                    email,
+                    name,
+                    role: req.role,
+                    organisation: req.organisation,
+                    delegation,
+                    password_hash: Some(hash),
+                },
                 actor.map(|a| a.account_id.as_str()),
             )
             .await?)
@@ -92,18 +134,28 @@ impl App {
             check_name(n)?;
         }
         let name = change.name.map(|n| n.trim().to_owned());
-        Ok(self
-            .store
-            .update_account(
-                id,
-                version,
-                name,
-                change.role,
-                change.organisation,
-                change.disabled,
-                Some(&actor.account_id),
-            )
-            .await?)
+        // The role and delegation are checked together, as they will be.
+        let delegation = if change.role.is_some() || change.delegation.is_some() {
+            let current = self.store.get_account(id).await?.ok_or(AppError::NotFound)?;
+            let role = change.role.unwrap_or(current.role);
+            let wanted = match &change.delegation {
+                Some(d) => d.clone(),
+                // A role that is no longer a delegate drops its delegation.
+                None if role != Role::Delegate => None,
+                None => current.delegation,
+            };
+            Some(check_delegation(role, wanted.as_deref())?)
+        } else {
+            None
+        };
+        let update = lumbung_store::AccountUpdate {
+            name,
+            role: change.role,
+            organisation: change.organisation,
+            delegation,
+            disabled: change.disabled,
+        };
+        Ok(self.store.update_account(id, version, update, Some(&actor.account_id)).await?)
     }
 
     /// Changes an account's password after checking the current one; ends

@@ -10,7 +10,7 @@ impl App {
     /// that a draft's existence does not leak.
     pub async fn visible_case(&self, id: &str, actor: Option<&Actor>) -> Result<Case, AppError> {
         let case = self.store.get_case(id).await?.ok_or(AppError::NotFound)?;
-        if !permissions::can_view_case(actor, case.status, case.created_by.as_deref()) {
+        if !permissions::can_view_case(actor, case.status, case.owners()) {
             return Err(AppError::NotFound);
         }
         Ok(case)
@@ -47,7 +47,7 @@ impl App {
                 "readers cannot write cases; ask an administrator for a contributor role".into(),
             ));
         }
-        let content = self.validate_content(content).await?;
+        let content = delegation_country(actor, self.validate_content(content).await?)?;
         let case = Case::new(
             ulid::Ulid::new().to_string(),
             content,
@@ -71,13 +71,13 @@ impl App {
         let content = self.validate_content(content).await?;
         self.store
             .update_case(id, Some(version), RevisionAction::Update, Some(&actor.account_id), None, |case: &mut Case| {
-                if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
+                if !permissions::can_view_case(Some(actor), case.status, case.owners()) {
                     return Err(AppError::NotFound);
                 }
-                if !permissions::can_edit_case(actor, case.status, case.created_by.as_deref()) {
+                if !permissions::can_edit_case(actor, case.status, case.owners()) {
                     return Err(AppError::Forbidden(format!("you may not edit a case that is {}", case.status)));
                 }
-                case.content = content;
+                case.content = delegation_country(actor, content)?;
                 Ok(())
             })
             .await
@@ -96,13 +96,38 @@ impl App {
         let comment = crate::clean_text("comment", comment, validate::MAX_SUMMARY)?;
         self.store
             .update_case(id, version, step.into(), Some(&actor.account_id), comment.as_deref(), |case: &mut Case| {
-                if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
+                if !permissions::can_view_case(Some(actor), case.status, case.owners()) {
                     return Err(AppError::NotFound);
                 }
-                let to = workflow::authorize(actor, case.created_by.as_deref(), case.status, step, comment.as_deref())?;
+                let to = workflow::authorize(actor, case.owners(), case.status, step, comment.as_deref())?;
                 case.status = to;
                 Ok(())
             })
             .await
     }
+}
+
+/// A delegate writes its delegation's cases only: a case it writes without a
+/// country becomes one of its country, and one of another country is
+/// refused. Every other role writes any country's cases.
+fn delegation_country(actor: &Actor, mut content: CaseContent) -> Result<CaseContent, AppError> {
+    if actor.role != lumbung_core::Role::Delegate {
+        return Ok(content);
+    }
+    let Some(delegation) = actor.delegation.as_deref() else {
+        return Err(AppError::Forbidden(
+            "this delegate account has no delegation country yet; ask an administrator to set it".into(),
+        ));
+    };
+    if content.country.is_none() {
+        content.country = Some(delegation.to_owned());
+    }
+    if !permissions::may_write_country(actor, content.country.as_deref()) {
+        return Err(AppError::field(
+            "country",
+            "delegation",
+            format!("a delegate of {delegation} writes cases of {delegation} only"),
+        ));
+    }
+    Ok(content)
 }

@@ -40,7 +40,7 @@ impl App {
     /// is not a published local case. Asked before reading a request body.
     pub async fn case_to_check_in(&self, actor: &Actor, id: &str) -> Result<Case, AppError> {
         let case = self.visible_case(id, Some(actor)).await?;
-        if !permissions::can_manage_links(actor, case.created_by.as_deref()) {
+        if !permissions::can_manage_links(actor, case.owners()) {
             return Err(AppError::Forbidden("a case's owner, curators and administrators answer its check-ins".into()));
         }
         if let Some(o) = &case.origin {
@@ -113,7 +113,7 @@ impl App {
     /// A case's check-ins for `actor` (who answered is for owners and editors).
     pub async fn checkins(&self, actor: Option<&Actor>, id: &str) -> Result<Vec<Checkin>, AppError> {
         let case = self.visible_case(id, actor).await?;
-        let private = permissions::can_see_private(actor, case.created_by.as_deref());
+        let private = permissions::can_see_private(actor, case.owners());
         Ok(self
             .store
             .checkins_of(&case.id)

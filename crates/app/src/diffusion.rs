@@ -58,7 +58,7 @@ impl App {
             .adopters_of(&self.global_identifier(case))
             .await?
             .into_iter()
-            .filter(|(_, c)| permissions::can_view_case(actor, c.status, c.created_by.as_deref()))
+            .filter(|(_, c)| permissions::can_view_case(actor, c.status, c.owners()))
             .collect();
         Ok(CaseLinks { links, adopted_by })
     }
@@ -85,8 +85,13 @@ impl App {
         let mut seen_cases = std::collections::HashSet::from([root.id.clone()]);
         let mut out = Vec::new();
         for d in rows {
-            let visible =
-                Status::parse(&d.status).is_some_and(|s| permissions::can_view_case(actor, s, d.created_by.as_deref()));
+            let visible = Status::parse(&d.status).is_some_and(|s| {
+                permissions::can_view_case(
+                    actor,
+                    s,
+                    permissions::Owners { author: d.created_by.as_deref(), country: d.country.as_deref() },
+                )
+            });
             if !visible || !kept_ids.contains(&d.link.target_identifier) || seen_cases.contains(&d.link.case_id) {
                 continue;
             }
@@ -107,7 +112,7 @@ impl App {
     /// reading a request body.
     pub async fn case_to_link(&self, actor: &Actor, id: &str) -> Result<Case, AppError> {
         let case = self.visible_case(id, Some(actor)).await?;
-        if !permissions::can_manage_links(actor, case.created_by.as_deref()) {
+        if !permissions::can_manage_links(actor, case.owners()) {
             return Err(AppError::Forbidden("a case's owner, curators and administrators record its links".into()));
         }
         if let Some(o) = &case.origin {

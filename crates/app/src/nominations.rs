@@ -14,8 +14,12 @@ impl App {
     /// Forbidden when they may not nominate (asked before reading a request body).
     pub async fn case_to_nominate(&self, actor: &Actor, id: &str) -> Result<Case, AppError> {
         let case = self.visible_case(id, Some(actor)).await?;
-        if !permissions::can_nominate(actor) {
-            return Err(AppError::Forbidden("curators and delegates nominate cases".into()));
+        if !permissions::can_nominate(actor, case.owners()) {
+            return Err(AppError::Forbidden(if permissions::is_nominator(actor) {
+                "a delegate nominates the cases of its own country only".into()
+            } else {
+                "curators and delegates nominate cases".into()
+            }));
         }
         Ok(case)
     }

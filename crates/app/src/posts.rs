@@ -373,7 +373,7 @@ fn check_text(body: &str, language: &str) -> Result<String, AppError> {
 
 /// Whether `actor` may read threads on `case` (published and visible).
 pub fn can_read_case_threads(actor: Option<&Actor>, case: &Case) -> bool {
-    case.status == Status::Published && permissions::can_view_case(actor, case.status, case.created_by.as_deref())
+    case.status == Status::Published && permissions::can_view_case(actor, case.status, case.owners())
 }
 
 impl App {

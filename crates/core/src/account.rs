@@ -50,11 +50,21 @@ impl std::fmt::Display for Role {
     }
 }
 
-/// Who is acting: a signed-in account with its role.
+/// Who is acting: a signed-in account with its role, and for a delegate the
+/// country whose delegation it acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub account_id: String,
     pub role: Role,
+    /// A delegate's country (ISO 3166-1 alpha-2); None for every other role.
+    pub delegation: Option<String>,
+}
+
+impl Actor {
+    /// An actor of a role that is not scoped to a country.
+    pub fn new(account_id: impl Into<String>, role: Role) -> Actor {
+        Actor { account_id: account_id.into(), role, delegation: None }
+    }
 }
 
 /// An account as the API shows it (never with its password hash).
@@ -65,6 +75,11 @@ pub struct Account {
     pub name: String,
     pub role: Role,
     pub organisation: Option<String>,
+    /// The country a delegate represents (ISO 3166-1 alpha-2): a delegate
+    /// submits, edits and nominates that country's cases only. Set for
+    /// delegates, None for every other role.
+    #[serde(default)]
+    pub delegation: Option<String>,
     pub disabled: bool,
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -75,6 +90,10 @@ pub struct Account {
 
 impl Account {
     pub fn actor(&self) -> Actor {
-        Actor { account_id: self.id.clone(), role: self.role }
+        Actor {
+            account_id: self.id.clone(),
+            role: self.role,
+            delegation: if self.role == Role::Delegate { self.delegation.clone() } else { None },
+        }
     }
 }

@@ -197,6 +197,11 @@ pub struct Case {
 }
 
 impl Case {
+    /// Whom the case belongs to, as the permission rules ask it.
+    pub fn owners(&self) -> crate::permissions::Owners<'_> {
+        crate::permissions::Owners { author: self.created_by.as_deref(), country: self.content.country.as_deref() }
+    }
+
     /// The fields the node keeps about a case, as named in JSON.
     pub const NODE_FIELDS: [&'static str; 10] = [
         "id",

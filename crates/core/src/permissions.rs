@@ -4,30 +4,71 @@
 use crate::account::{Actor, Role};
 use crate::workflow::Status;
 
-/// Whether `actor` (None: anonymous) may read a case in `status` owned by `owner`.
-/// Only published cases are public; authors also see their own, editors all.
-pub fn can_view_case(actor: Option<&Actor>, status: Status, owner: Option<&str>) -> bool {
+/// Whom a case belongs to, as the rules ask it: its author, and the country
+/// it is a case of (a delegate acts for that country's cases only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Owners<'a> {
+    /// The account that wrote it (None for imported and harvested cases).
+    pub author: Option<&'a str>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<&'a str>,
+}
+
+impl<'a> Owners<'a> {
+    /// A case written by `author`, of no country the rules know.
+    pub fn author(author: Option<&'a str>) -> Owners<'a> {
+        Owners { author, country: None }
+    }
+}
+
+/// Whether `actor` is a delegate, and then whether the case is of its
+/// delegation's country: `Some(true)` in scope, `Some(false)` out of it (or no
+/// delegation set), `None` for every other role.
+fn delegate_scope(actor: &Actor, owners: Owners<'_>) -> Option<bool> {
+    (actor.role == Role::Delegate).then(|| actor.delegation.as_deref().is_some_and(|d| owners.country == Some(d)))
+}
+
+/// Whether `actor` acts for the case: its author, or the delegate of its
+/// country. A delegate acts for its country's cases only, its own included.
+pub fn acts_for(actor: &Actor, owners: Owners<'_>) -> bool {
+    match delegate_scope(actor, owners) {
+        Some(in_scope) => in_scope,
+        None => actor.role.can_author() && is_owner(actor, owners.author),
+    }
+}
+
+/// Whether a delegate may write a case of `country` at all (a case it creates
+/// or changes must stay its delegation's); every other role may.
+pub fn may_write_country(actor: &Actor, country: Option<&str>) -> bool {
+    actor.role != Role::Delegate || actor.delegation.as_deref().is_some_and(|d| country == Some(d))
+}
+
+/// Whether `actor` (None: anonymous) may read a case in `status` owned by `owners`.
+/// Only published cases are public; authors also see their own, a delegate
+/// its country's, editors all.
+pub fn can_view_case(actor: Option<&Actor>, status: Status, owners: Owners<'_>) -> bool {
     if status == Status::Published {
         return true;
     }
     match actor {
         None => false,
-        Some(a) => a.role.is_editor() || is_owner(a, owner),
+        Some(a) => a.role.is_editor() || is_owner(a, owners.author) || delegate_scope(a, owners) == Some(true),
     }
 }
 
 /// Whether `actor` may see a case's private fields and revision history.
-pub fn can_see_private(actor: Option<&Actor>, owner: Option<&str>) -> bool {
-    actor.is_some_and(|a| a.role.is_editor() || is_owner(a, owner))
+pub fn can_see_private(actor: Option<&Actor>, owners: Owners<'_>) -> bool {
+    actor.is_some_and(|a| a.role.is_editor() || is_owner(a, owners.author) || delegate_scope(a, owners) == Some(true))
 }
 
-/// Whether `actor` may edit the content of a case in `status` owned by `owner`.
-/// Authors edit their own drafts and returned cases; editors edit anything not archived.
-pub fn can_edit_case(actor: &Actor, status: Status, owner: Option<&str>) -> bool {
+/// Whether `actor` may edit the content of a case in `status` owned by `owners`.
+/// Authors edit their own drafts and returned cases, a delegate its
+/// country's; editors edit anything not archived.
+pub fn can_edit_case(actor: &Actor, status: Status, owners: Owners<'_>) -> bool {
     match status {
         Status::Archived => false,
         _ if actor.role.is_editor() => true,
-        Status::Draft | Status::Returned => actor.role.can_author() && is_owner(actor, owner),
+        Status::Draft | Status::Returned => acts_for(actor, owners),
         Status::Submitted | Status::Published => false,
     }
 }
@@ -52,8 +93,15 @@ pub fn can_manage_accounts(actor: &Actor) -> bool {
     actor.role == Role::Admin
 }
 
-/// Curators, administrators and delegates nominate published cases upstream.
-pub fn can_nominate(actor: &Actor) -> bool {
+/// Curators, administrators and delegates nominate published cases
+/// upstream; a delegate its own country's cases only.
+pub fn can_nominate(actor: &Actor, owners: Owners<'_>) -> bool {
+    actor.role.is_editor() || delegate_scope(actor, owners) == Some(true)
+}
+
+/// Whether `actor` nominates cases at all (curators, administrators and
+/// delegates): who reads nomination notes and sees the upstream nodes.
+pub fn is_nominator(actor: &Actor) -> bool {
     actor.role.is_editor() || actor.role == Role::Delegate
 }
 
@@ -66,7 +114,7 @@ pub fn can_decide_nominations(actor: &Actor) -> bool {
 /// curators' decision): those who nominate. Every channel (the case page, the
 /// API) asks this one rule.
 pub fn sees_nomination_notes(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(can_nominate)
+    actor.is_some_and(is_nominator)
 }
 
 /// An account sets how often it gets mail; administrators may set anyone's
@@ -100,10 +148,10 @@ pub fn sees_online_link(actor: Option<&Actor>, registered: bool) -> bool {
 }
 
 /// Who records and removes a case's replication links (and answers its
-/// check-ins): its owner while they may write cases, and curators and
-/// administrators.
-pub fn can_manage_links(actor: &Actor, owner: Option<&str>) -> bool {
-    actor.role.is_editor() || (actor.role.can_author() && is_owner(actor, owner))
+/// check-ins): its owner while they may write cases (a delegate: its
+/// country's cases), and curators and administrators.
+pub fn can_manage_links(actor: &Actor, owners: Owners<'_>) -> bool {
+    actor.role.is_editor() || acts_for(actor, owners)
 }
 
 fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
@@ -116,23 +164,50 @@ mod tests {
 
     #[test]
     fn drafts_are_private() {
-        let c = Actor { account_id: "a".into(), role: Role::Contributor };
-        assert!(!can_view_case(None, Status::Draft, Some("a")));
-        assert!(can_view_case(Some(&c), Status::Draft, Some("a")));
-        assert!(!can_view_case(Some(&c), Status::Draft, Some("b")));
-        assert!(can_view_case(None, Status::Published, Some("b")));
-        let cur = Actor { account_id: "k".into(), role: Role::Curator };
-        assert!(can_view_case(Some(&cur), Status::Submitted, Some("a")));
+        let c = Actor { account_id: "a".into(), role: Role::Contributor, delegation: None };
+        let a = Owners::author(Some("a"));
+        let b = Owners::author(Some("b"));
+        assert!(!can_view_case(None, Status::Draft, a));
+        assert!(can_view_case(Some(&c), Status::Draft, a));
+        assert!(!can_view_case(Some(&c), Status::Draft, b));
+        assert!(can_view_case(None, Status::Published, b));
+        let cur = Actor { account_id: "k".into(), role: Role::Curator, delegation: None };
+        assert!(can_view_case(Some(&cur), Status::Submitted, a));
     }
 
     #[test]
     fn authors_cannot_edit_once_submitted() {
-        let c = Actor { account_id: "a".into(), role: Role::Contributor };
-        assert!(can_edit_case(&c, Status::Draft, Some("a")));
-        assert!(can_edit_case(&c, Status::Returned, Some("a")));
-        assert!(!can_edit_case(&c, Status::Submitted, Some("a")));
-        assert!(!can_edit_case(&c, Status::Published, Some("a")));
-        let r = Actor { account_id: "a".into(), role: Role::Reader };
-        assert!(!can_edit_case(&r, Status::Draft, Some("a")));
+        let c = Actor { account_id: "a".into(), role: Role::Contributor, delegation: None };
+        let a = Owners::author(Some("a"));
+        assert!(can_edit_case(&c, Status::Draft, a));
+        assert!(can_edit_case(&c, Status::Returned, a));
+        assert!(!can_edit_case(&c, Status::Submitted, a));
+        assert!(!can_edit_case(&c, Status::Published, a));
+        let r = Actor { account_id: "a".into(), role: Role::Reader, delegation: None };
+        assert!(!can_edit_case(&r, Status::Draft, a));
+    }
+
+    #[test]
+    fn a_delegate_acts_for_its_own_country_only() {
+        let d = Actor { account_id: "d".into(), role: Role::Delegate, delegation: Some("ID".into()) };
+        let ours = Owners { author: Some("x"), country: Some("ID") };
+        let theirs = Owners { author: Some("x"), country: Some("PH") };
+        let own_elsewhere = Owners { author: Some("d"), country: Some("PH") };
+        assert!(can_view_case(Some(&d), Status::Draft, ours));
+        assert!(!can_view_case(Some(&d), Status::Draft, theirs));
+        assert!(can_edit_case(&d, Status::Draft, ours));
+        assert!(!can_edit_case(&d, Status::Draft, theirs));
+        assert!(!can_edit_case(&d, Status::Draft, own_elsewhere), "not even its own case of another country");
+        assert!(!can_edit_case(&d, Status::Published, ours));
+        assert!(can_nominate(&d, ours));
+        assert!(!can_nominate(&d, theirs));
+        assert!(can_manage_links(&d, ours) && !can_manage_links(&d, theirs));
+        assert!(
+            may_write_country(&d, Some("ID")) && !may_write_country(&d, Some("PH")) && !may_write_country(&d, None)
+        );
+        let unscoped = Actor { delegation: None, ..d.clone() };
+        assert!(!can_edit_case(&unscoped, Status::Draft, ours) && !can_nominate(&unscoped, ours));
+        let curator = Actor::new("k", Role::Curator);
+        assert!(can_nominate(&curator, theirs) && may_write_country(&curator, None));
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::account::Actor;
+use crate::permissions::Owners;
 
 /// Where a case is in the workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -108,17 +109,17 @@ pub enum WorkflowError {
 }
 
 /// Checks that `actor` may take `transition` on a case in `from`, owned by
-/// `owner`, and returns the new status.
+/// `owners`, and returns the new status.
 pub fn authorize(
     actor: &Actor,
-    owner: Option<&str>,
+    owners: Owners<'_>,
     from: Status,
     transition: Transition,
     comment: Option<&str>,
 ) -> Result<Status, WorkflowError> {
-    let is_owner = owner == Some(actor.account_id.as_str());
     let role_ok = match transition {
-        Transition::Submit => actor.role.is_editor() || (is_owner && actor.role.can_author()),
+        // Who may edit a draft may submit it: its author, or its country's delegate.
+        Transition::Submit => actor.role.is_editor() || crate::permissions::acts_for(actor, owners),
         Transition::Return | Transition::Publish | Transition::Archive => actor.role.is_editor(),
     };
     if !role_ok {
@@ -137,7 +138,7 @@ mod tests {
     use crate::account::Role;
 
     fn actor(role: Role) -> Actor {
-        Actor { account_id: format!("{role}-1"), role }
+        Actor { account_id: format!("{role}-1"), role, delegation: None }
     }
 
     #[test]
@@ -163,34 +164,34 @@ mod tests {
     fn authors_submit_only_their_own() {
         let c = actor(Role::Contributor);
         assert_eq!(
-            authorize(&c, Some("contributor-1"), Status::Draft, Transition::Submit, None),
+            authorize(&c, Owners::author(Some("contributor-1")), Status::Draft, Transition::Submit, None),
             Ok(Status::Submitted)
         );
         assert!(matches!(
-            authorize(&c, Some("someone-else"), Status::Draft, Transition::Submit, None),
+            authorize(&c, Owners::author(Some("someone-else")), Status::Draft, Transition::Submit, None),
             Err(WorkflowError::Forbidden { .. })
         ));
         assert!(matches!(
-            authorize(&c, Some("contributor-1"), Status::Submitted, Transition::Publish, None),
+            authorize(&c, Owners::author(Some("contributor-1")), Status::Submitted, Transition::Publish, None),
             Err(WorkflowError::Forbidden { .. })
         ));
         let reader = actor(Role::Reader);
-        assert!(authorize(&reader, Some("reader-1"), Status::Draft, Transition::Submit, None).is_err());
+        assert!(authorize(&reader, Owners::author(Some("reader-1")), Status::Draft, Transition::Submit, None).is_err());
     }
 
     #[test]
     fn curators_return_with_a_comment() {
         let c = actor(Role::Curator);
         assert_eq!(
-            authorize(&c, None, Status::Submitted, Transition::Return, Some(" ")),
+            authorize(&c, Owners::default(), Status::Submitted, Transition::Return, Some(" ")),
             Err(WorkflowError::CommentRequired { transition: "return" })
         );
         assert_eq!(
-            authorize(&c, None, Status::Submitted, Transition::Return, Some("Add results")),
+            authorize(&c, Owners::default(), Status::Submitted, Transition::Return, Some("Add results")),
             Ok(Status::Returned)
         );
         assert!(matches!(
-            authorize(&c, None, Status::Draft, Transition::Publish, None),
+            authorize(&c, Owners::default(), Status::Draft, Transition::Publish, None),
             Err(WorkflowError::NotAllowedFrom { .. })
         ));
     }

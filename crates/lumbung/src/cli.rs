@@ -248,6 +248,9 @@ pub struct UserAddArgs {
     /// Organisation id.
     #[arg(long)]
     pub org: Option<String>,
+    /// For a delegate: the country it represents (ISO 3166-1 alpha-2, e.g. ID).
+    #[arg(long)]
+    pub delegation: Option<String>,
     /// Read the password from the first line of standard input.
     #[arg(long)]
     pub password_stdin: bool,

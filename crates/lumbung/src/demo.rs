@@ -19,12 +19,17 @@ pub const CONTENT: &str = include_str!("../demo/content.jsonl");
 pub const PASSWORD: &str = "lumbung-demo";
 
 /// (e-mail, name, role, organisation) of the demo accounts.
-pub const ACCOUNTS: [(&str, &str, Role, Option<&str>); 5] = [
-    ("admin@lumbung.example", "Ayu Administrator", Role::Admin, None),
-    ("curator@lumbung.example", "Citra Kurator", Role::Curator, Some("kemenpan-rb")),
-    ("contributor@lumbung.example", "Budi Kontributor", Role::Contributor, None),
-    ("delegate@lumbung.example", "Dewi Delegasi", Role::Delegate, None),
-    ("reader@lumbung.example", "Rina Pembaca", Role::Reader, None),
+/// A demo account: e-mail, name, role, organisation, and the country a
+/// delegate represents.
+type DemoAccount = (&'static str, &'static str, Role, Option<&'static str>, Option<&'static str>);
+
+/// The demo's accounts; the delegate represents the Philippines.
+pub const ACCOUNTS: [DemoAccount; 5] = [
+    ("admin@lumbung.example", "Ayu Administrator", Role::Admin, None, None),
+    ("curator@lumbung.example", "Citra Kurator", Role::Curator, Some("kemenpan-rb"), None),
+    ("contributor@lumbung.example", "Budi Kontributor", Role::Contributor, None, None),
+    ("delegate@lumbung.example", "Dewi Delegasi", Role::Delegate, None, Some("PH")),
+    ("reader@lumbung.example", "Rina Pembaca", Role::Reader, None, None),
 ];
 
 pub async fn run(args: DemoArgs) -> Result<()> {
@@ -41,7 +46,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         store.optimize().await?;
     }
     println!("demo accounts (password '{PASSWORD}'):");
-    for (email, _, role, _) in ACCOUNTS {
+    for (email, _, role, _, _) in ACCOUNTS {
         println!("  {role:<12} {email}");
     }
     if args.no_serve {
@@ -73,7 +78,7 @@ pub async fn seed(app: &App) -> Result<usize> {
     }
     let mut actors = Vec::new();
     let mut accounts = Vec::new();
-    for (email, name, role, org) in ACCOUNTS {
+    for (email, name, role, org, delegation) in ACCOUNTS {
         let organisation = org.filter(|o| all_orgs.contains(*o)).map(str::to_owned);
         let account = app
             .create_account(
@@ -83,6 +88,7 @@ pub async fn seed(app: &App) -> Result<usize> {
                     name: name.into(),
                     role,
                     organisation,
+                    delegation: delegation.map(str::to_owned),
                     password: PASSWORD.into(),
                 },
             )
@@ -98,7 +104,8 @@ pub async fn seed(app: &App) -> Result<usize> {
     let mut count = 0;
     for record in records {
         let Record::Case(case) = record else { continue };
-        let author = if case.content.country.as_deref() == Some("ID") { &contributor } else { &delegate };
+        // The Philippine delegate wrote its country's cases, the contributor the rest.
+        let author = if case.content.country == delegate.delegation { &delegate } else { &contributor };
         walk_workflow(app, *case, author, &curator).await?;
         count += 1;
     }

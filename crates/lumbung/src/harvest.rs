@@ -142,7 +142,9 @@ impl PeerRunner {
         let set = Some(lumbung_federation::events::EVENT_SET.to_owned());
         let job = HarvestJob::new(&self.peer.id, &self.peer.url, set, &self.own_node, &self.peer.id);
         match app.harvest(&harvest::agent(), &job).await {
-            Ok(r) => tracing::info!(peer = %self.peer.id, records = r.records, created = r.created, updated = r.updated, "harvested events"),
+            Ok(r) => {
+                tracing::info!(peer = %self.peer.id, records = r.records, created = r.created, updated = r.updated, "harvested events")
+            }
             Err(e) => tracing::warn!(peer = %self.peer.id, error = %e, "harvesting events failed"),
         }
     }

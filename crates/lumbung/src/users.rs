@@ -27,7 +27,14 @@ pub async fn add(args: UserAddArgs) -> Result<()> {
     let store = config.open_store().await?;
     let app = config.app(&store);
     // The same use case, with the same checks, as the API's and the admin page's.
-    let req = NewAccountRequest { email: args.email, name: args.name, role, organisation: args.org, password };
+    let req = NewAccountRequest {
+        email: args.email,
+        name: args.name,
+        role,
+        organisation: args.org,
+        delegation: args.delegation,
+        password,
+    };
     let account = app.create_account(None, req).await;
     store.close().await;
     let account = account.map_err(explain)?;

@@ -15,17 +15,32 @@ pub struct NewAccount {
     pub name: String,
     pub role: Role,
     pub organisation: Option<String>,
+    /// A delegate's country (ISO 3166-1 alpha-2).
+    pub delegation: Option<String>,
     pub password_hash: Option<String>,
 }
 
-type AccountRow = (String, String, String, String, Option<String>, i64, i64, String, String);
-/// An account row followed by its password hash.
-type AccountRowWithHash = (String, String, String, String, Option<String>, i64, i64, String, String, Option<String>);
+/// Changes to an account; `None` leaves a field as it is, `Some(None)`
+/// clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct AccountUpdate {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub organisation: Option<Option<String>>,
+    pub delegation: Option<Option<String>>,
+    pub disabled: Option<bool>,
+}
 
-const ACCOUNT_COLUMNS: &str = "id, email, name, role, organisation_id, disabled, version, created_at, updated_at";
+type AccountRow = (String, String, String, String, Option<String>, Option<String>, i64, i64, String, String);
+/// An account row followed by its password hash.
+type AccountRowWithHash =
+    (String, String, String, String, Option<String>, Option<String>, i64, i64, String, String, Option<String>);
+
+const ACCOUNT_COLUMNS: &str =
+    "id, email, name, role, organisation_id, delegation, disabled, version, created_at, updated_at";
 
 fn account_from_row(r: AccountRow) -> Result<Account, StoreError> {
-    let (id, email, name, role, organisation, disabled, version, created_at, updated_at) = r;
+    let (id, email, name, role, organisation, delegation, disabled, version, created_at, updated_at) = r;
     Ok(Account {
         role: Role::parse(&role)
             .ok_or_else(|| StoreError::Integrity(format!("account {id} has unknown role {role}")))?,
@@ -33,6 +48,7 @@ fn account_from_row(r: AccountRow) -> Result<Account, StoreError> {
         email,
         name,
         organisation,
+        delegation,
         disabled: disabled != 0,
         version,
         created_at: time_fmt::parse(&created_at)?,
@@ -56,6 +72,7 @@ impl Store {
             name: new.name,
             role: new.role,
             organisation: new.organisation,
+            delegation: new.delegation,
             disabled: false,
             version: 1,
             created_at: now,
@@ -63,8 +80,9 @@ impl Store {
         };
         let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO accounts (id, email, name, role, organisation_id, password_hash, disabled, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8)",
+            "INSERT INTO accounts (id, email, name, role, organisation_id, password_hash, disabled, version, created_at,
+                updated_at, delegation)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $8, $9)",
         )
         .bind(&account.id)
         .bind(&account.email)
@@ -74,6 +92,7 @@ impl Store {
         .bind(&new.password_hash)
         .bind(time_fmt::fmt(now))
         .bind(time_fmt::fmt(now))
+        .bind(&account.delegation)
         .execute(tx.conn())
         .await
         .map_err(|e| match &e {
@@ -125,7 +144,7 @@ impl Store {
         .bind(email)
         .fetch_optional(&self.pools.read)
         .await?;
-        row.map(|(a, b, c, d, e, f, g, h, i, hash)| Ok((account_from_row((a, b, c, d, e, f, g, h, i))?, hash)))
+        row.map(|(a, b, c, d, e, f, g, h, i, j, hash)| Ok((account_from_row((a, b, c, d, e, f, g, h, i, j))?, hash)))
             .transpose()
     }
 
@@ -137,17 +156,14 @@ impl Store {
     }
 
     /// Changes an account's role, organisation, name or disabled flag.
-    #[allow(clippy::too_many_arguments)]
     pub async fn update_account(
         &self,
         id: &str,
         expected_version: i64,
-        name: Option<String>,
-        role: Option<Role>,
-        organisation: Option<Option<String>>,
-        disabled: Option<bool>,
+        change: AccountUpdate,
         actor: Option<&str>,
     ) -> Result<Account, StoreError> {
+        let AccountUpdate { name, role, organisation, delegation, disabled } = change;
         let mut tx = self.begin().await?;
         let row: Option<AccountRow> = sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
             .bind(id)
@@ -166,13 +182,17 @@ impl Store {
         if let Some(o) = organisation {
             account.organisation = o;
         }
+        if let Some(d) = delegation {
+            account.delegation = d;
+        }
         if let Some(d) = disabled {
             account.disabled = d;
         }
         account.version += 1;
         account.updated_at = lumbung_core::clock::now();
         let updated = sqlx::query(
-            "UPDATE accounts SET name = $1, role = $2, organisation_id = $3, disabled = $4, version = $5, updated_at = $6
+            "UPDATE accounts SET name = $1, role = $2, organisation_id = $3, disabled = $4, version = $5, updated_at = $6,
+                delegation = $9
              WHERE id = $7 AND version = $8",
         )
         .bind(&account.name)
@@ -183,6 +203,7 @@ impl Store {
         .bind(time_fmt::fmt(account.updated_at))
         .bind(id)
         .bind(expected_version)
+        .bind(&account.delegation)
         .execute(tx.conn())
         .await
         .map_err(|e| StoreError::on_reference(e, "organisation", "no such organisation"))?;

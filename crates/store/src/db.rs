@@ -45,6 +45,7 @@ migrations!(
     "0009_mail",
     "0010_account_language",
     "0011_event_federation",
+    "0012_delegations",
 );
 
 static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));

@@ -38,7 +38,7 @@ mod tx;
 
 use std::path::{Path, PathBuf};
 
-pub use accounts::{NewAccount, hash_token};
+pub use accounts::{AccountUpdate, NewAccount, hash_token};
 pub use actions::ActionFilter;
 pub use cases::{CaseFilter, CasePage, ImportMode, ImportOutcome, Revision, RevisionSummary, Visibility};
 pub use changelog::{Change, Entity};

@@ -17,6 +17,7 @@ async fn the_fan_out_commits_early_when_a_post_waits_for_the_writer_and_writes_t
         name: "Watcher".into(),
         role: Role::Reader,
         organisation: None,
+        delegation: None,
         password_hash: None,
     };
     let account = store.create_account(new, None).await.unwrap();
@@ -79,6 +80,7 @@ async fn a_statement_outside_a_unit_of_work_is_waited_for_and_a_read_is_not() {
         name: "Poster".into(),
         role: Role::Contributor,
         organisation: None,
+        delegation: None,
         password_hash: None,
     };
     let account = store.create_account(new, None).await.unwrap();

@@ -109,7 +109,11 @@ async fn the_schedule_marks_each_due_check_in_once_across_runners_and_restarts()
     let draft = t.case_in(Status::Draft).await;
     // One case asks every six months.
     let app = app_of(&t);
-    let owner = lumbung_core::Actor { account_id: t.id_of(Who::Contributor), role: lumbung_core::Role::Contributor };
+    let owner = lumbung_core::Actor {
+        account_id: t.id_of(Who::Contributor),
+        role: lumbung_core::Role::Contributor,
+        delegation: None,
+    };
     app.set_checkin_interval(&owner, &ids[0], Some(6)).await.unwrap();
     let today = lumbung_core::clock::today();
 
@@ -227,7 +231,11 @@ async fn a_due_check_in_reminds_its_author_once_across_runs_and_restarts() {
     // A year on, both fall due; the owner answers one before the follower runs.
     let year = lumbung_core::checkin::add_months(lumbung_core::clock::today(), 13);
     assert_eq!(app.run_checkin_schedule(year, 12).await.unwrap(), 2);
-    let owner = lumbung_core::Actor { account_id: t.id_of(Who::Contributor), role: lumbung_core::Role::Contributor };
+    let owner = lumbung_core::Actor {
+        account_id: t.id_of(Who::Contributor),
+        role: lumbung_core::Role::Contributor,
+        delegation: None,
+    };
     let answer = lumbung_core::checkin::CheckinAnswer { answer: "still_running".into(), ..Default::default() };
     app.check_in(&owner, &answered, answer, year).await.unwrap();
     app.notify_all().await.unwrap();

@@ -229,6 +229,7 @@ async fn ten_thousand_watchers() {
                             name: format!("Watcher {n}"),
                             role: Role::Reader,
                             organisation: None,
+                            delegation: None,
                             password_hash: None,
                         },
                         None,

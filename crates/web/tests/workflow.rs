@@ -314,8 +314,8 @@ async fn a_step_with_a_stale_version_is_refused() {
 #[tokio::test]
 async fn curators_and_delegates_in_the_workflow() {
     let app = TestApp::new().await;
-    // A delegate writes and submits their own case, like a contributor…
-    let case = app.create_case_as(Who::Delegate, CaseBody::new("Regional dialogue").build()).await;
+    // A delegate writes and submits a case of its country, like a contributor…
+    let case = app.create_case_as(Who::Delegate, CaseBody::new("Regional dialogue").country("PH").build()).await;
     let id = case["id"].as_str().expect("id");
     let case = app.step(id, "submit", Who::Delegate, None).await;
     assert_eq!(case["status"], "submitted");

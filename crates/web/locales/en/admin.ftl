@@ -109,3 +109,8 @@ admin-harvest-every = { $minutes ->
    *[other] Every { $minutes } minutes
 }
 admin-harvest-state = Last harvests
+field-delegation = Delegation (country)
+admin-account-delegation-hint = Delegates only: the country whose delegation this account acts for. A delegate submits, edits and nominates that country's cases only.
+admin-account-delegation-required = A delegate represents a country: choose it.
+admin-account-delegation-not-delegate = Only a delegate has a delegation.
+admin-account-delegation-unknown = Choose a country from the list.

@@ -33,6 +33,9 @@ pub struct AccountCreate {
     pub name: String,
     pub role: Role,
     pub organisation: Option<String>,
+    /// The country a delegate represents (ISO 3166-1 alpha-2): required for
+    /// the role `delegate`, refused for any other.
+    pub delegation: Option<String>,
     /// At least 10 characters.
     pub password: String,
 }
@@ -46,6 +49,11 @@ pub struct AccountUpdate {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub organisation: Option<String>,
+    /// A delegate's country (ISO 3166-1 alpha-2), or null to clear it;
+    /// a role other than `delegate` drops it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub delegation: Option<String>,
     pub disabled: Option<bool>,
 }
 
@@ -56,15 +64,27 @@ impl From<AccountCreate> for lumbung_app::NewAccountRequest {
             name: r.name,
             role: r.role,
             organisation: r.organisation,
+            delegation: r.delegation,
             password: r.password,
         }
     }
 }
 
 impl AccountUpdate {
-    /// The change to make; `organisation` as read from the body (`Some(None)` clears it).
-    pub fn into_change(self, organisation: Option<Option<String>>) -> lumbung_app::AccountChange {
-        lumbung_app::AccountChange { name: self.name, role: self.role, organisation, disabled: self.disabled }
+    /// The change to make; `organisation` and `delegation` as read from the
+    /// body (`Some(None)` clears one).
+    pub fn into_change(
+        self,
+        organisation: Option<Option<String>>,
+        delegation: Option<Option<String>>,
+    ) -> lumbung_app::AccountChange {
+        lumbung_app::AccountChange {
+            name: self.name,
+            role: self.role,
+            organisation,
+            delegation,
+            disabled: self.disabled,
+        }
     }
 }
 
@@ -102,12 +122,12 @@ pub async fn create_account(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let actor = require_admin(&user)?;
-    let req: AccountCreate = body.parse(&["email", "name", "role", "organisation", "password"])?;
+    let req: AccountCreate = body.parse(&["email", "name", "role", "organisation", "delegation", "password"])?;
     let account = state.app().create_account(Some(&actor), req.into()).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
-/// Change an account's name, role, organisation or disabled flag
+/// Change an account's name, role, organisation, delegation or disabled flag
 /// (administrators); send the `version` you edited.
 #[utoipa::path(put, path = "/api/v1/accounts/{id}", tag = "accounts", request_body = AccountUpdate,
     params(("id" = String, Path, description = "Account id")),
@@ -123,16 +143,18 @@ pub async fn update_account(
 ) -> Result<Json<Account>, ApiError> {
     let actor = require_admin(&user)?;
     let version = if_match_version(&headers)?.or(body.take_i64("version")?).ok_or(ApiError::PreconditionRequired)?;
-    let organisation = match body.0.remove("organisation") {
-        None => None,
-        Some(serde_json::Value::Null) => Some(None),
-        Some(serde_json::Value::String(s)) => Some(Some(s)),
-        Some(_) => return Err(ApiError::field("organisation", "invalid", "an organisation id or null")),
+    let mut nullable = |field: &str, what: &str| match body.0.remove(field) {
+        None => Ok(None),
+        Some(serde_json::Value::Null) => Ok(Some(None)),
+        Some(serde_json::Value::String(s)) => Ok(Some(Some(s))),
+        Some(_) => Err(ApiError::field(field, "invalid", format!("{what} or null"))),
     };
+    let organisation = nullable("organisation", "an organisation id")?;
+    let delegation = nullable("delegation", "a country code")?;
     for f in ["id", "email", "created_at", "updated_at"] {
         body.0.remove(f);
     }
     let req: AccountUpdate = body.parse(&["name", "role", "disabled"])?;
-    let account = state.app().update_account(&actor, &id, version, req.into_change(organisation)).await?;
+    let account = state.app().update_account(&actor, &id, version, req.into_change(organisation, delegation)).await?;
     Ok(Json(account))
 }

@@ -203,7 +203,7 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// Removes what the actor may not see.
 pub fn public_view(mut case: Case, actor: Option<&Actor>) -> Case {
-    if !permissions::can_see_private(actor, case.created_by.as_deref()) {
+    if !permissions::can_see_private(actor, case.owners()) {
         case.created_by = None;
     }
     case
@@ -370,7 +370,7 @@ async fn history_case(state: &AppState, id: &str, user: &MaybeUser) -> Result<Ca
     // cases they may not see are 404 (a draft's existence is not revealed).
     let actor = Some(user.require()?);
     let case = state.app().visible_case(id, actor.as_ref()).await?;
-    if !permissions::can_see_private(actor.as_ref(), case.created_by.as_deref()) {
+    if !permissions::can_see_private(actor.as_ref(), case.owners()) {
         return Err(ApiError::Forbidden("the history of a case is shown to its author and curators".into()));
     }
     Ok(case)

@@ -124,7 +124,7 @@ pub async fn federation(
 ) -> Result<Json<FederationView>, ApiError> {
     let actor = user.actor();
     let case = state.store().get_case(&id).await?.ok_or(ApiError::NotFound)?;
-    if !permissions::can_view_case(actor.as_ref(), case.status, case.created_by.as_deref()) {
+    if !permissions::can_view_case(actor.as_ref(), case.status, case.owners()) {
         return Err(ApiError::NotFound);
     }
     let notes = permissions::sees_nomination_notes(actor.as_ref());

@@ -245,7 +245,7 @@ async fn my_cases(ctx: Ctx) -> Result<Response, PageError> {
         cases.push(MyCase {
             status: tr.term(vocab::WORKFLOW_STATUSES, case.status.as_str()),
             status_code: case.status.as_str().to_owned(),
-            editable: lumbung_core::permissions::can_edit_case(&actor, case.status, case.created_by.as_deref()),
+            editable: lumbung_core::permissions::can_edit_case(&actor, case.status, case.owners()),
             hit: HitView::from_case(tr, &case),
             comment,
         });

@@ -184,6 +184,8 @@ pub struct AccountForm {
     pub email: String,
     pub role: String,
     pub organisation: String,
+    /// A delegate's country code.
+    pub delegation: String,
     pub disabled: bool,
     pub version: i64,
 }
@@ -195,6 +197,7 @@ struct AccountsPage {
     rows: Vec<AccountRow>,
     form: AccountForm,
     roles: Vec<Choice>,
+    delegations: Vec<Choice>,
     organisations: Vec<Choice>,
     f: Fields,
     notice: Option<String>,
@@ -233,6 +236,7 @@ async fn accounts_view(
     render(&AccountsPage {
         rows,
         roles: choices(tr, vocab::ROLES, &[role]),
+        delegations: choices(tr, vocab::COUNTRIES, std::slice::from_ref(&form.delegation)),
         organisations: organisation_choices(&orgs, lang, &form.organisation, None),
         form,
         f: Fields(errors),
@@ -256,7 +260,10 @@ fn form_role(form: &FormData, errors: &mut ValidationErrors) -> Option<Role> {
     role
 }
 
-const ACCOUNT_MESSAGES: [(&str, &str, &str); 4] = [
+const ACCOUNT_MESSAGES: [(&str, &str, &str); 7] = [
+    ("delegation", "required", "admin-account-delegation-required"),
+    ("delegation", "invalid", "admin-account-delegation-not-delegate"),
+    ("delegation", "unknown_value", "admin-account-delegation-unknown"),
     ("email", "invalid", "admin-account-email-invalid"),
     ("password", "too_short", "admin-account-password-short"),
     ("organisation", "unknown_value", "admin-account-organisation-unknown"),
@@ -272,6 +279,7 @@ async fn create_account(ctx: Ctx, form: FormData) -> Result<Response, PageError>
         email: form.get("email").unwrap_or("").trim().to_owned(),
         role: form.get("role").unwrap_or("").to_owned(),
         organisation: form.text("organisation").unwrap_or_default(),
+        delegation: form.text("delegation").unwrap_or_default(),
         ..Default::default()
     };
     let mut invalid = ValidationErrors::default();
@@ -283,6 +291,9 @@ async fn create_account(ctx: Ctx, form: FormData) -> Result<Response, PageError>
                 name: shown.name.clone(),
                 role,
                 organisation: form.text("organisation"),
+                // The form keeps its country choice whatever the role; only a
+                // delegate's counts.
+                delegation: form.text("delegation").filter(|_| role == Role::Delegate),
                 password: form.get("password").unwrap_or("").to_owned(),
             };
             ctx.state.app().create_account(Some(&actor), req.into()).await.map_err(ApiError::from)
@@ -306,6 +317,7 @@ struct AccountPage {
     is_self: bool,
     form: AccountForm,
     roles: Vec<Choice>,
+    delegations: Vec<Choice>,
     organisations: Vec<Choice>,
     f: Fields,
     alert: Option<String>,
@@ -317,6 +329,7 @@ fn account_form(a: &Account) -> AccountForm {
         email: a.email.clone(),
         role: a.role.as_str().to_owned(),
         organisation: a.organisation.clone().unwrap_or_default(),
+        delegation: a.delegation.clone().unwrap_or_default(),
         disabled: a.disabled,
         version: a.version,
     }
@@ -336,6 +349,7 @@ async fn account_view(
         id: id.to_owned(),
         is_self: actor.account_id == id,
         roles: choices(tr, vocab::ROLES, std::slice::from_ref(&form.role)),
+        delegations: choices(tr, vocab::COUNTRIES, std::slice::from_ref(&form.delegation)),
         organisations: organisation_choices(&orgs, ctx.lang().code(), &form.organisation, None),
         form,
         f: Fields(errors),
@@ -370,6 +384,7 @@ async fn update_account(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Res
         email: current.email.clone(),
         role: form.get("role").unwrap_or("").to_owned(),
         organisation: form.text("organisation").unwrap_or_default(),
+        delegation: form.text("delegation").unwrap_or_default(),
         disabled: form.get("disabled").is_some(),
         version,
     };
@@ -380,12 +395,14 @@ async fn update_account(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Res
                 name: Some(shown.name.clone()),
                 role: Some(role),
                 organisation: None,
+                delegation: None,
                 disabled: Some(shown.disabled),
             };
             let organisation = Some(form.text("organisation"));
+            let delegation = Some(form.text("delegation").filter(|_| role == Role::Delegate));
             ctx.state
                 .app()
-                .update_account(&actor, &id, version, req.into_change(organisation))
+                .update_account(&actor, &id, version, req.into_change(organisation, delegation))
                 .await
                 .map_err(ApiError::from)
         }

@@ -107,7 +107,7 @@ pub async fn case_block(ctx: &Ctx, case: &Case) -> Result<CheckinBlock, PageErro
     block.default_months = schedule.default_months;
     block.can_answer = case.status == Status::Published
         && case.origin.is_none()
-        && actor.as_ref().is_some_and(|a| permissions::can_manage_links(a, case.created_by.as_deref()));
+        && actor.as_ref().is_some_and(|a| permissions::can_manage_links(a, case.owners()));
     if !block.can_answer {
         block.due = None;
     } else {

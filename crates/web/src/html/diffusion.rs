@@ -107,7 +107,7 @@ pub async fn case_block(ctx: &Ctx, case: &Case) -> Result<DiffusionBlock, PageEr
                 .get_case(id)
                 .await
                 .map_err(|e| ctx.fail(e))?
-                .filter(|c| permissions::can_view_case(actor.as_ref(), c.status, c.created_by.as_deref())),
+                .filter(|c| permissions::can_view_case(actor.as_ref(), c.status, c.owners())),
             None => None,
         };
         let href = match &local {
@@ -152,9 +152,8 @@ pub async fn case_block(ctx: &Ctx, case: &Case) -> Result<DiffusionBlock, PageEr
         })
         .collect();
     adopters.sort_by_key(|(y, _)| y.unwrap_or(i32::MAX));
-    let can_manage = actor
-        .as_ref()
-        .is_some_and(|a| permissions::can_manage_links(a, case.created_by.as_deref()) && case.origin.is_none());
+    let can_manage =
+        actor.as_ref().is_some_and(|a| permissions::can_manage_links(a, case.owners()) && case.origin.is_none());
     let (kinds, countries) = if can_manage {
         (
             LinkKind::ALL.iter().map(|k| (k.as_str().to_owned(), kind_label(tr, *k))).collect(),

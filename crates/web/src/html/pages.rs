@@ -430,7 +430,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
     let actor = ctx.actor();
     let store = ctx.state.store();
     let case = store.get_case(&id).await.map_err(|e| ctx.fail(e))?.ok_or_else(|| ctx.error(StatusCode::NOT_FOUND))?;
-    if !permissions::can_view_case(actor.as_ref(), case.status, case.created_by.as_deref()) {
+    if !permissions::can_view_case(actor.as_ref(), case.status, case.owners()) {
         return Err(ctx.error(StatusCode::NOT_FOUND));
     }
     let reader = ctx.lang().code();
@@ -548,7 +548,7 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         .filter(|p| p.state == "published")
         .map(|p| tr.t1("case-accepted-by", "node", p.node))
         .collect();
-    let can_history = permissions::can_see_private(actor.as_ref(), case.created_by.as_deref());
+    let can_history = permissions::can_see_private(actor.as_ref(), case.owners());
     let revisions = if can_history {
         store
             .case_revisions(&case.id)
@@ -597,12 +597,15 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         &organisations,
         tr,
     );
-    let can_edit =
-        actor.as_ref().is_some_and(|a| permissions::can_edit_case(a, case.status, case.created_by.as_deref()));
-    let nominator = actor.as_ref().is_some_and(permissions::can_nominate);
+    let can_edit = actor.as_ref().is_some_and(|a| permissions::can_edit_case(a, case.status, case.owners()));
+    let nominator = actor.as_ref().is_some_and(permissions::is_nominator);
     let notes = permissions::sees_nomination_notes(actor.as_ref());
-    let nominate_to =
-        if nominator && case.status == Status::Published { ctx.state.settings().upstreams.clone() } else { Vec::new() };
+    let may_nominate = actor.as_ref().is_some_and(|a| permissions::can_nominate(a, case.owners()));
+    let nominate_to = if may_nominate && case.status == Status::Published {
+        ctx.state.settings().upstreams.clone()
+    } else {
+        Vec::new()
+    };
     let nominations = if nominator {
         store
             .nominations_of(&case.id)

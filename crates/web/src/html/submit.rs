@@ -813,10 +813,10 @@ pub(crate) async fn editable_case(ctx: &Ctx, actor: &Actor, id: &str) -> Result<
         .await
         .map_err(|e| ctx.fail(e))?
         .ok_or_else(|| ctx.error(StatusCode::NOT_FOUND))?;
-    if !permissions::can_view_case(Some(actor), case.status, case.created_by.as_deref()) {
+    if !permissions::can_view_case(Some(actor), case.status, case.owners()) {
         return Err(ctx.error(StatusCode::NOT_FOUND));
     }
-    if !permissions::can_edit_case(actor, case.status, case.created_by.as_deref()) {
+    if !permissions::can_edit_case(actor, case.status, case.owners()) {
         return Err(ctx.error(StatusCode::FORBIDDEN));
     }
     Ok(case)

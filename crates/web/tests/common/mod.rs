@@ -182,6 +182,9 @@ impl TestApp {
                         name: format!("Test {}", who.slug()),
                         role,
                         organisation: Some("kemenpan-rb".into()),
+                        // The delegate represents the Philippines; the fixture
+                        // cases are Indonesian, so it acts for none of them.
+                        delegation: (role == Role::Delegate).then(|| "PH".to_owned()),
                         password_hash: Some(hash.clone()),
                     },
                     None,
