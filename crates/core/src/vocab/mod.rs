@@ -1,7 +1,9 @@
 //! Controlled vocabularies and lookups over them.
 
+mod places;
 mod terms;
 
+pub use places::{Place, PlaceKind, id_place, id_place_terms, id_places};
 pub use terms::*;
 
 /// A named vocabulary as the API lists it.
@@ -12,7 +14,7 @@ pub struct Vocabulary {
 }
 
 /// Every vocabulary, under the name the API and validation messages use.
-pub fn all() -> [Vocabulary; 12] {
+pub fn all() -> [Vocabulary; 13] {
     [
         Vocabulary { name: "countries", terms: COUNTRIES },
         Vocabulary { name: "sectors", terms: SECTORS },
@@ -26,6 +28,7 @@ pub fn all() -> [Vocabulary; 12] {
         Vocabulary { name: "roles", terms: ROLES },
         Vocabulary { name: "languages", terms: LANGUAGES },
         Vocabulary { name: "nomination_states", terms: NOMINATION_STATES },
+        Vocabulary { name: "id_places", terms: id_place_terms() },
     ]
 }
 

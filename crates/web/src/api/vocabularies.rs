@@ -26,7 +26,11 @@ pub struct TermView {
 
 /// Every vocabulary by name: countries, sectors, levels_of_government,
 /// innovation_facets, lifecycle_stages, sdgs, organisation_types,
-/// operating_statuses, workflow_statuses, roles, languages, nomination_states.
+/// operating_statuses, workflow_statuses, roles, languages, nomination_states,
+/// and id_places: Indonesia's provinces (`31`) and regencies and cities
+/// (`31.71`) by their official Kemendagri codes, under their official names
+/// (contains information from idn-area-data, made available under the Open
+/// Database License).
 #[utoipa::path(get, path = "/api/v1/vocabularies", tag = "vocabularies",
     responses((status = 200, body = BTreeMap<String, Vec<TermView>>)))]
 pub async fn vocabularies() -> Json<BTreeMap<&'static str, Vec<TermView>>> {
