@@ -18,7 +18,6 @@ use lumbung_core::event::{
     self, ActionStatus, Event, EventContent, EventKind, EventLevel, EventOrigin, EventStatus, Outcome,
     RemoteActionItem, Session,
 };
-use lumbung_core::vocab;
 use lumbung_store::{PresentedCase, StoreError, Tx};
 
 use crate::dom::El;
@@ -72,10 +71,6 @@ fn actions<'a>(e: &'a Event, ctx: &'a EventContext<'_>) -> &'a [RemoteActionItem
     }
 }
 
-fn label(terms: &'static [vocab::Term], code: &str) -> String {
-    vocab::find(terms, code).map_or_else(|| code.to_owned(), |t| t.en.to_owned())
-}
-
 /// The `oai_dc` metadata of an event (`dc:type` Event).
 pub fn oai_dc(e: &Event, ctx: &EventContext<'_>) -> String {
     let c = &e.content;
@@ -106,14 +101,7 @@ pub fn oai_dc(e: &Event, ctx: &EventContext<'_>) -> String {
             element(&mut out, "dc:relation", &[], g);
         }
     }
-    let place: Vec<String> =
-        [c.venue.clone(), c.city.clone(), c.country.as_deref().map(|code| label(vocab::COUNTRIES, code))]
-            .into_iter()
-            .flatten()
-            .collect();
-    if !place.is_empty() {
-        element(&mut out, "dc:coverage", &[], &place.join(", "));
-    }
+    crate::formats::coverage(&mut out, [c.venue.as_deref(), c.city.as_deref()], c.country.as_deref());
     out.push_str("</oai_dc:dc>");
     out
 }

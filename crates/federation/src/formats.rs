@@ -122,16 +122,19 @@ pub fn oai_dc(case: &Case, ctx: &Context<'_>) -> String {
     for l in &c.links {
         element(&mut out, "dc:relation", &[], &l.url);
     }
-    let place: Vec<String> =
-        [c.city.clone(), c.region.clone(), c.country.as_deref().map(|code| label(vocab::COUNTRIES, code))]
-            .into_iter()
-            .flatten()
-            .collect();
-    if !place.is_empty() {
-        element(&mut out, "dc:coverage", &[], &place.join(", "));
-    }
+    coverage(&mut out, [c.city.as_deref(), c.region.as_deref()], c.country.as_deref());
     out.push_str("</oai_dc:dc>");
     out
+}
+
+/// `dc:coverage`: the place's parts that are known, smallest first, then the
+/// country's English name.
+pub(crate) fn coverage(out: &mut String, parts: [Option<&str>; 2], country: Option<&str>) {
+    let country = country.map(|code| vocab::find(vocab::COUNTRIES, code).map_or(code, |t| t.en));
+    let place: Vec<&str> = parts.into_iter().chain([country]).flatten().collect();
+    if !place.is_empty() {
+        element(out, "dc:coverage", &[], &place.join(", "));
+    }
 }
 
 /// The full native record of a case.

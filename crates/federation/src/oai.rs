@@ -346,18 +346,8 @@ impl Provider {
             Format::Lumbung => crate::events::lumbung(e, &ctx),
         });
         out.push_str("</metadata>");
-        if let Some(origin) = &e.origin {
-            let harvested = origin.harvested_at.map(|t| utc(t.unix_timestamp())).unwrap_or_else(|| utc(changed));
-            out.push_str(&format!(
-                "<about><provenance xmlns=\"{PROVENANCE_NS}\" xsi:schemaLocation=\"{PROVENANCE_NS} \
-                 http://www.openarchives.org/OAI/2.0/provenance.xsd\"><originDescription harvestDate=\"{}\" altered=\"false\">",
-                esc(&harvested)
-            ));
-            element(out, "baseURL", &[], origin.url.as_deref().unwrap_or(&origin.node));
-            element(out, "identifier", &[], &origin.identifier);
-            element(out, "datestamp", &[], &utc(changed));
-            element(out, "metadataNamespace", &[], format.namespace());
-            out.push_str("</originDescription></provenance></about>");
+        if let Some(o) = &e.origin {
+            provenance(out, o.url.as_deref().unwrap_or(&o.node), &o.identifier, o.harvested_at, changed, format);
         }
         out.push_str("</record>");
     }
@@ -417,24 +407,8 @@ impl Provider {
                 self.event_header(&mut out, e, *changed);
             }
         }
-        let cursor = request.cursor;
-        if more {
-            let last = page.last().map(|(t, e)| (*t, e.id.clone()));
-            let next = Token { after: last, cursor: cursor + page.len() as i64, ..request.clone() };
-            element(
-                &mut out,
-                "resumptionToken",
-                &[("completeListSize", &total.to_string()), ("cursor", &cursor.to_string())],
-                &next.encode(),
-            );
-        } else if resumed {
-            element(
-                &mut out,
-                "resumptionToken",
-                &[("completeListSize", &total.to_string()), ("cursor", &cursor.to_string())],
-                "",
-            );
-        }
+        let last = page.last().map(|(t, e)| (*t, e.id.clone())).filter(|_| more);
+        resumption(&mut out, request, last, page.len(), total, resumed);
         out.push_str(&format!("</{verb}>"));
         Ok(Ok(out))
     }
@@ -548,24 +522,8 @@ impl Provider {
                 self.header(&mut out, case, *changed, sets);
             }
         }
-        let cursor = request.cursor;
-        if more {
-            let last = page.last().map(|(t, c)| (*t, c.id.clone()));
-            let next = Token { after: last, cursor: cursor + page.len() as i64, ..request.clone() };
-            element(
-                &mut out,
-                "resumptionToken",
-                &[("completeListSize", &total.to_string()), ("cursor", &cursor.to_string())],
-                &next.encode(),
-            );
-        } else if resumed {
-            element(
-                &mut out,
-                "resumptionToken",
-                &[("completeListSize", &total.to_string()), ("cursor", &cursor.to_string())],
-                "",
-            );
-        }
+        let last = page.last().map(|(t, c)| (*t, c.id.clone())).filter(|_| more);
+        resumption(&mut out, &request, last, page.len(), total, resumed);
         out.push_str(&format!("</{verb}>"));
         Ok(Ok(out))
     }
@@ -675,18 +633,8 @@ impl Provider {
                 Format::Lumbung => crate::formats::lumbung(case, &ctx),
             });
             out.push_str("</metadata>");
-            if let Some(origin) = &case.origin {
-                let harvested = origin.harvested_at.map(|t| utc(t.unix_timestamp())).unwrap_or_else(|| utc(changed));
-                out.push_str(&format!(
-                    "<about><provenance xmlns=\"{PROVENANCE_NS}\" xsi:schemaLocation=\"{PROVENANCE_NS} \
-                     http://www.openarchives.org/OAI/2.0/provenance.xsd\"><originDescription harvestDate=\"{}\" altered=\"false\">",
-                    esc(&harvested)
-                ));
-                element(out, "baseURL", &[], origin.url.as_deref().unwrap_or(&origin.node));
-                element(out, "identifier", &[], &origin.identifier);
-                element(out, "datestamp", &[], &utc(changed));
-                element(out, "metadataNamespace", &[], format.namespace());
-                out.push_str("</originDescription></provenance></about>");
+            if let Some(o) = &case.origin {
+                provenance(out, o.url.as_deref().unwrap_or(&o.node), &o.identifier, o.harvested_at, changed, format);
             }
         }
         out.push_str("</record>");
@@ -786,6 +734,45 @@ impl Token {
             cursor,
         })
     }
+}
+
+/// The resumption token of a list page: the next page's after `last` (None:
+/// this is the last page), or an empty token ending a resumed list.
+fn resumption(out: &mut String, request: &Token, last: Option<(i64, String)>, sent: usize, total: i64, resumed: bool) {
+    let cursor = request.cursor;
+    let attrs = [("completeListSize", total.to_string()), ("cursor", cursor.to_string())];
+    let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    match last {
+        Some(last) => {
+            let next = Token { after: Some(last), cursor: cursor + sent as i64, ..request.clone() };
+            element(out, "resumptionToken", &attrs, &next.encode());
+        }
+        None if resumed => element(out, "resumptionToken", &attrs, ""),
+        None => {}
+    }
+}
+
+/// The `about` of a harvested copy served onward: OAI-PMH provenance naming
+/// where it was harvested from and when.
+fn provenance(
+    out: &mut String,
+    base_url: &str,
+    identifier: &str,
+    harvested_at: Option<time::OffsetDateTime>,
+    changed: i64,
+    format: Format,
+) {
+    let harvested = harvested_at.map(|t| utc(t.unix_timestamp())).unwrap_or_else(|| utc(changed));
+    out.push_str(&format!(
+        "<about><provenance xmlns=\"{PROVENANCE_NS}\" xsi:schemaLocation=\"{PROVENANCE_NS} \
+         http://www.openarchives.org/OAI/2.0/provenance.xsd\"><originDescription harvestDate=\"{}\" altered=\"false\">",
+        esc(&harvested)
+    ));
+    element(out, "baseURL", &[], base_url);
+    element(out, "identifier", &[], identifier);
+    element(out, "datestamp", &[], &utc(changed));
+    element(out, "metadataNamespace", &[], format.namespace());
+    out.push_str("</originDescription></provenance></about>");
 }
 
 #[cfg(test)]

@@ -169,13 +169,7 @@ impl Store {
     ) -> Result<Vec<(i64, Event)>, StoreError> {
         let mut q = Sql::new(self.pools.backend, "SELECT changed_s, data FROM events WHERE 1 = 1");
         oai_window(&mut q, from, until);
-        if let Some((t, id)) = after {
-            q.push(" AND (changed_s > ").bind(t).push(" OR (changed_s = ").bind(t);
-            q.push(" AND id > ").bind(id.to_owned()).push("))");
-        }
-        q.push(" ORDER BY changed_s, id LIMIT ").bind(limit);
-        let rows: Vec<(i64, String)> = q.query_as().fetch_all(&self.pools.read).await?;
-        rows.into_iter().map(|(t, d)| Ok((t, serde_json::from_str(&d)?))).collect()
+        self.oai_keyset_page(q, after, limit).await
     }
 
     /// The oldest datestamp of any event.
@@ -245,32 +239,8 @@ impl Store {
         let cases = apply(&mut event)?;
         event.version = read + 1;
         event.updated_at = lumbung_core::clock::now();
-        let (starts, ends, countries) = columns(&event)?;
-        let done = sqlx::query(
-            "UPDATE events SET series = $1, edition = $2, kind = $3, level = $4, status = $5, country = $6,
-                countries = $7, starts_at = $8, ends_at = $9, version = $10, updated_at = $11, data = $12,
-                changed_s = $15
-             WHERE id = $13 AND version = $14",
-        )
-        .bind(&event.content.series)
-        .bind(event.content.edition)
-        .bind(event.content.kind.as_str())
-        .bind(event.content.level.as_str())
-        .bind(event.content.status.as_str())
-        .bind(&event.content.country)
-        .bind(countries)
-        .bind(starts)
-        .bind(ends)
-        .bind(event.version)
-        .bind(time_fmt::fmt(event.updated_at))
-        .bind(serde_json::to_string(&event).map_err(StoreError::from)?)
-        .bind(id)
-        .bind(read)
-        .bind(event.updated_at.unix_timestamp())
-        .execute(tx.conn())
-        .await
-        .map_err(StoreError::from)?;
-        if done.rows_affected() == 0 {
+        let done = update_event_row(&mut tx, &event, read).await?;
+        if done == 0 {
             return Err(StoreError::Conflict { current: read + 1 }.into());
         }
         if let Some(cases) = cases {
@@ -478,29 +448,9 @@ impl Tx {
     /// version), its presented cases, and a change-log entry. Registrations
     /// stay with the origin: a copy takes none.
     pub async fn replace_harvested_event(&mut self, event: &Event, cases: &[CaseLink]) -> Result<(), StoreError> {
-        let (starts, ends, countries) = columns(event)?;
-        sqlx::query(
-            "UPDATE events SET series = $1, edition = $2, kind = $3, level = $4, status = $5, country = $6,
-                countries = $7, starts_at = $8, ends_at = $9, version = $10, updated_at = $11, data = $12,
-                changed_s = $13
-             WHERE id = $14",
-        )
-        .bind(&event.content.series)
-        .bind(event.content.edition)
-        .bind(event.content.kind.as_str())
-        .bind(event.content.level.as_str())
-        .bind(event.content.status.as_str())
-        .bind(&event.content.country)
-        .bind(countries)
-        .bind(starts)
-        .bind(ends)
-        .bind(event.version)
-        .bind(time_fmt::fmt(event.updated_at))
-        .bind(serde_json::to_string(event)?)
-        .bind(event.updated_at.unix_timestamp())
-        .bind(&event.id)
-        .execute(self.conn())
-        .await?;
+        if update_event_row(self, event, event.version - 1).await? != 1 {
+            return Err(StoreError::Conflict { current: event.version });
+        }
         self.set_event_cases(&event.id, cases).await?;
         self.log(Entity::Event, &event.id, "harvest", event.version, None, event.updated_at);
         Ok(())
@@ -579,6 +529,36 @@ fn oai_window(q: &mut Sql<'_>, from: Option<i64>, until: Option<i64>) {
     if let Some(until) = until {
         q.push(" AND changed_s <= ").bind(until);
     }
+}
+
+/// Writes an event's row (its columns, record and datestamp) over the one
+/// at version `read`; returns how many rows changed (0: the version moved).
+async fn update_event_row(tx: &mut Tx, event: &Event, read: i64) -> Result<u64, StoreError> {
+    let (starts, ends, countries) = columns(event)?;
+    let done = sqlx::query(
+        "UPDATE events SET series = $1, edition = $2, kind = $3, level = $4, status = $5, country = $6,
+            countries = $7, starts_at = $8, ends_at = $9, version = $10, updated_at = $11, data = $12,
+            changed_s = $15
+         WHERE id = $13 AND version = $14",
+    )
+    .bind(&event.content.series)
+    .bind(event.content.edition)
+    .bind(event.content.kind.as_str())
+    .bind(event.content.level.as_str())
+    .bind(event.content.status.as_str())
+    .bind(&event.content.country)
+    .bind(countries)
+    .bind(starts)
+    .bind(ends)
+    .bind(event.version)
+    .bind(time_fmt::fmt(event.updated_at))
+    .bind(serde_json::to_string(event)?)
+    .bind(&event.id)
+    .bind(read)
+    .bind(event.updated_at.unix_timestamp())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Locks an event's row for the rest of the transaction and reads it.

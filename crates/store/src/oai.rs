@@ -84,6 +84,18 @@ impl Store {
     ) -> Result<Vec<(i64, Case)>, StoreError> {
         let mut q = Sql::new(self.pools.backend, "SELECT changed_s, data");
         push_selection(&mut q, s);
+        self.oai_keyset_page(q, after, limit).await
+    }
+
+    /// Ends the query of an OAI-PMH list (`SELECT changed_s, data … WHERE …`)
+    /// with its keyset: the rows after `(changed_s, id)`, oldest first, read
+    /// into records.
+    pub(crate) async fn oai_keyset_page<T: serde::de::DeserializeOwned>(
+        &self,
+        mut q: Sql<'_>,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<(i64, T)>, StoreError> {
         if let Some((t, id)) = after {
             q.push(" AND (changed_s > ").bind(t).push(" OR (changed_s = ").bind(t);
             q.push(" AND id > ").bind(id.to_owned()).push("))");
