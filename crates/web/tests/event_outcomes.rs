@@ -168,7 +168,10 @@ async fn action_items_show_on_the_owner_page_as_overdue_and_at_the_next_edition(
     assert_eq!(overdue[0]["overdue"], true);
     let mut reader = Browser::new(&app);
     let org = reader.get("/organisations/lan-ri").await.text();
-    assert!(org.contains("Publish the toolkit") && org.contains("Visit Davao"), "{org}");
+    // In the page's body, under its heading (not in the <title>).
+    let body = org.split_once("<h2 id=\"org-actions\">").map(|(_, b)| b).unwrap_or_default();
+    assert!(body.contains("Publish the toolkit") && body.contains("Visit Davao"), "{org}");
+    assert!(!org.split_once("</title>").unwrap().0.contains("Publish the toolkit"), "not in the title");
     let page = reader.get(&format!("/events/{next}")).await.text();
     assert!(page.contains("Open action items of the previous edition"));
     assert!(page.contains("Publish the toolkit") && page.contains("Visit Davao"));
