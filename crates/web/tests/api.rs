@@ -240,10 +240,18 @@ async fn vocabularies_have_english_and_indonesian_labels() {
         "roles",
         "languages",
         "nomination_states",
+        "id_places",
     ]
     .into_iter()
     .collect();
     assert_eq!(names, expected);
+    // Indonesia's places by their official codes: 38 provinces, and the
+    // regencies and cities under them.
+    let places = vocab["id_places"].as_array().expect("id_places");
+    let provinces = places.iter().filter(|t| !t["code"].as_str().expect("code").contains('.')).count();
+    assert_eq!(provinces, 38);
+    assert!(places.len() > 500, "{} places", places.len());
+    assert!(places.iter().any(|t| t["code"] == "31.71" && t["en"] == "Kota Administrasi Jakarta Pusat"));
     for (name, terms) in vocab {
         let terms = terms.as_array().expect("a list of terms");
         assert!(!terms.is_empty(), "{name} is empty");
