@@ -131,3 +131,52 @@ fn delegation_country(actor: &Actor, mut content: CaseContent) -> Result<CaseCon
     }
     Ok(content)
 }
+
+/// What [`App::match_places`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlacesMatched {
+    /// Indonesian cases that had no official place code.
+    pub without_code: usize,
+    /// Of those, the ones whose region and city matched one (now saved).
+    pub matched: usize,
+    /// The rest: (case id, region, city) as written.
+    pub unmatched: Vec<(String, Option<String>, Option<String>)>,
+}
+
+impl App {
+    /// Gives every Indonesian case stored without an official place code the
+    /// one its free-text region and city match, as a revision of the case
+    /// (a case saved since the field exists has one already). With `dry_run`
+    /// it only counts.
+    pub async fn match_places(&self, dry_run: bool) -> Result<PlacesMatched, AppError> {
+        let mut report = PlacesMatched::default();
+        for id in self.store.case_ids_of_country("ID").await? {
+            let Some(case) = self.store.get_case(&id).await? else { continue };
+            if case.content.place.is_some() {
+                continue;
+            }
+            report.without_code += 1;
+            let settled = case.content.clone().normalised();
+            if settled.place.is_none() {
+                report.unmatched.push((id, case.content.region, case.content.city));
+                continue;
+            }
+            report.matched += 1;
+            if dry_run {
+                continue;
+            }
+            let comment = "official place code matched from the region and city";
+            self.store
+                .update_case(&id, None, RevisionAction::Update, None, Some(comment), |c: &mut Case| {
+                    // Only the code and the names it fills change.
+                    let settled = c.content.clone().normalised();
+                    c.content.place = settled.place;
+                    c.content.region = c.content.region.take().or(settled.region);
+                    c.content.city = c.content.city.take().or(settled.city);
+                    Ok::<(), AppError>(())
+                })
+                .await?;
+        }
+        Ok(report)
+    }
+}

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use lumbung_store::Store;
 
 pub use accounts::{ACCOUNT_LANGUAGES, AccountChange, NewAccountRequest};
+pub use cases::PlacesMatched;
 pub use checkins::CheckinSchedule;
 pub use diffusion::{CaseLinks, NewLink};
 pub use error::AppError;

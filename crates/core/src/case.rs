@@ -5,6 +5,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::text::Text;
+use crate::vocab;
 use crate::workflow::Status;
 
 /// Everything an author writes about a case: what create and update requests
@@ -26,6 +27,13 @@ pub struct CaseContent {
     /// Province, state or region.
     pub region: Option<String>,
     pub city: Option<String>,
+    /// In Indonesia: the official Kemendagri code of the province (`35`) or
+    /// regency/city (`35.78`), from the `id_places` vocabulary. Implies the
+    /// country Indonesia and fills an empty region and city with its names;
+    /// when absent, an Indonesian region and city in free text are matched
+    /// to it where they can be.
+    #[schema(example = "35.78")]
+    pub place: Option<String>,
     /// national, regional, local or other.
     pub level_of_government: Option<String>,
     /// Ids of the organisations behind the case.
@@ -256,14 +264,38 @@ impl Case {
 }
 
 impl CaseContent {
+    /// An official place code implies Indonesia and names an empty region
+    /// (its province) and city (a regency's or city's name); an Indonesian
+    /// case without one gets the place its free-text region and city match.
+    /// An unknown code is left for validation to report.
+    fn settle_place(&mut self) {
+        if self.place.is_some() && self.country.is_none() {
+            self.country = Some("ID".to_owned());
+        }
+        if self.country.as_deref() != Some("ID") {
+            return;
+        }
+        if self.place.is_none() {
+            self.place = vocab::match_id_place(self.region.as_deref(), self.city.as_deref()).map(|p| p.code.to_owned());
+        }
+        let Some(place) = self.place.as_deref().and_then(vocab::id_place) else { return };
+        if self.region.is_none() {
+            self.region = vocab::province_of(place).map(|p| p.name.to_owned());
+        }
+        if self.city.is_none() && place.kind != vocab::PlaceKind::Province {
+            self.city = Some(place.name.to_owned());
+        }
+    }
+
     /// The fields a client writes, as named in JSON.
-    pub const FIELDS: [&'static str; 24] = [
+    pub const FIELDS: [&'static str; 25] = [
         "title",
         "summary",
         "original_language",
         "country",
         "region",
         "city",
+        "place",
         "level_of_government",
         "organisations",
         "partners",
@@ -293,6 +325,8 @@ impl CaseContent {
         self.country = trim_opt(self.country).map(|c| c.to_ascii_uppercase());
         self.region = trim_opt(self.region);
         self.city = trim_opt(self.city);
+        self.place = trim_opt(self.place);
+        self.settle_place();
         self.level_of_government = trim_opt(self.level_of_government);
         self.lifecycle_stage = trim_opt(self.lifecycle_stage);
         self.operating_status = trim_opt(self.operating_status);

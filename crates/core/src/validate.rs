@@ -85,6 +85,34 @@ pub fn validate_case(c: &CaseContent, org_exists: &dyn Fn(&str) -> bool) -> Resu
     code(&mut e, "country", c.country.as_deref(), vocab::COUNTRIES, "country code");
     short(&mut e, "region", c.region.as_deref());
     short(&mut e, "city", c.city.as_deref());
+    if let Some(code) = c.place.as_deref() {
+        match vocab::id_place(code) {
+            None => e.add(
+                "place",
+                "unknown_value",
+                format!("'{}' is not an official place code of Indonesia", code.chars().take(20).collect::<String>()),
+            ),
+            Some(_) if c.country.as_deref() != Some("ID") => e.add(
+                "place",
+                "invalid",
+                "official place codes are Indonesia's: set the country to ID or leave the place out",
+            ),
+            Some(place) => {
+                // The free-text region must not name another province.
+                let named = vocab::match_id_place(c.region.as_deref(), None).and_then(vocab::province_of);
+                let own = vocab::province_of(place);
+                if let (Some(named), Some(own)) = (named, own) {
+                    if named.code != own.code {
+                        e.add(
+                            "place",
+                            "invalid",
+                            format!("{} lies in {}, but the region says {}", place.name, own.name, named.name),
+                        );
+                    }
+                }
+            }
+        }
+    }
     code(
         &mut e,
         "level_of_government",

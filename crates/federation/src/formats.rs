@@ -157,6 +157,9 @@ pub fn lumbung(case: &Case, ctx: &Context<'_>) -> String {
     opt(&mut out, "country", &c.country);
     opt(&mut out, "region", &c.region);
     opt(&mut out, "city", &c.city);
+    if let Some(place) = c.place.as_deref().and_then(vocab::id_place) {
+        element(&mut out, "place", &[("code", place.code)], place.name);
+    }
     opt(&mut out, "levelOfGovernment", &c.level_of_government);
     for org in &c.organisations {
         let name = ctx.organisations.get(org).map_or(org.as_str(), String::as_str);

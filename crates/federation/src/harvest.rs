@@ -268,6 +268,7 @@ pub fn case_from_xml(el: &El) -> Result<CaseContent, String> {
         country: el.text_of("country"),
         region: el.text_of("region"),
         city: el.text_of("city"),
+        place: el.child("place").and_then(|p| p.attr("code")).map(str::to_owned),
         level_of_government: el.text_of("levelOfGovernment"),
         // Organisation ids are the origin node's; keep their names as partners.
         organisations: Vec::new(),

@@ -51,6 +51,25 @@ pub enum Command {
     /// Outgoing mail: a test message, the outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Indonesia's official places (Kemendagri codes).
+    #[command(subcommand)]
+    Places(PlacesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlacesCommand {
+    /// Give Indonesian cases stored without an official place code the one
+    /// their region and city match (a revision each); lists what did not match.
+    Match(PlacesMatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlacesMatchArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Only count; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -310,6 +329,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::MigrateStore(args) => crate::backup::migrate_store(args).await,
         Command::Mail(MailCommand::Test(args)) => crate::mail::test(args).await,
         Command::Mail(MailCommand::Status(args)) => crate::mail::status(args).await,
+        Command::Places(PlacesCommand::Match(args)) => crate::places::run_match(args).await,
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             Ok(())

@@ -19,5 +19,6 @@ pub mod logging;
 pub mod mail;
 pub mod mailer;
 pub mod notify;
+pub mod places;
 pub mod serve;
 pub mod users;

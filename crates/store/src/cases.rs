@@ -130,6 +130,14 @@ const TERM_FIELDS: [&str; 5] = ["sector", "facet", "sdg", "organisation", "tag"]
 
 impl Store {
     /// The case with this id, whoever may see it (callers check permissions).
+    /// The ids of every case of a country, in id order.
+    pub async fn case_ids_of_country(&self, country: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE country = $1 ORDER BY id")
+            .bind(country)
+            .fetch_all(&self.pools.read)
+            .await?)
+    }
+
     pub async fn get_case(&self, id: &str) -> Result<Option<Case>, StoreError> {
         let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = $1")
             .bind(id)

@@ -3,7 +3,7 @@
 mod places;
 mod terms;
 
-pub use places::{Place, PlaceKind, id_place, id_place_terms, id_places};
+pub use places::{Place, PlaceKind, id_place, id_place_terms, id_places, match_id_place, province_of};
 pub use terms::*;
 
 /// A named vocabulary as the API lists it.

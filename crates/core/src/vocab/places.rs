@@ -64,6 +64,126 @@ pub fn id_place(code: &str) -> Option<&'static Place> {
     places.binary_search_by(|p| p.code.cmp(code)).ok().and_then(|i| places.get(i))
 }
 
+/// Province names in English (and other spellings in use) for matching free
+/// text: normalised alias → province code.
+const PROVINCE_ALIASES: [(&str, &str); 22] = [
+    ("jakarta", "31"),
+    ("yogyakarta", "34"),
+    ("jogja", "34"),
+    ("jogjakarta", "34"),
+    ("north sumatra", "12"),
+    ("west sumatra", "13"),
+    ("south sumatra", "16"),
+    ("bangka belitung", "19"),
+    ("riau islands", "21"),
+    ("west java", "32"),
+    ("central java", "33"),
+    ("east java", "35"),
+    ("west nusa tenggara", "52"),
+    ("east nusa tenggara", "53"),
+    ("west kalimantan", "61"),
+    ("central kalimantan", "62"),
+    ("south kalimantan", "63"),
+    ("east kalimantan", "64"),
+    ("north kalimantan", "65"),
+    ("north sulawesi", "71"),
+    ("south sulawesi", "73"),
+    ("west papua", "92"),
+];
+
+/// A place name reduced for matching: lower case, letters and digits, the
+/// words that say what kind of place it is dropped (`Provinsi`, `Kabupaten`,
+/// `Kota`, `Administrasi`, `DKI`, `Daerah Istimewa`…). Returns the name and
+/// the kind its words named, if any.
+fn key(text: &str) -> (String, Option<PlaceKind>) {
+    let lower: String = text.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut kind = None;
+    let mut kept = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let next = words.get(i + 1).copied();
+        match (*w, next) {
+            ("kabupaten" | "kab", _) => kind = Some(PlaceKind::Regency),
+            ("kota", _) | ("city", _) => kind = Some(PlaceKind::City),
+            ("regency", _) => kind = Some(PlaceKind::Regency),
+            ("provinsi" | "propinsi" | "prov" | "province" | "administrasi" | "dki" | "di" | "dkj", _) => {}
+            ("daerah", Some("khusus" | "istimewa")) => {
+                i += 1;
+                if words.get(i + 1).copied() == Some("ibukota") {
+                    i += 1;
+                }
+            }
+            ("special", Some("region")) => {
+                i += 1;
+                if words.get(i + 1).copied() == Some("of") {
+                    i += 1;
+                }
+            }
+            (w, _) => kept.push(w),
+        }
+        i += 1;
+    }
+    (kept.join(" "), kind)
+}
+
+/// The official place that free-text `region` and `city` name, where they
+/// can be matched: the regency or city when `city` (or `region`) names one
+/// unambiguously — a `Kota` before a `Kabupaten` of the same name when the
+/// text does not say, as a city field means — within the province `region`
+/// names when it names one; else that province. A region that names no
+/// province may name a regency or city. None when nothing matches.
+pub fn match_id_place(region: Option<&str>, city: Option<&str>) -> Option<&'static Place> {
+    let province = region.and_then(|r| {
+        let (k, _) = key(r);
+        if k.is_empty() {
+            return None;
+        }
+        PROVINCE_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == k)
+            .and_then(|(_, code)| id_place(code))
+            .or_else(|| id_places().iter().find(|p| p.kind == PlaceKind::Province && key(p.name).0 == k))
+    });
+    // A region that names a province is that province, not a city of its name.
+    let region_as_place = region.filter(|_| province.is_none());
+    for text in [city, region_as_place].into_iter().flatten() {
+        let (k, said) = key(text);
+        if k.is_empty() {
+            continue;
+        }
+        let found: Vec<&Place> = id_places()
+            .iter()
+            .filter(|p| p.kind != PlaceKind::Province)
+            .filter(|p| province.is_none_or(|prov| p.province == Some(prov.code)))
+            .filter(|p| said.is_none_or(|kind| p.kind == kind))
+            .filter(|p| key(p.name).0 == k)
+            .collect();
+        let chosen = match found.as_slice() {
+            [one] => Some(*one),
+            many => {
+                let cities: Vec<&&Place> = many.iter().filter(|p| p.kind == PlaceKind::City).collect();
+                match cities.as_slice() {
+                    [one] => Some(**one),
+                    _ => None,
+                }
+            }
+        };
+        if chosen.is_some() {
+            return chosen;
+        }
+    }
+    province
+}
+
+/// The province a place lies in (itself for a province).
+pub fn province_of(place: &'static Place) -> Option<&'static Place> {
+    match place.province {
+        None => Some(place),
+        Some(code) => id_place(code),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +207,36 @@ mod tests {
         assert_eq!(id_place("95").map(|p| p.name), Some("Papua Pegunungan"));
         assert!(id_place("99").is_none());
         assert_eq!(id_place_terms().len(), id_places().len());
+    }
+
+    fn matched(region: Option<&str>, city: Option<&str>) -> Option<&'static str> {
+        match_id_place(region, city).map(|p| p.code)
+    }
+
+    #[test]
+    fn free_text_regions_and_cities_are_matched_where_they_can_be() {
+        // The demo's free text.
+        assert_eq!(matched(Some("Jawa Timur"), Some("Surabaya")), Some("35.78"), "Kota Surabaya");
+        assert_eq!(matched(Some("Jawa Timur"), Some("Banyuwangi")), Some("35.10"), "only a Kabupaten has the name");
+        assert_eq!(matched(Some("Jawa Barat"), Some("Bandung")), Some("32.73"), "a city field names the Kota");
+        assert_eq!(matched(Some("Jawa Barat"), Some("Kabupaten Bandung")), Some("32.04"), "unless it says Kabupaten");
+        assert_eq!(
+            matched(Some("DKI Jakarta"), Some("Jakarta")),
+            Some("31"),
+            "five cities share the name: the province"
+        );
+        assert_eq!(matched(Some("DI Yogyakarta"), Some("Kulon Progo")), Some("34.01"));
+        assert_eq!(matched(Some("Nusa Tenggara Timur"), None), Some("53"));
+        // Other spellings of provinces.
+        assert_eq!(matched(Some("Daerah Khusus Ibukota Jakarta"), None), Some("31"));
+        assert_eq!(matched(Some("Provinsi Sulawesi Selatan"), Some("Kota Makassar")), Some("73.71"));
+        assert_eq!(matched(Some("East Java"), None), Some("35"));
+        assert_eq!(matched(Some("Special Region of Yogyakarta"), None), Some("34"));
+        // A city of another province than the one named is not taken.
+        assert_eq!(matched(Some("Bali"), Some("Surabaya")), Some("51"));
+        // Nothing to match.
+        assert_eq!(matched(Some("Cebu"), Some("Cebu City")), None);
+        assert_eq!(matched(None, None), None);
+        assert_eq!(matched(Some("  "), Some("")), None);
     }
 }

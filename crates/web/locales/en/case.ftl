@@ -15,6 +15,7 @@ case-status-banner = Not public: this case is { $status }.
 case-edit = Edit this case
 case-facts = At a glance
 case-place = Place
+case-official-place = Official place code (Kemendagri)
 case-digital = Digital innovation
 case-tags = Tags
 case-last-confirmed = Last confirmed accurate

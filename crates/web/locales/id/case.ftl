@@ -15,6 +15,7 @@ case-status-banner = Tidak publik: status kasus ini { $status }.
 case-edit = Sunting kasus ini
 case-facts = Sekilas
 case-place = Tempat
+case-official-place = Kode wilayah resmi (Kemendagri)
 case-digital = Inovasi digital
 case-tags = Label
 case-last-confirmed = Terakhir dipastikan akurat

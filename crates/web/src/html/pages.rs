@@ -477,6 +477,9 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
         }
         facts.push((tr.t("case-place"), place));
     }
+    if let Some(p) = content.place.as_deref().and_then(vocab::id_place) {
+        facts.push((tr.t("case-official-place"), format!("{} ({})", p.name, p.code)));
+    }
     if let Some(l) = &content.level_of_government {
         facts.push((tr.t("facet-level"), tr.term(vocab::LEVELS_OF_GOVERNMENT, l)));
     }

@@ -38,7 +38,7 @@ pub const SECTIONS: [&str; 10] = lumbung_core::Sections::NAMES;
 fn step_fields(step: &str) -> &'static [&'static str] {
     match step {
         "identity" => &["original_language", "title", "summary"],
-        "place" => &["country", "region", "city", "level_of_government", "organisations", "partners"],
+        "place" => &["country", "region", "city", "place", "level_of_government", "organisations", "partners"],
         "classification" => &[
             "sectors",
             "innovation_facets",
@@ -111,6 +111,7 @@ impl Values {
             ("country", opt(&c.country)),
             ("region", opt(&c.region)),
             ("city", opt(&c.city)),
+            ("place", opt(&c.place)),
             ("level_of_government", opt(&c.level_of_government)),
             ("partners", c.partners.join("\n")),
             ("lifecycle_stage", opt(&c.lifecycle_stage)),
@@ -211,6 +212,7 @@ fn apply(step: &str, form: &FormData, c: &mut CaseContent) -> ValidationErrors {
             c.country = form.text("country");
             c.region = form.text("region");
             c.city = form.text("city");
+            c.place = form.text("place");
             c.level_of_government = form.text("level_of_government");
             c.organisations = form.all("organisations");
             c.partners = form.get("partners").unwrap_or_default().lines().map(str::to_owned).collect();
@@ -484,6 +486,23 @@ impl<'a> View<'a> {
     }
 }
 
+/// Indonesia's official places, provinces each followed by their regencies
+/// and cities (`Jawa Timur › Kota Surabaya`): official names, untranslated.
+fn place_options(selected: &str) -> Vec<Choice> {
+    vocab::id_places()
+        .iter()
+        .map(|p| Choice {
+            value: p.code.to_owned(),
+            label: match p.province.and_then(vocab::id_place) {
+                Some(province) => format!("{} › {}", province.name, p.name),
+                None => p.name.to_owned(),
+            },
+            selected: p.code == selected,
+            count: None,
+        })
+        .collect()
+}
+
 fn term_options(tr: Tr, terms: &'static [Term], selected: &str) -> Vec<Choice> {
     choices(tr, terms, &[selected.to_owned()])
 }
@@ -558,6 +577,9 @@ async fn build_page(ctx: &Ctx, step: &'static str, v: View<'_>) -> Result<StepPa
             fields.push(f);
             fields.push(field("region", "text"));
             fields.push(field("city", "text"));
+            let mut f = field("place", "select");
+            f.options = place_options(&v.values.one("place"));
+            fields.push(f);
             let mut f = field("level_of_government", "select");
             f.options = term_options(tr, vocab::LEVELS_OF_GOVERNMENT, &v.values.one("level_of_government"));
             fields.push(f);
