@@ -60,3 +60,38 @@ async fn the_map_shows_published_cases_by_country() {
     let html = res.text();
     assert!(html.contains("Peta inovasi") && html.contains("2 kasus"));
 }
+
+#[tokio::test]
+async fn replication_between_countries_is_drawn_as_arcs_with_a_table() {
+    let app = TestApp::new().await;
+    let source = app.case_in_with(Status::Published, CaseBody::new("Mal pelayanan").country("ID").build()).await;
+    let mut adopters = Vec::new();
+    for (title, country) in [("One-stop PH", "PH"), ("Another PH", "PH"), ("Same country", "ID")] {
+        adopters.push(app.case_in_with(Status::Published, CaseBody::new(title).country(country).build()).await);
+    }
+    let draft = app.case_in_with(Status::Draft, CaseBody::new("Draft in Thailand").country("TH").build()).await;
+    for adopter in adopters.iter().chain([&draft]) {
+        let (status, _, body) = app
+            .request_as(
+                axum::http::Method::POST,
+                &format!("/api/v1/cases/{adopter}/links"),
+                common::Who::Curator,
+                Some(serde_json::json!({"kind": "adapts", "target": source})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    app.sync_search().await;
+    let html = app.send(Request::get("/map").header("accept", "text/html").body(Body::empty()).unwrap()).await.text();
+    // One arc per pair of countries and view: Indonesia → the Philippines
+    // (two cases); not the same-country link, not the draft's.
+    assert_eq!(html.matches("<path class=\"arc arc-").count(), 2, "one arc on each map");
+    assert!(html.contains("<title>Indonesia → Philippines: 2 cases</title>"), "{html}");
+    assert!(!html.contains("Indonesia → Thailand") && !html.contains("Indonesia → Indonesia"));
+    assert!(html.contains("marker-end=\"url(#map-southeast-asia-head)\""));
+    assert!(!html.contains("style="));
+    // The same numbers in the table.
+    assert!(html.contains(
+        "<tr><td><a href=\"/search?country=ID\">Indonesia</a></td><td><a href=\"/search?country=PH\">Philippines</a></td><td>2</td></tr>"
+    ));
+}

@@ -17,3 +17,14 @@ map-cases-count = { $count ->
 map-table = Cases by country
 map-country = Country
 map-source = Borders: Natural Earth (public domain). Borders are shown for orientation only.
+map-flows = Replication between countries
+map-flows-intro = Arrows on the maps go from the country of an innovation to the country of a case that replicates, adapts, scales up or was inspired by it.
+map-flows-none = No published case records replicating an innovation of another country yet.
+map-flow-from = From
+map-flow-to = To
+map-flow-links = Cases
+map-flow-title = { $from } → { $to }
+map-links-count = { $count ->
+    [one] 1 case
+   *[other] { $count } cases
+}

@@ -1,6 +1,8 @@
 //! `/map`: published cases by country on two server-drawn SVG maps — the
 //! world for context, and Southeast Asia — each country shaded by its count
-//! and linked to the search filtered to it, with the same numbers in a table.
+//! and linked to the search filtered to it, with the same numbers in a table;
+//! replication between countries (issue #12) as arcs from the source's
+//! country to the adopter's, thicker for more links, with their own table.
 //! No map script, no tiles, no inline styles (shades are CSS classes).
 //!
 //! The outlines come from `data/map.json`, made once by
@@ -43,7 +45,24 @@ struct View {
 struct Outline {
     code: String,
     d: String,
+    /// The projected centroid, where arcs start and end.
+    #[serde(default)]
+    cx: f64,
+    #[serde(default)]
+    cy: f64,
 }
+
+/// Replication links from one country's cases to another's.
+pub struct FlowRow {
+    pub from: String,
+    pub from_name: String,
+    pub to: String,
+    pub to_name: String,
+    pub count: u64,
+}
+
+/// The most links read for the arcs (as the diffusion dashboard reads).
+const MAX_LINKS: i64 = 10_000;
 
 fn data() -> Option<&'static MapData> {
     static DATA: OnceLock<Option<MapData>> = OnceLock::new();
@@ -84,6 +103,7 @@ struct MapPage {
     total: u64,
     maps: Vec<MapView>,
     rows: Vec<CountryRow>,
+    flows: Vec<FlowRow>,
     legend: Vec<(u8, String)>,
 }
 
@@ -109,6 +129,7 @@ async fn map_page(ctx: Ctx) -> Result<Response, PageError> {
         })
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    let flows = flows(&ctx).await?;
     let mut maps = Vec::new();
     if let Some(data) = data() {
         for (key, id, title) in [
@@ -116,12 +137,50 @@ async fn map_page(ctx: Ctx) -> Result<Response, PageError> {
             ("world", "map-world", tr.t("map-world")),
         ] {
             if let Some(view) = data.views.get(key) {
-                maps.push(MapView { id, svg: draw(tr, view, id, &title, &counts, max), title });
+                maps.push(MapView { id, svg: draw(tr, view, id, &title, &counts, max, &flows), title });
             }
         }
     }
     let legend = legend(tr, max);
-    render(&MapPage { total: res.total as u64, maps, rows, legend, c: ctx.chrome }).map(crate::cache::cacheable)
+    render(&MapPage { total: res.total as u64, maps, rows, flows, legend, c: ctx.chrome }).map(crate::cache::cacheable)
+}
+
+/// Links of published adopters between two different countries, both
+/// known (the source's when it is on this node), most first.
+async fn flows(ctx: &Ctx) -> Result<Vec<FlowRow>, PageError> {
+    let tr = ctx.tr();
+    let all = ctx.state.store().flows(MAX_LINKS).await.map_err(|e| ctx.fail(e))?;
+    let mut pairs: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for f in all {
+        if let (Some(from), Some(to)) = (f.from_country, f.to_country) {
+            if from != to && vocab::contains(vocab::COUNTRIES, &from) && vocab::contains(vocab::COUNTRIES, &to) {
+                *pairs.entry((from, to)).or_default() += 1;
+            }
+        }
+    }
+    let mut rows: Vec<FlowRow> = pairs
+        .into_iter()
+        .map(|((from, to), count)| FlowRow {
+            from_name: tr.term(vocab::COUNTRIES, &from),
+            to_name: tr.term(vocab::COUNTRIES, &to),
+            from,
+            to,
+            count,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| (&a.from_name, &a.to_name).cmp(&(&b.from_name, &b.to_name)))
+    });
+    Ok(rows)
+}
+
+/// An arc from one centroid to another, bowed to the left of its direction
+/// by a fifth of its length (so A→B and B→A do not overlap).
+fn arc(from: (f64, f64), to: (f64, f64)) -> String {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let (mx, my) = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+    let (qx, qy) = (mx + dy * 0.2, my - dx * 0.2);
+    format!("M{:.1} {:.1}Q{qx:.1} {qy:.1} {:.1} {:.1}", from.0, from.1, to.0, to.1)
 }
 
 /// The legend: each shade with the counts it stands for.
@@ -148,7 +207,15 @@ fn legend(tr: Tr, max: u64) -> Vec<(u8, String)> {
 /// order, the countries with cases as links to their search, for a pointer;
 /// keyboards and screen readers have the same links in the table (an image's
 /// parts are not controls).
-fn draw(tr: Tr, view: &View, id: &str, title: &str, counts: &BTreeMap<String, u64>, max: u64) -> String {
+fn draw(
+    tr: Tr,
+    view: &View,
+    id: &str,
+    title: &str,
+    counts: &BTreeMap<String, u64>,
+    max: u64,
+    flows: &[FlowRow],
+) -> String {
     let (w, h) = (view.width, view.height);
     let mut picture = String::with_capacity(view.countries.iter().map(|c| c.d.len() + 80).sum());
     let mut links = String::new();
@@ -179,6 +246,29 @@ fn draw(tr: Tr, view: &View, id: &str, title: &str, counts: &BTreeMap<String, u6
                 d = outline.d,
             );
         }
+    }
+    // Replication between the countries this view shows, over the shades.
+    let centre: BTreeMap<&str, (f64, f64)> = view.countries.iter().map(|o| (o.code.as_str(), (o.cx, o.cy))).collect();
+    let most = flows.iter().map(|f| f.count).max().unwrap_or(0);
+    // Each flow whose two countries this view shows, with their centroids.
+    let drawn: Vec<(&FlowRow, [(f64, f64); 2])> =
+        flows.iter().filter_map(|f| Some((f, [*centre.get(f.from.as_str())?, *centre.get(f.to.as_str())?]))).collect();
+    if !drawn.is_empty() {
+        let _ = write!(
+            picture,
+            r#"<defs><marker id="{id}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.5" markerHeight="3.5" orient="auto-start-reverse"><path class="arc-head" d="M0 0L10 5L0 10z"/></marker></defs><g class="arcs">"#
+        );
+        for (f, [from, to]) in drawn {
+            let label = tr.t2("map-flow-title", ("from", &f.from_name), ("to", &f.to_name));
+            let label = escape_html(&format!("{label}: {}", tr.tn("map-links-count", "count", f.count as i64)));
+            let _ = write!(
+                picture,
+                r#"<path class="arc arc-{w}" d="{d}" marker-end="url(#{id}-head)"><title>{label}</title></path>"#,
+                w = shade(f.count, most).max(1),
+                d = arc(from, to),
+            );
+        }
+        picture.push_str("</g>");
     }
     picture.push_str("</svg>");
     links.push_str("</svg>");
