@@ -24,22 +24,10 @@ WORK=$(mktemp -d /tmp/lumbung-diffusion.XXXXXX)
 DUR=${DUR:-10s}
 PORT=${PORT:-18431}
 L=http://127.0.0.1:$PORT
-cleanup() {
-  kill $(jobs -p) 2>/dev/null || true
-  wait 2>/dev/null || true
-  if [ -n "${KEEP:-}" ]; then echo "kept the node in $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-for tool in wrk curl jq; do command -v $tool >/dev/null || { echo "$tool is missing (apt-get install wrk curl jq)"; exit 1; }; done
-[ -x "$BIN" ] || { echo "no binary at $BIN (cargo build --release -p lumbung, or BIN=target/debug/lumbung)"; exit 1; }
+bench_prelude
 
 echo "== a node with the demo content and $N generated cases ($(nproc) cores, $(uptime | sed 's/.*load/load/'))"
-$BIN demo --data "$WORK/node" --no-serve --generate "$N" > /dev/null
-TOKEN=$($BIN token create --data "$WORK/node" --email curator@lumbung.example --label bench | tail -n 1)
-$BIN serve --data "$WORK/node" --addr "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
-for _ in $(seq 1200); do curl -sf "$L/readyz" >/dev/null && break; sleep 0.5; done
-curl -sf "$L/readyz" >/dev/null || { echo "the server did not start"; cat "$WORK/serve.log"; exit 1; }
-settle "$BIN serve --data $WORK"
+demo_node "$N"
 
 # 501 published local cases, in the API's order.
 ids=()
