@@ -127,6 +127,13 @@ fn key(text: &str) -> (String, Option<PlaceKind>) {
     (kept.join(" "), kind)
 }
 
+/// Every place with its matching key (see [`key`]), made once: matching runs
+/// on every save of an Indonesian case without a code, and on import.
+fn keyed() -> &'static [(String, &'static Place)] {
+    static KEYED: OnceLock<Vec<(String, &'static Place)>> = OnceLock::new();
+    KEYED.get_or_init(|| id_places().iter().map(|p| (key(p.name).0, p)).collect())
+}
+
 /// The official place that free-text `region` and `city` name, where they
 /// can be matched: the regency or city when `city` (or `region`) names one
 /// unambiguously — a `Kota` before a `Kabupaten` of the same name when the
@@ -143,7 +150,7 @@ pub fn match_id_place(region: Option<&str>, city: Option<&str>) -> Option<&'stat
             .iter()
             .find(|(alias, _)| *alias == k)
             .and_then(|(_, code)| id_place(code))
-            .or_else(|| id_places().iter().find(|p| p.kind == PlaceKind::Province && key(p.name).0 == k))
+            .or_else(|| keyed().iter().find(|(pk, p)| p.kind == PlaceKind::Province && *pk == k).map(|(_, p)| *p))
     });
     // A region that names a province is that province, not a city of its name.
     let region_as_place = region.filter(|_| province.is_none());
@@ -152,12 +159,13 @@ pub fn match_id_place(region: Option<&str>, city: Option<&str>) -> Option<&'stat
         if k.is_empty() {
             continue;
         }
-        let found: Vec<&Place> = id_places()
+        let found: Vec<&Place> = keyed()
             .iter()
+            .filter(|(pk, _)| *pk == k)
+            .map(|(_, p)| *p)
             .filter(|p| p.kind != PlaceKind::Province)
             .filter(|p| province.is_none_or(|prov| p.province == Some(prov.code)))
             .filter(|p| said.is_none_or(|kind| p.kind == kind))
-            .filter(|p| key(p.name).0 == k)
             .collect();
         let chosen = match found.as_slice() {
             [one] => Some(*one),
