@@ -23,17 +23,10 @@ pub struct NewAccountRequest {
     pub password: String,
 }
 
-/// Changes to an account; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct AccountChange {
-    pub name: Option<String>,
-    pub role: Option<Role>,
-    /// `Some(None)` clears the organisation.
-    pub organisation: Option<Option<String>>,
-    /// `Some(None)` clears the delegation.
-    pub delegation: Option<Option<String>>,
-    pub disabled: Option<bool>,
-}
+/// Changes to an account as a request gives them (`None` leaves a field as
+/// it is, `Some(None)` clears an optional one): the store's own, checked here
+/// before it is applied.
+pub use lumbung_store::AccountUpdate as AccountChange;
 
 fn require_admin(actor: Option<&Actor>) -> Result<(), AppError> {
     match actor {
@@ -148,13 +141,7 @@ impl App {
         } else {
             None
         };
-        let update = lumbung_store::AccountUpdate {
-            name,
-            role: change.role,
-            organisation: change.organisation,
-            delegation,
-            disabled: change.disabled,
-        };
+        let update = AccountChange { name, delegation, ..change };
         Ok(self.store.update_account(id, version, update, Some(&actor.account_id)).await?)
     }
 
