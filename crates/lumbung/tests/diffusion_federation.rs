@@ -12,25 +12,6 @@ use common::*;
 use nodes::*;
 use serde_json::json;
 
-/// A published case on `node`, created and published by its curator.
-fn published(node: &Node, title: &str, country: &str, year: i32) -> String {
-    let created = node.api(
-        "POST",
-        "/api/v1/cases",
-        Some(json!({"original_language": "en", "title": {"en": title}, "country": country, "year_launched": year})),
-    );
-    let id = created["id"].as_str().unwrap().to_owned();
-    node.api("POST", &format!("/api/v1/cases/{id}/submit"), None);
-    node.api("POST", &format!("/api/v1/cases/{id}/publish"), None);
-    id
-}
-
-fn page(port: u16, path: &str) -> String {
-    let (status, _, body) = http_raw(port, "GET", path, &[("Accept", "text/html")], None);
-    assert_eq!(status, 200, "{path}: {body}");
-    body
-}
-
 #[test]
 fn an_adoption_on_another_node_shows_on_the_origin_and_upstream() {
     let dir = TempDir::new("diffusion-federation");
@@ -39,9 +20,9 @@ fn an_adoption_on_another_node_shows_on_the_origin_and_upstream() {
     let malaysia = node(&dir, "my.mampu", None, &[("id.kemenpan", pa, None)], false, pb);
     let upstream = node(&dir, "asean.network", None, &[("id.kemenpan", pa, None), ("my.mampu", pb, None)], false, pu);
 
-    let source = published(&indonesia, "Mal Pelayanan Publik", "ID", 2017);
+    let source = indonesia.published("Mal Pelayanan Publik", "ID", 2017);
     let global = format!("oai:id.kemenpan:case/{source}");
-    let adopter = published(&malaysia, "Urban Transformation Centre", "MY", 2019);
+    let adopter = malaysia.published("Urban Transformation Centre", "MY", 2019);
     // Malaysia learns of the Indonesian case, and its curator records the adaptation.
     malaysia.harvest("id.kemenpan", None);
     let link = malaysia.api(
@@ -63,7 +44,7 @@ fn an_adoption_on_another_node_shows_on_the_origin_and_upstream() {
     assert_eq!(adopters[0]["link"]["kind"], "adapts");
     assert_eq!(adopters[0]["link"]["changes"], "Run by the federal government");
     assert_eq!(adopters[0]["link"]["source"], "harvested");
-    let html = page(pa, &format!("/cases/{source}"));
+    let html = indonesia.page(&format!("/cases/{source}"));
     assert!(html.contains("Adopted by") && html.contains("Urban Transformation Centre"), "{html}");
     assert!(html.contains("on my.mampu"));
 
@@ -89,9 +70,9 @@ fn an_adoption_on_another_node_shows_on_the_origin_and_upstream() {
     let links = upstream.api("GET", &format!("/api/v1/cases/{up_adopter}/links"), None);
     assert_eq!(links["links"][0]["target"], global.as_str());
     assert_eq!(links["links"][0]["target_case_id"], up_source.as_str());
-    let html = page(pu, &format!("/cases/{up_adopter}"));
+    let html = upstream.page(&format!("/cases/{up_adopter}"));
     assert!(html.contains(&format!("href=\"/cases/{up_source}\"")), "the upstream copy links to the source's copy");
-    assert!(page(pu, &format!("/cases/{up_source}/diffusion")).contains("Urban Transformation Centre"));
+    assert!(upstream.page(&format!("/cases/{up_source}/diffusion")).contains("Urban Transformation Centre"));
 
     // The link is removed at the adopter's node: the next harvests follow.
     let link_id = link["id"].as_str().unwrap();

@@ -16,24 +16,6 @@ use common::*;
 use nodes::*;
 use serde_json::{Value, json};
 
-fn published(node: &Node, title: &str, country: &str) -> String {
-    let created = node.api(
-        "POST",
-        "/api/v1/cases",
-        Some(json!({"original_language": "en", "title": {"en": title}, "country": country, "year_launched": 2019})),
-    );
-    let id = created["id"].as_str().unwrap().to_owned();
-    node.api("POST", &format!("/api/v1/cases/{id}/submit"), None);
-    node.api("POST", &format!("/api/v1/cases/{id}/publish"), None);
-    id
-}
-
-fn page(port: u16, path: &str) -> String {
-    let (status, _, body) = http_raw(port, "GET", path, &[("Accept", "text/html")], None);
-    assert_eq!(status, 200, "{path}: {body}");
-    body
-}
-
 fn oai(port: u16, query: &str) -> String {
     let (status, _, body) = http_raw(port, "GET", &format!("/oai?{query}"), &[], None);
     assert_eq!(status, 200, "{query}: {body}");
@@ -91,8 +73,8 @@ fn a_regional_event_reaches_the_national_nodes_and_its_cases_show_where_they_wer
     let philippines = node(&dir, "ph.dap", None, &[("asean.network", pr, None)], false, pp);
     let regional = node(&dir, "asean.network", None, &[("id.kemenpan", pi, None), ("ph.dap", pp, None)], false, pr);
 
-    let mpp = published(&indonesia, "Mal Pelayanan Publik", "ID");
-    let arta = published(&philippines, "Anti-Red Tape Authority", "PH");
+    let mpp = indonesia.published("Mal Pelayanan Publik", "ID", 2019);
+    let arta = philippines.published("Anti-Red Tape Authority", "PH", 2019);
     regional.harvest("id.kemenpan", None);
     regional.harvest("ph.dap", None);
     let list = regional.api("GET", "/api/v1/cases?limit=100", None);
@@ -183,19 +165,19 @@ fn a_regional_event_reaches_the_national_nodes_and_its_cases_show_where_they_wer
     assert_eq!(copy["origin"]["action_items"][0]["what"], "Draft the regional toolkit");
     assert_eq!(copy["registration_open"], false);
     assert!(copy.get("online_url").is_none_or(Value::is_null), "{copy}");
-    let html = page(pi, &format!("/events/{cid}"));
+    let html = indonesia.page(&format!("/events/{cid}"));
     assert!(html.contains("asean.network") && html.contains("Draft the regional toolkit"), "{html}");
     assert!(html.contains("<strong>service malls</strong>"), "the outcome's Markdown is rendered");
     assert!(!html.contains("<script>alert(1)") && escaped(&html, "<script>"), "a title stays text");
     assert!(!html.contains("onerror"), "harvested Markdown is sanitised");
     assert!(!html.contains("/events/{cid}/edit"), "a copy is not edited here");
     // The case presented there shows "presented at" on its origin node.
-    let case = page(pi, &format!("/cases/{mpp}"));
+    let case = indonesia.page(&format!("/cases/{mpp}"));
     assert!(case.contains("Presented at") && case.contains(&format!("/events/{cid}")), "{case}");
     // The other national node: its own case, presented by global identifier.
     philippines.harvest("asean.network", Some("kind:event"));
     let pcopy = copies(&philippines)[0]["id"].as_str().unwrap().to_owned();
-    let case = page(pp, &format!("/cases/{arta}"));
+    let case = philippines.page(&format!("/cases/{arta}"));
     assert!(case.contains("Presented at") && case.contains(&format!("/events/{pcopy}")), "{case}");
 
     // A copy is kept by its origin: no outcome, action item or registration here.
@@ -306,7 +288,7 @@ fn hostile_event_records_are_refused_or_kept_as_text() {
     let found = copies(&national);
     assert_eq!(found.len(), 1, "{found:?}");
     let id = found[0]["id"].as_str().unwrap();
-    let html = page(port, &format!("/events/{id}"));
+    let html = national.page(&format!("/events/{id}"));
     for bad in ["<img src=x", "javascript:", "<script>alert", "<b>Org</b>"] {
         assert!(!html.contains(bad), "{bad} in {html}");
     }

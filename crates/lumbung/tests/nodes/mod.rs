@@ -1,6 +1,6 @@
 //! Real nodes on loopback for the federation tests (`three_levels`,
-//! `diffusion_federation`): each with its configuration, a curator account and
-//! token, killed when dropped.
+//! `diffusion_federation`, `events_federation`): each with its configuration,
+//! a curator account and token, killed when dropped.
 #![allow(dead_code)]
 
 use std::process::{Child, Stdio};
@@ -121,5 +121,25 @@ impl Node {
         let (status, value) = http(self.port, method, path, Some(&self.token), body);
         assert!((200..300).contains(&status), "{} {method} {path}: {status} {value}", self.id);
         value
+    }
+
+    /// A published case here, created and published by the node's curator.
+    pub fn published(&self, title: &str, country: &str, year: i32) -> String {
+        let created = self.api(
+            "POST",
+            "/api/v1/cases",
+            Some(serde_json::json!({"original_language": "en", "title": {"en": title}, "country": country, "year_launched": year})),
+        );
+        let id = created["id"].as_str().unwrap().to_owned();
+        self.api("POST", &format!("/api/v1/cases/{id}/submit"), None);
+        self.api("POST", &format!("/api/v1/cases/{id}/publish"), None);
+        id
+    }
+
+    /// A page of the node as HTML, asserting it answers 200.
+    pub fn page(&self, path: &str) -> String {
+        let (status, _, body) = http_raw(self.port, "GET", path, &[("Accept", "text/html")], None);
+        assert_eq!(status, 200, "{path}: {body}");
+        body
     }
 }
