@@ -30,6 +30,9 @@ pub enum AppError {
     /// Too many posts too fast: try again after `retry_after` seconds.
     #[error("{why}; try again in {retry_after} seconds")]
     Limited { retry_after: u64, why: String },
+    /// An uploaded file that is too large or of a type not accepted.
+    #[error("{0}")]
+    Upload(lumbung_core::resource::UploadError),
     /// The database is busy or unreachable; worth retrying.
     #[error("the node is busy; try again")]
     Busy,

@@ -20,6 +20,7 @@ mod notify;
 mod organisations;
 pub mod passwords;
 mod posts;
+mod resources;
 mod rooms;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub use error::AppError;
 pub use moderation::FlagOutcome;
 pub use notify::LEVELS;
 pub use posts::{DialogueSettings, PostInput, ThreadAccess, can_read_case_threads};
+pub use resources::Upload;
 pub use rooms::{NewRoom, RoomAccess};
 
 /// What the use cases need to know about the node.

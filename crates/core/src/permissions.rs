@@ -88,6 +88,12 @@ pub fn can_manage_organisations(actor: &Actor) -> bool {
     actor.role.is_editor()
 }
 
+/// Resources (guides, toolkits, training material…) and collections are
+/// published at once, so they are kept by curators and administrators.
+pub fn can_manage_resources(actor: &Actor) -> bool {
+    actor.role.is_editor()
+}
+
 /// Accounts and roles are kept by administrators.
 pub fn can_manage_accounts(actor: &Actor) -> bool {
     actor.role == Role::Admin

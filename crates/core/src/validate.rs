@@ -248,7 +248,7 @@ pub fn valid_email(s: &str) -> bool {
         && s.len() <= 254
 }
 
-fn text(e: &mut ValidationErrors, field: &str, t: &Text, max: usize) {
+pub(crate) fn text(e: &mut ValidationErrors, field: &str, t: &Text, max: usize) {
     for (lang, value) in &t.0 {
         if !vocab::contains(vocab::LANGUAGES, lang) {
             e.add(format!("{field}.{lang}"), "unknown_value", format!("'{lang}' is not a known language code"));
@@ -263,7 +263,7 @@ fn text(e: &mut ValidationErrors, field: &str, t: &Text, max: usize) {
     }
 }
 
-fn short(e: &mut ValidationErrors, field: &str, value: Option<&str>) {
+pub(crate) fn short(e: &mut ValidationErrors, field: &str, value: Option<&str>) {
     if let Some(v) = value {
         let len = v.chars().count();
         if len > MAX_SHORT {
@@ -283,7 +283,13 @@ fn code(e: &mut ValidationErrors, field: &str, value: Option<&str>, terms: &'sta
     }
 }
 
-fn codes(e: &mut ValidationErrors, field: &str, values: &[String], terms: &'static [vocab::Term], what: &str) {
+pub(crate) fn codes(
+    e: &mut ValidationErrors,
+    field: &str,
+    values: &[String],
+    terms: &'static [vocab::Term],
+    what: &str,
+) {
     list_len(e, field, values.len());
     for (i, v) in values.iter().enumerate() {
         code(e, &format!("{field}[{i}]"), Some(v), terms, what);
@@ -291,13 +297,13 @@ fn codes(e: &mut ValidationErrors, field: &str, values: &[String], terms: &'stat
     duplicates(e, field, values);
 }
 
-fn list_len(e: &mut ValidationErrors, field: &str, len: usize) {
+pub(crate) fn list_len(e: &mut ValidationErrors, field: &str, len: usize) {
     if len > MAX_LIST {
         e.add(field, "too_long", format!("at most {MAX_LIST} entries ({len} given)"));
     }
 }
 
-fn duplicates<T: PartialEq + std::fmt::Display>(e: &mut ValidationErrors, field: &str, values: &[T]) {
+pub(crate) fn duplicates<T: PartialEq + std::fmt::Display>(e: &mut ValidationErrors, field: &str, values: &[T]) {
     for (i, v) in values.iter().enumerate() {
         if values.iter().take(i).any(|w| w == v) {
             e.add(format!("{field}[{i}]"), "duplicate", format!("'{v}' is listed twice"));
@@ -305,7 +311,7 @@ fn duplicates<T: PartialEq + std::fmt::Display>(e: &mut ValidationErrors, field:
     }
 }
 
-fn url(e: &mut ValidationErrors, field: &str, value: Option<&str>) {
+pub(crate) fn url(e: &mut ValidationErrors, field: &str, value: Option<&str>) {
     if let Some(v) = value {
         // The URL parser silently drops tabs and line breaks and encodes spaces,
         // but the text is stored as given: refuse them rather than keep them.

@@ -38,10 +38,12 @@ pub enum Entity {
     Thread,
     Post,
     Moderation,
+    Resource,
+    Collection,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 14] = [
         Entity::Case,
         Entity::Organisation,
         Entity::Account,
@@ -54,6 +56,8 @@ impl Entity {
         Entity::Thread,
         Entity::Post,
         Entity::Moderation,
+        Entity::Resource,
+        Entity::Collection,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +74,8 @@ impl Entity {
             Entity::Thread => "thread",
             Entity::Post => "post",
             Entity::Moderation => "moderation",
+            Entity::Resource => "resource",
+            Entity::Collection => "collection",
         }
     }
 

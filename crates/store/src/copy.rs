@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 38] = [
+pub const TABLES: [&str; 41] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -62,6 +62,9 @@ pub const TABLES: [&str; 38] = [
     "case_links",
     "case_checkins",
     "checkin_schedules",
+    "resources",
+    "resource_links",
+    "collections",
 ];
 
 const FORMAT: &str = "lumbung-backup";

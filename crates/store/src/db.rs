@@ -46,6 +46,7 @@ migrations!(
     "0010_account_language",
     "0011_event_federation",
     "0012_delegations",
+    "0013_resources",
 );
 
 static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));

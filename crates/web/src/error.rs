@@ -53,6 +53,12 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// An uploaded file above the size limit.
+    #[error("{0}")]
+    FileTooLarge(String),
+    /// An uploaded file whose content is not of a type accepted.
+    #[error("{0}")]
+    FileType(String),
     #[error("{0}")]
     Invalid(ValidationErrors),
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
@@ -79,8 +85,8 @@ impl ApiError {
             | ApiError::InvalidTransition(_)
             | ApiError::ParentLoop(_) => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge | ApiError::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType | ApiError::FileType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } | ApiError::Limited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -102,6 +108,8 @@ impl ApiError {
             ApiError::PreconditionRequired => "version-required",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::FileTooLarge(_) => "file-too-large",
+            ApiError::FileType(_) => "file-type-refused",
             ApiError::Invalid(_) => "validation-failed",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Limited { .. } => "rate-limited",
@@ -185,6 +193,12 @@ impl From<lumbung_app::AppError> for ApiError {
             A::Invalid(errors) => ApiError::Invalid(errors),
             A::InvalidTransition(why) => ApiError::InvalidTransition(why),
             A::Limited { retry_after, why } => ApiError::Limited { retry_after, why },
+            A::Upload(e @ lumbung_core::resource::UploadError::TooLarge) => ApiError::FileTooLarge(e.to_string()),
+            A::Upload(
+                e @ (lumbung_core::resource::UploadError::Unsupported(_)
+                | lumbung_core::resource::UploadError::WrongName { .. }),
+            ) => ApiError::FileType(e.to_string()),
+            A::Upload(e) => ApiError::field("file", "invalid", e.to_string()),
             A::Busy => ApiError::Busy,
             A::Internal(detail) => ApiError::Internal(detail),
         }

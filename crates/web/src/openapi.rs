@@ -13,7 +13,7 @@ use crate::api::{
     accounts, actions, cases, checkins, events, harvest, health, links, nominations, organisations, search,
     vocabularies,
 };
-use crate::api::{moderation, notifications, posts, rooms, threads};
+use crate::api::{moderation, notifications, posts, resources, rooms, threads};
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -51,6 +51,9 @@ mod patterns;
         notifications::list_subscriptions, notifications::subscribe, notifications::unsubscribe,
         notifications::list_notifications, notifications::read_all, notifications::read_one,
         notifications::new_feed, notifications::revoke_feed,
+        resources::list_resources, resources::get_resource, resources::create_resource, resources::update_resource,
+        resources::delete_resource, resources::list_collections, resources::get_collection,
+        resources::create_collection, resources::update_collection, resources::delete_collection,
     ),
     modifiers(&Security),
     tags(
@@ -68,6 +71,8 @@ mod patterns;
         (name = "dialogue", description = "Rooms, threads and posts"),
         (name = "notifications", description = "Following, the inbox and the private feed"),
         (name = "moderation", description = "Flags, moderators' decisions, the audit log and appeals"),
+        (name = "resources", description = "Guides, toolkits, training material, reports, videos and datasets"),
+        (name = "collections", description = "Curated, ordered lists of cases"),
     )
 )]
 pub struct ApiDoc;

@@ -15,7 +15,7 @@ use crate::api::{
     accounts, actions, cases, checkins, events, harvest, health, links, nominations, organisations, search,
     vocabularies,
 };
-use crate::api::{moderation, notifications, posts, rooms, threads};
+use crate::api::{moderation, notifications, posts, resources, rooms, threads};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{auth, calendar, federation, html, metrics, openapi};
@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(posts::router())
         .merge(moderation::router())
         .merge(notifications::router())
+        .merge(resources::router())
         .merge(auth::router())
         .merge(health::router())
         .merge(openapi::router())

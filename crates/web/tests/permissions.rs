@@ -71,6 +71,14 @@ enum Payload {
     AppealDecision,
     /// Following the reform sector.
     Subscription,
+    /// A new resource (a link).
+    Resource,
+    /// The target resource's description with its version.
+    ResourceEdit,
+    /// A new collection of the target published case.
+    Collection,
+    /// The target collection, retitled, with its version.
+    CollectionEdit,
 }
 
 /// One row: the route as OpenAPI names it, the concrete request, and the
@@ -114,6 +122,8 @@ const EDITORS_ONLY: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const EDITORS_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 201, 201];
 /// Accounts are kept by administrators.
 const ADMIN_ONLY: [u16; 7] = [401, 403, 403, 403, 403, 403, 200];
+/// Removals need the version read (If-Match): editors without it get 428.
+const EDITORS_428: [u16; 7] = [401, 403, 403, 403, 403, 428, 428];
 const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
 
 const NO_SUCH_CASE: &str = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
@@ -455,6 +465,20 @@ fn matrix() -> Vec<Row> {
             S::Nothing,
             [401, 204, 204, 204, 204, 204, 204],
         ),
+        // resources and collections: everyone reads, editors keep them; a
+        // removal without the version read is 428 for those who may remove
+        row(M::GET, "/api/v1/resources", "/api/v1/resources", S::Nothing, ALL_200),
+        row(M::POST, "/api/v1/resources", "/api/v1/resources", S::Resource, EDITORS_CREATE),
+        row(M::GET, "/api/v1/resources/{id}", "/api/v1/resources/{resource}", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/resources/{id}", "/api/v1/resources/NO_SUCH_CASE", S::Nothing, ALL_404),
+        row(M::PUT, "/api/v1/resources/{id}", "/api/v1/resources/{resource}", S::ResourceEdit, EDITORS_ONLY),
+        row(M::DELETE, "/api/v1/resources/{id}", "/api/v1/resources/{resource}", S::Nothing, EDITORS_428),
+        row(M::GET, "/api/v1/collections", "/api/v1/collections", S::Nothing, ALL_200),
+        row(M::POST, "/api/v1/collections", "/api/v1/collections", S::Collection, EDITORS_CREATE),
+        row(M::GET, "/api/v1/collections/{id}", "/api/v1/collections/{collection}", S::Nothing, ALL_200),
+        row(M::GET, "/api/v1/collections/{id}", "/api/v1/collections/no-such", S::Nothing, ALL_404),
+        row(M::PUT, "/api/v1/collections/{id}", "/api/v1/collections/{collection}", S::CollectionEdit, EDITORS_ONLY),
+        row(M::DELETE, "/api/v1/collections/{id}", "/api/v1/collections/{collection}", S::Nothing, EDITORS_428),
         row(M::GET, "/healthz", "/healthz", S::Nothing, ALL_200),
         row(M::GET, "/readyz", "/readyz", S::Nothing, ALL_200),
         // metrics: administrators (and a configured scrape token) only; to others it does not exist
@@ -511,6 +535,25 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
         let id = body["id"].as_str().expect("action id").to_owned();
         path = path.replace("{action}", &id);
         target_action = Some(id);
+    }
+    let mut published_case = None;
+    if path.contains("{resource}") {
+        let (status, _, body) =
+            app.request(Method::POST, "/api/v1/resources", Some(Role::Admin), Some(resource_body(n))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        path = path.replace("{resource}", body["id"].as_str().expect("resource id"));
+    }
+    if path.contains("{collection}") || matches!(row.send, Payload::Collection) {
+        let case = app.case_in(Status::Published).await;
+        if path.contains("{collection}") {
+            let id = format!("collection-{n}");
+            let (status, _, body) = app
+                .request(Method::POST, "/api/v1/collections", Some(Role::Admin), Some(collection_body(&id, &case)))
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            path = path.replace("{collection}", &id);
+        }
+        published_case = Some(case);
     }
     if path.contains("{me}") {
         let me = if who == Who::Anonymous { Who::Reader } else { who };
@@ -619,6 +662,22 @@ async fn prepare(app: &TestApp, row: &Row, who: Who, n: usize) -> (String, Optio
                 body["version"] = json!(version);
                 Some(body)
             }
+        }
+        Payload::Resource => Some(resource_body(n)),
+        Payload::ResourceEdit => {
+            let mut body = resource_body(n);
+            body["title"] = json!({"en": "Edited guide"});
+            body["version"] = json!(1);
+            Some(body)
+        }
+        Payload::Collection => {
+            Some(collection_body(&format!("new-collection-{n}"), published_case.as_deref().unwrap_or_default()))
+        }
+        Payload::CollectionEdit => {
+            let mut body = collection_body("ignored", published_case.as_deref().unwrap_or_default());
+            body["title"] = json!({"en": "Retitled"});
+            body["version"] = json!(1);
+            Some(body)
         }
         Payload::Action => Some(action_body()),
         Payload::ActionEdit => {
@@ -932,6 +991,15 @@ fn event_body(n: usize) -> Value {
     json!({"title": format!("Event {n}"), "kind": "workshop", "level": "national", "starts_at": "2099-02-01T09:00",
            "duration_minutes": 90, "time_zone": "Asia/Jayapura", "city": "Jayapura", "country": "ID",
            "registration_open": true})
+}
+
+fn resource_body(n: usize) -> Value {
+    json!({"title": {"en": format!("Guide {n}")}, "resource_type": "guide", "languages": ["en"],
+           "licence": "CC-BY-4.0", "url": "https://example.org/guide"})
+}
+
+fn collection_body(id: &str, case: &str) -> Value {
+    json!({"id": id, "title": {"en": "Top innovations"}, "introduction": {"en": "The best."}, "cases": [case]})
 }
 
 fn action_body() -> Value {

@@ -13,6 +13,7 @@ pub mod nominations;
 pub mod notifications;
 pub mod organisations;
 pub mod posts;
+pub mod resources;
 pub mod rooms;
 pub mod search;
 pub mod threads;

@@ -244,6 +244,8 @@ struct EventPage {
     origin: Option<String>,
     remote_organisers: String,
     remote_actions: Vec<(String, String, String, String)>,
+    /// Resources belonging to the event (`_resources.html`).
+    resources: Vec<super::resources::ResourceCard>,
 }
 
 async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -336,7 +338,9 @@ async fn event_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageEr
     } else {
         Vec::new()
     };
+    let resources = super::resources::block(&ctx.state, ctx.tr(), ctx.lang(), None, Some(&e.id)).await;
     let page = EventPage {
+        resources,
         origin: e.origin.as_ref().map(|o| o.node.clone()),
         remote_organisers: e.origin.as_ref().map(|o| o.organisers.join(", ")).unwrap_or_default(),
         remote_actions,

@@ -86,6 +86,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("map.ftl", include_str!("../../locales/en/map.ftl")),
             ("events.ftl", include_str!("../../locales/en/events.ftl")),
             ("diffusion.ftl", include_str!("../../locales/en/diffusion.ftl")),
+            ("resources.ftl", include_str!("../../locales/en/resources.ftl")),
         ],
     ),
     (
@@ -100,6 +101,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("map.ftl", include_str!("../../locales/id/map.ftl")),
             ("events.ftl", include_str!("../../locales/id/events.ftl")),
             ("diffusion.ftl", include_str!("../../locales/id/diffusion.ftl")),
+            ("resources.ftl", include_str!("../../locales/id/resources.ftl")),
         ],
     ),
 ];

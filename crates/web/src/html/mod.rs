@@ -21,6 +21,7 @@ pub mod map;
 pub mod markdown;
 pub mod moderation;
 pub mod pages;
+pub mod resources;
 pub mod submit;
 pub mod translate;
 
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(mail::router())
         .merge(map::router())
         .merge(events::router())
+        .merge(resources::router())
         .merge(diffusion::router())
         .merge(checkins::router())
         .merge(diffusion_dashboard::router())

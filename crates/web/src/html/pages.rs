@@ -411,6 +411,8 @@ struct CasePage {
     diffusion: super::diffusion::DiffusionBlock,
     /// Check-ins, status history and lessons (`_checkins.html`, `_lessons.html`).
     checkins: super::checkins::CheckinBlock,
+    /// Resources serving the case (`_resources.html`).
+    resources: Vec<super::resources::ResourceCard>,
 }
 
 /// JSON-LD safe inside `<script>`: no `</` and no `<!--`.
@@ -625,7 +627,13 @@ async fn case_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErr
     let presented_at = super::events::presented_at(&ctx.state, tr, &case.id).await;
     let diffusion = super::diffusion::case_block(&ctx, &case).await?;
     let checkins = super::checkins::case_block(&ctx, &case).await?;
+    let resources = if case.status == Status::Published {
+        super::resources::block(&ctx.state, tr, ctx.lang(), Some(&case.id), None).await
+    } else {
+        Vec::new()
+    };
     let page = CasePage {
+        resources,
         id: case.id.clone(),
         title,
         text_lang,
