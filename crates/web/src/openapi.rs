@@ -21,6 +21,7 @@ use crate::state::AppState;
 pub mod contract;
 pub mod event_contract;
 mod patterns;
+mod resource_contract;
 
 #[derive(OpenApi)]
 #[openapi(

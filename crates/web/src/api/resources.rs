@@ -119,25 +119,31 @@ fn next(offset: i64, shown: usize, total: i64) -> Option<String> {
 /// The filters of `/api/v1/resources` and `/resources`: unknown values are 400.
 pub fn resource_filter(pairs: &[(String, String)]) -> Result<ResourceFilter, ApiError> {
     let mut f = ResourceFilter { limit: 20, ..Default::default() };
+    let mut seen = std::collections::HashSet::new();
     for (k, v) in pairs {
         let bad = || ApiError::BadRequest(format!("'{v}' is not a valid value of '{k}'"));
-        let id = |v: &String| {
-            (!v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-                .then(|| v.clone())
-                .ok_or_else(bad)
-        };
+        if !seen.insert(k.as_str()) {
+            return Err(ApiError::BadRequest(format!("'{k}' is given more than once")));
+        }
+        let id = |v: &String| is_ulid(v).then(|| v.clone()).ok_or_else(bad);
         match k.as_str() {
             "type" => f.resource_type = Some(ResourceType::parse(v).ok_or_else(bad)?.as_str().to_owned()),
             "case" => f.case = Some(id(v)?),
             "event" => f.event = Some(id(v)?),
             "limit" => f.limit = v.parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(bad)?,
-            "cursor" if !v.is_empty() => {
-                f.offset = v.parse::<i64>().ok().filter(|n| (0..=1_000_000).contains(n)).ok_or_else(bad)?
+            "cursor" => {
+                let digits = !v.is_empty() && v.len() <= 7 && v.bytes().all(|b| b.is_ascii_digit());
+                f.offset = v.parse::<i64>().ok().filter(|_| digits).ok_or_else(bad)?
             }
             _ => {}
         }
     }
     Ok(f)
+}
+
+/// A ULID as ids are written: 26 of Crockford's base-32 digits, upper case.
+fn is_ulid(v: &str) -> bool {
+    v.len() == 26 && v.bytes().all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
 }
 
 /// Resources, the latest changed first; filters combine with AND.

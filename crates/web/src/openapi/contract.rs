@@ -43,6 +43,8 @@ enum Body {
     None,
     Optional(&'static str),
     Required(&'static str),
+    /// JSON (the first schema) or `multipart/form-data` with a file (the second).
+    Upload(&'static str, &'static str),
 }
 
 struct Op {
@@ -130,6 +132,58 @@ const OPS: &[Op] = &[
         Auth::Required,
         Body::Required("NominateRequest"),
         &[201, 403, 404, 409],
+    ),
+    op("get", "/api/v1/resources", "list_resources", Auth::None, Body::None, &[200, 400]),
+    op(
+        "post",
+        "/api/v1/resources",
+        "create_resource",
+        Auth::Required,
+        Body::Upload("ResourceInput", "ResourceUpload"),
+        &[201, 403],
+    ),
+    op("get", "/api/v1/resources/{id}", "get_resource", Auth::None, Body::None, &[200, 404]),
+    op(
+        "put",
+        "/api/v1/resources/{id}",
+        "update_resource",
+        Auth::Required,
+        Body::Required("ResourceUpdate"),
+        &[200, 403, 404, 409, 428],
+    ),
+    op(
+        "delete",
+        "/api/v1/resources/{id}",
+        "delete_resource",
+        Auth::Required,
+        Body::None,
+        &[204, 400, 403, 404, 409, 428],
+    ),
+    op("get", "/api/v1/collections", "list_collections", Auth::None, Body::None, &[200, 400]),
+    op(
+        "post",
+        "/api/v1/collections",
+        "create_collection",
+        Auth::Required,
+        Body::Required("CollectionInput"),
+        &[201, 403, 409],
+    ),
+    op("get", "/api/v1/collections/{id}", "get_collection", Auth::None, Body::None, &[200, 404]),
+    op(
+        "put",
+        "/api/v1/collections/{id}",
+        "update_collection",
+        Auth::Required,
+        Body::Required("CollectionUpdate"),
+        &[200, 403, 404, 409, 428],
+    ),
+    op(
+        "delete",
+        "/api/v1/collections/{id}",
+        "delete_collection",
+        Auth::Required,
+        Body::None,
+        &[204, 400, 403, 404, 409, 428],
     ),
     op("get", "/api/v1/organisations", "list_organisations", Auth::None, Body::None, &[200]),
     op(
@@ -451,6 +505,20 @@ fn request_body(operation: &mut Map<String, Value>, body: Body) {
         }
         Body::Optional(s) => (s, false),
         Body::Required(s) => (s, true),
+        Body::Upload(json_schema, form) => {
+            operation.insert(
+                "requestBody".into(),
+                json!({
+                    "description": "A link as JSON, or a file with its fields as multipart/form-data",
+                    "required": true,
+                    "content": {
+                        "application/json": {"schema": {"$ref": format!("#/components/schemas/{json_schema}")}},
+                        "multipart/form-data": {"schema": {"$ref": format!("#/components/schemas/{form}")}},
+                    }
+                }),
+            );
+            return;
+        }
     };
     let description = if required { "Required" } else { "Optional: the step needs no body" };
     operation.insert(
@@ -769,7 +837,8 @@ fn add_schemas(doc: &mut Value, facts: &NodeFacts) {
             "properties": {"note": {"type": "string", "pattern": NON_BLANK, "description": "Why the nomination is declined"}}}),
         ),
     ];
-    for (name, schema) in new.into_iter().chain(dialogue_schemas()) {
+    let resources = super::resource_contract::schemas(text, text_required, url, code_list);
+    for (name, schema) in new.into_iter().chain(dialogue_schemas()).chain(resources) {
         schemas.insert(name.to_owned(), schema);
     }
     schemas.insert("LinkRequest".to_owned(), link_request(facts));
@@ -1111,12 +1180,48 @@ fn parameters(operation: &mut Map<String, Value>, id: &str, facts: &NodeFacts) {
                    "description": "The version edited (`\"3\"`); the body's version wins",
                    "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}}),
         ],
+        "list_resources" => vec![
+            query(
+                "type",
+                "The kind of resource",
+                enum_of(&lumbung_core::resource::ResourceType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
+            ),
+            query("case", "Resources serving this case", json!({"type": "string", "pattern": ULID})),
+            query("event", "Resources of this event", json!({"type": "string", "pattern": ULID})),
+            query("limit", "Page size", json!({"type": "integer", "minimum": 1, "maximum": 100})),
+            query("cursor", "From the previous page's `next`", json!({"type": "string", "pattern": "^[0-9]{1,7}$"})),
+        ],
+        "list_collections" => vec![
+            query("limit", "Page size", json!({"type": "integer", "minimum": 1, "maximum": 100})),
+            query("cursor", "From the previous page's `next`", json!({"type": "string", "pattern": "^[0-9]{1,7}$"})),
+        ],
+        "get_resource" | "update_resource" | "delete_resource" => {
+            let mut p = vec![path_param("id", "Resource id (a ULID)", json!({"type": "string", "pattern": ULID}))];
+            if id == "delete_resource" {
+                p.push(if_match());
+            }
+            p
+        }
+        "get_collection" | "update_collection" | "delete_collection" => {
+            let mut p = vec![path_param("id", "Collection id (a slug)", json!({"type": "string", "pattern": SLUG}))];
+            if id == "delete_collection" {
+                p.push(if_match());
+            }
+            p
+        }
         "accept_nomination" | "decline_nomination" => {
             vec![path_param("id", "Nomination id (a ULID)", json!({"type": "string", "pattern": ULID}))]
         }
         _ => return,
     };
     operation.insert("parameters".into(), Value::Array(params));
+}
+
+/// The version read, for a removal (without it: 428).
+fn if_match() -> Value {
+    json!({"name": "If-Match", "in": "header", "required": false,
+           "description": "The version read (`\"3\"`); without it the removal is refused (428)",
+           "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,14}\"$"}})
 }
 
 /// Where a response leads: links that walk create → read → update → workflow.
@@ -1131,6 +1236,16 @@ fn links(operation: &mut Map<String, Value>, id: &str) {
             }),
         ),
         "get_case" => ("200", json!({"UpdateCase": case("update_case"), "CaseRevisions": case("list_revisions")})),
+        "create_resource" => (
+            "201",
+            json!({"GetResource": case("get_resource"), "UpdateResource": case("update_resource"),
+                   "DeleteResource": case("delete_resource")}),
+        ),
+        "create_collection" => (
+            "201",
+            json!({"GetCollection": case("get_collection"), "UpdateCollection": case("update_collection"),
+                   "DeleteCollection": case("delete_collection")}),
+        ),
         "update_case" => (
             "200",
             json!({"GetCase": case("get_case"), "SubmitCase": case("submit_case"),
