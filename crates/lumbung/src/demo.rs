@@ -113,6 +113,7 @@ pub async fn seed(app: &App) -> Result<usize> {
     crate::demo_diffusion::seed(app, &curator).await?;
     crate::demo_diffusion::seed_checkins(app, &curator).await?;
     crate::demo_dialogue::seed(app, &accounts).await?;
+    crate::demo_resources::seed(app).await?;
     Ok(count)
 }
 

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod demo_dialogue;
 pub mod demo_diffusion;
 pub mod demo_events;
+pub mod demo_resources;
 pub mod export;
 pub mod generate;
 pub mod harvest;
