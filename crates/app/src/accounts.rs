@@ -213,4 +213,21 @@ impl App {
         }
         Ok(self.store.set_account_language(&actor.account_id, Some(language)).await?)
     }
+
+    /// The signed-in account's public profile.
+    pub async fn profile(&self, actor: &Actor) -> Result<lumbung_core::account::Profile, AppError> {
+        Ok(self.store.profile(&actor.account_id).await?)
+    }
+
+    /// Shows or hides the signed-in account on `/members`, with a line of
+    /// expertise (its name and organisation come from the account; its
+    /// e-mail address is never shown).
+    pub async fn set_profile(&self, actor: &Actor, public: bool, expertise: Option<String>) -> Result<(), AppError> {
+        let expertise = crate::clean_text("expertise", expertise, lumbung_core::account::MAX_EXPERTISE)?;
+        if expertise.as_deref().is_some_and(|e| e.chars().any(char::is_control)) {
+            return Err(AppError::field("expertise", "invalid", "one line, without control characters"));
+        }
+        let profile = lumbung_core::account::Profile { public, expertise };
+        Ok(self.store.set_profile(&actor.account_id, &profile).await?)
+    }
 }

@@ -97,3 +97,14 @@ impl Account {
         }
     }
 }
+
+/// The longest expertise line of a public profile.
+pub const MAX_EXPERTISE: usize = 300;
+
+/// What an account shows of itself on `/members`, if it chooses to: its
+/// name and organisation, and a line of expertise. Hidden by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub public: bool,
+    pub expertise: Option<String>,
+}

@@ -23,7 +23,7 @@ use crate::{Backend, Store, StoreError, Tx};
 
 /// Tables in an order that satisfies their foreign keys (organisations are
 /// further ordered parents first).
-pub const TABLES: [&str; 41] = [
+pub const TABLES: [&str; 42] = [
     "organisations",
     "accounts",
     "api_tokens",
@@ -65,6 +65,7 @@ pub const TABLES: [&str; 41] = [
     "resources",
     "resource_links",
     "collections",
+    "profiles",
 ];
 
 const FORMAT: &str = "lumbung-backup";

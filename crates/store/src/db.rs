@@ -47,6 +47,7 @@ migrations!(
     "0011_event_federation",
     "0012_delegations",
     "0013_resources",
+    "0014_profiles",
 );
 
 static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));

@@ -101,6 +101,10 @@ struct AccountPage {
     language: String,
     languages: Vec<(String, String)>,
     language_done: bool,
+    /// The public profile (`/members`): shown or not, and its expertise line.
+    public: bool,
+    expertise: String,
+    profile_done: bool,
 }
 
 /// The account's language for mail, and the choices with their names.
@@ -122,6 +126,7 @@ impl AccountPage {
 struct DoneQuery {
     done: Option<String>,
     language: Option<String>,
+    profile: Option<String>,
 }
 
 async fn account_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, PageError> {
@@ -138,6 +143,7 @@ async fn account_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, 
         None => None,
     };
     let (language, languages) = language_choice(&ctx, &actor).await?;
+    let profile = ctx.state.app().profile(&actor).await.map_err(|e| ctx.fail(e))?;
     render(&AccountPage {
         role: tr.term(vocab::ROLES, actor.role.as_str()),
         organisation,
@@ -146,6 +152,9 @@ async fn account_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, 
         language,
         languages,
         language_done: q.language.is_some(),
+        public: profile.public,
+        expertise: profile.expertise.unwrap_or_default(),
+        profile_done: q.profile.is_some(),
         c: ctx.chrome,
     })
 }
@@ -158,19 +167,20 @@ async fn change_language(ctx: Ctx, form: FormData) -> Result<Response, PageError
     let language = form.get("language").unwrap_or("").to_owned();
     match ctx.state.app().set_account_language(&actor, &language).await {
         Ok(()) => Ok(see_other("/account?language=1")),
-        Err(lumbung_app::AppError::Invalid(e)) => refused(ctx, &actor, &e).await,
+        Err(lumbung_app::AppError::Invalid(e)) => refused_page(ctx, &actor, &e).await,
         Err(e) => Err(ctx.fail(e)),
     }
 }
 
 /// The account page again with a form's field errors (422).
-async fn refused(
+pub async fn refused_page(
     ctx: Ctx,
     actor: &lumbung_core::Actor,
     errors: &lumbung_core::ValidationErrors,
 ) -> Result<Response, PageError> {
     let tr = ctx.tr();
     let (language, languages) = language_choice(&ctx, actor).await?;
+    let profile = ctx.state.app().profile(actor).await.map_err(|e| ctx.fail(e))?;
     let page = AccountPage {
         role: tr.term(vocab::ROLES, actor.role.as_str()),
         organisation: None,
@@ -179,6 +189,9 @@ async fn refused(
         language,
         languages,
         language_done: false,
+        public: profile.public,
+        expertise: profile.expertise.unwrap_or_default(),
+        profile_done: false,
         c: ctx.chrome,
     };
     render(&page).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
@@ -205,7 +218,7 @@ async fn change_password(ctx: Ctx, form: FormData) -> Result<Response, PageError
     };
     match errors {
         None => Ok(see_other("/account?done=1")),
-        Some(e) => refused(ctx, &actor, &e).await,
+        Some(e) => refused_page(ctx, &actor, &e).await,
     }
 }
 

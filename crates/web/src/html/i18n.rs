@@ -87,6 +87,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("events.ftl", include_str!("../../locales/en/events.ftl")),
             ("diffusion.ftl", include_str!("../../locales/en/diffusion.ftl")),
             ("resources.ftl", include_str!("../../locales/en/resources.ftl")),
+            ("members.ftl", include_str!("../../locales/en/members.ftl")),
         ],
     ),
     (
@@ -102,6 +103,7 @@ pub const SOURCES: [(&str, &[(&str, &str)]); 2] = [
             ("events.ftl", include_str!("../../locales/id/events.ftl")),
             ("diffusion.ftl", include_str!("../../locales/id/diffusion.ftl")),
             ("resources.ftl", include_str!("../../locales/id/resources.ftl")),
+            ("members.ftl", include_str!("../../locales/id/members.ftl")),
         ],
     ),
 ];

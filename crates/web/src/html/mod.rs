@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod mail;
 pub mod map;
 pub mod markdown;
+pub mod members;
 pub mod moderation;
 pub mod pages;
 pub mod resources;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(map::router())
         .merge(events::router())
         .merge(resources::router())
+        .merge(members::router())
         .merge(diffusion::router())
         .merge(checkins::router())
         .merge(diffusion_dashboard::router())

@@ -1,0 +1,24 @@
+# Members, delegations and public profiles (issue #11)
+nav-members = Members
+members-title = Members of the network
+members-intro = The organisations that share their innovations here, by country and type, with what each contributed; the country delegations; and the people who chose to show their profile.
+members-all = All members
+members-filters = Filter members
+members-organisations = Organisations
+members-organisation = Organisation
+members-cases = Published cases
+members-presentations = Presented at events
+members-actions = Action items
+members-none = No organisation matches.
+members-no-country = No country
+members-delegations = Delegations
+members-delegates = Delegates
+members-no-delegations = No delegations yet.
+members-people = People
+members-profile-where = People appear here only if they make their profile public on their account page. E-mail addresses are never shown.
+members-profile = Public profile
+members-profile-hint = Show your name, organisation and expertise on the members page. Your e-mail address is never shown.
+members-profile-public = Show my profile on the members page
+members-profile-expertise = Expertise (one line)
+members-profile-button = Save profile
+members-profile-done = Your profile was saved.

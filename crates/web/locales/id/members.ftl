@@ -1,0 +1,24 @@
+# Anggota, delegasi dan profil publik (issue #11)
+nav-members = Anggota
+members-title = Anggota jejaring
+members-intro = Organisasi yang membagikan inovasinya di sini, menurut negara dan jenis, dengan kontribusi masing-masing; delegasi negara; dan orang yang memilih menampilkan profilnya.
+members-all = Semua anggota
+members-filters = Saring anggota
+members-organisations = Organisasi
+members-organisation = Organisasi
+members-cases = Kasus terbit
+members-presentations = Dipresentasikan di acara
+members-actions = Tindak lanjut
+members-none = Tidak ada organisasi yang cocok.
+members-no-country = Tanpa negara
+members-delegations = Delegasi
+members-delegates = Delegasi
+members-no-delegations = Belum ada delegasi.
+members-people = Orang
+members-profile-where = Orang tampil di sini hanya jika mereka menjadikan profilnya publik di halaman akun. Alamat surel tidak pernah ditampilkan.
+members-profile = Profil publik
+members-profile-hint = Tampilkan nama, organisasi dan keahlian Anda di halaman anggota. Alamat surel Anda tidak pernah ditampilkan.
+members-profile-public = Tampilkan profil saya di halaman anggota
+members-profile-expertise = Keahlian (satu baris)
+members-profile-button = Simpan profil
+members-profile-done = Profil Anda disimpan.
