@@ -114,6 +114,7 @@ pub async fn seed(app: &App) -> Result<usize> {
     crate::demo_diffusion::seed_checkins(app, &curator).await?;
     crate::demo_dialogue::seed(app, &accounts).await?;
     crate::demo_resources::seed(app).await?;
+    crate::demo_resources::seed_members(app, PASSWORD).await?;
     Ok(count)
 }
 

@@ -1,6 +1,7 @@
 //! The demo's resources (in English, Bahasa Indonesia or both; links and
-//! uploaded files) and two collections, added through the application
-//! layer as the node itself, so they pass the same checks as anyone's.
+//! uploaded files), two collections, the regional network's delegations
+//! and a few public profiles, added through the application layer, so they
+//! pass the same checks as anyone's.
 
 use anyhow::{Result, anyhow};
 use lumbung_app::{App, Upload};
@@ -189,4 +190,50 @@ pub async fn seed(app: &App) -> Result<usize> {
         app.create_collection(None, id.to_owned(), content).await.map_err(|e| anyhow!("demo collection {id}: {e}"))?;
     }
     Ok(made)
+}
+
+/// The regional network's other country delegations (the Philippines' is a
+/// demo sign-in account): (country, name).
+const DELEGATIONS: [(&str, &str); 7] = [
+    ("TH", "Somchai Delegate"),
+    ("MY", "Aisyah Delegate"),
+    ("VN", "Nguyen Delegate"),
+    ("SG", "Wei Ling Delegate"),
+    ("KH", "Sokha Delegate"),
+    ("LA", "Khamla Delegate"),
+    ("BN", "Hajah Delegate"),
+];
+
+/// Delegations of eight countries in all, and public profiles for the
+/// curator, the Philippine delegate and two of the others.
+pub async fn seed_members(app: &App, password: &str) -> Result<usize> {
+    for (country, name) in DELEGATIONS {
+        let email = format!("delegate.{}@lumbung.example", country.to_ascii_lowercase());
+        let account = app
+            .create_account(
+                None,
+                lumbung_app::NewAccountRequest {
+                    email: email.clone(),
+                    name: name.into(),
+                    role: lumbung_core::Role::Delegate,
+                    organisation: None,
+                    delegation: Some(country.into()),
+                    password: password.into(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow!("demo delegate {email}: {e}"))?;
+        if matches!(country, "TH" | "VN") {
+            app.set_profile(&account.actor(), true, Some("Regional peer learning".into())).await?;
+        }
+    }
+    for (email, expertise) in [
+        ("curator@lumbung.example", "Public service innovation competitions, case curation"),
+        ("delegate@lumbung.example", "Anti-red-tape reform, complaint handling"),
+    ] {
+        if let Some((account, _)) = app.store().account_by_email(email).await? {
+            app.set_profile(&account.actor(), true, Some(expertise.into())).await?;
+        }
+    }
+    Ok(DELEGATIONS.len() + 1)
 }
