@@ -48,13 +48,17 @@ impl App {
             ));
         }
         let content = delegation_country(actor, self.validate_content(content).await?)?;
-        let case = Case::new(
+        let mut case = Case::new(
             ulid::Ulid::new().to_string(),
             content,
             Status::Draft,
             Some(actor.account_id.clone()),
             lumbung_core::clock::now(),
         );
+        // Delegates act by country; anyone else's organisation keeps the case with them.
+        if actor.role != lumbung_core::Role::Delegate {
+            case.owner_organisation = actor.organisation.clone();
+        }
         self.store.create_case(&case, Some(&actor.account_id)).await?;
         Ok(case)
     }

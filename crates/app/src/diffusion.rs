@@ -89,7 +89,11 @@ impl App {
                 permissions::can_view_case(
                     actor,
                     s,
-                    permissions::Owners { author: d.created_by.as_deref(), country: d.country.as_deref() },
+                    permissions::Owners {
+                        author: d.created_by.as_deref(),
+                        country: d.country.as_deref(),
+                        organisation: d.owner_org.as_deref(),
+                    },
                 )
             });
             if !visible || !kept_ids.contains(&d.link.target_identifier) || seen_cases.contains(&d.link.case_id) {

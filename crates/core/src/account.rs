@@ -58,12 +58,15 @@ pub struct Actor {
     pub role: Role,
     /// A delegate's country (ISO 3166-1 alpha-2); None for every other role.
     pub delegation: Option<String>,
+    /// The organisation the account works for: a contributor acts for its
+    /// organisation's cases as for its own.
+    pub organisation: Option<String>,
 }
 
 impl Actor {
     /// An actor of a role that is not scoped to a country.
     pub fn new(account_id: impl Into<String>, role: Role) -> Actor {
-        Actor { account_id: account_id.into(), role, delegation: None }
+        Actor { account_id: account_id.into(), role, delegation: None, organisation: None }
     }
 }
 
@@ -94,6 +97,7 @@ impl Account {
             account_id: self.id.clone(),
             role: self.role,
             delegation: if self.role == Role::Delegate { self.delegation.clone() } else { None },
+            organisation: self.organisation.clone(),
         }
     }
 }

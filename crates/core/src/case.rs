@@ -192,6 +192,10 @@ pub struct Case {
     /// Account id of the submitter; private (owner, curators, admins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+    /// The organisation the case belongs to with its author: the one its
+    /// author worked for when it was started. Its contributors keep it too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_organisation: Option<String>,
     #[serde(default)]
     pub origin: Option<Origin>,
     /// Optimistic-concurrency version; every change increments it.
@@ -207,16 +211,21 @@ pub struct Case {
 impl Case {
     /// Whom the case belongs to, as the permission rules ask it.
     pub fn owners(&self) -> crate::permissions::Owners<'_> {
-        crate::permissions::Owners { author: self.created_by.as_deref(), country: self.content.country.as_deref() }
+        crate::permissions::Owners {
+            author: self.created_by.as_deref(),
+            country: self.content.country.as_deref(),
+            organisation: self.owner_organisation.as_deref(),
+        }
     }
 
     /// The fields the node keeps about a case, as named in JSON.
-    pub const NODE_FIELDS: [&'static str; 10] = [
+    pub const NODE_FIELDS: [&'static str; 11] = [
         "id",
         "status",
         "completeness",
         "missing",
         "created_by",
+        "owner_organisation",
         "origin",
         "version",
         "created_at",
@@ -240,6 +249,7 @@ impl Case {
             completeness: 0,
             missing: Vec::new(),
             created_by,
+            owner_organisation: None,
             origin: None,
             version: 1,
             created_at: now,

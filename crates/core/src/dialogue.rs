@@ -271,7 +271,7 @@ mod tests {
     use crate::Role;
 
     fn actor(role: Role) -> Actor {
-        Actor { account_id: "a".into(), role, delegation: None }
+        Actor::new("a", role)
     }
 
     #[test]

@@ -4,20 +4,24 @@
 use crate::account::{Actor, Role};
 use crate::workflow::Status;
 
-/// Whom a case belongs to, as the rules ask it: its author, and the country
-/// it is a case of (a delegate acts for that country's cases only).
+/// Whom a case belongs to, as the rules ask it: its author and its author's
+/// organisation (a contributor of that organisation acts for it as its
+/// author does), and the country it is a case of (a delegate acts for that
+/// country's cases only).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Owners<'a> {
     /// The account that wrote it (None for imported and harvested cases).
     pub author: Option<&'a str>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<&'a str>,
+    /// The organisation it belongs to with its author.
+    pub organisation: Option<&'a str>,
 }
 
 impl<'a> Owners<'a> {
     /// A case written by `author`, of no country the rules know.
     pub fn author(author: Option<&'a str>) -> Owners<'a> {
-        Owners { author, country: None }
+        Owners { author, country: None, organisation: None }
     }
 }
 
@@ -33,7 +37,7 @@ fn delegate_scope(actor: &Actor, owners: Owners<'_>) -> Option<bool> {
 pub fn acts_for(actor: &Actor, owners: Owners<'_>) -> bool {
     match delegate_scope(actor, owners) {
         Some(in_scope) => in_scope,
-        None => actor.role.can_author() && is_owner(actor, owners.author),
+        None => actor.role.can_author() && is_owner(actor, owners),
     }
 }
 
@@ -52,13 +56,13 @@ pub fn can_view_case(actor: Option<&Actor>, status: Status, owners: Owners<'_>) 
     }
     match actor {
         None => false,
-        Some(a) => a.role.is_editor() || is_owner(a, owners.author) || delegate_scope(a, owners) == Some(true),
+        Some(a) => a.role.is_editor() || is_owner(a, owners) || delegate_scope(a, owners) == Some(true),
     }
 }
 
 /// Whether `actor` may see a case's private fields and revision history.
 pub fn can_see_private(actor: Option<&Actor>, owners: Owners<'_>) -> bool {
-    actor.is_some_and(|a| a.role.is_editor() || is_owner(a, owners.author) || delegate_scope(a, owners) == Some(true))
+    actor.is_some_and(|a| a.role.is_editor() || is_owner(a, owners) || delegate_scope(a, owners) == Some(true))
 }
 
 /// Whether `actor` may edit the content of a case in `status` owned by `owners`.
@@ -160,8 +164,13 @@ pub fn can_manage_links(actor: &Actor, owners: Owners<'_>) -> bool {
     actor.role.is_editor() || acts_for(actor, owners)
 }
 
-fn is_owner(actor: &Actor, owner: Option<&str>) -> bool {
-    owner == Some(actor.account_id.as_str())
+/// Whether `actor` owns the case: its author, or a contributor of the
+/// organisation it belongs to (delegates act by country, not organisation).
+fn is_owner(actor: &Actor, owners: Owners<'_>) -> bool {
+    owners.author == Some(actor.account_id.as_str())
+        || (actor.role == Role::Contributor
+            && owners.organisation.is_some()
+            && owners.organisation == actor.organisation.as_deref())
 }
 
 #[cfg(test)]
@@ -170,35 +179,36 @@ mod tests {
 
     #[test]
     fn drafts_are_private() {
-        let c = Actor { account_id: "a".into(), role: Role::Contributor, delegation: None };
+        let c = Actor { account_id: "a".into(), role: Role::Contributor, delegation: None, organisation: None };
         let a = Owners::author(Some("a"));
         let b = Owners::author(Some("b"));
         assert!(!can_view_case(None, Status::Draft, a));
         assert!(can_view_case(Some(&c), Status::Draft, a));
         assert!(!can_view_case(Some(&c), Status::Draft, b));
         assert!(can_view_case(None, Status::Published, b));
-        let cur = Actor { account_id: "k".into(), role: Role::Curator, delegation: None };
+        let cur = Actor { account_id: "k".into(), role: Role::Curator, delegation: None, organisation: None };
         assert!(can_view_case(Some(&cur), Status::Submitted, a));
     }
 
     #[test]
     fn authors_cannot_edit_once_submitted() {
-        let c = Actor { account_id: "a".into(), role: Role::Contributor, delegation: None };
+        let c = Actor { account_id: "a".into(), role: Role::Contributor, delegation: None, organisation: None };
         let a = Owners::author(Some("a"));
         assert!(can_edit_case(&c, Status::Draft, a));
         assert!(can_edit_case(&c, Status::Returned, a));
         assert!(!can_edit_case(&c, Status::Submitted, a));
         assert!(!can_edit_case(&c, Status::Published, a));
-        let r = Actor { account_id: "a".into(), role: Role::Reader, delegation: None };
+        let r = Actor { account_id: "a".into(), role: Role::Reader, delegation: None, organisation: None };
         assert!(!can_edit_case(&r, Status::Draft, a));
     }
 
     #[test]
     fn a_delegate_acts_for_its_own_country_only() {
-        let d = Actor { account_id: "d".into(), role: Role::Delegate, delegation: Some("ID".into()) };
-        let ours = Owners { author: Some("x"), country: Some("ID") };
-        let theirs = Owners { author: Some("x"), country: Some("PH") };
-        let own_elsewhere = Owners { author: Some("d"), country: Some("PH") };
+        let d =
+            Actor { account_id: "d".into(), role: Role::Delegate, delegation: Some("ID".into()), organisation: None };
+        let ours = Owners { author: Some("x"), country: Some("ID"), organisation: None };
+        let theirs = Owners { author: Some("x"), country: Some("PH"), organisation: None };
+        let own_elsewhere = Owners { author: Some("d"), country: Some("PH"), organisation: None };
         assert!(can_view_case(Some(&d), Status::Draft, ours));
         assert!(!can_view_case(Some(&d), Status::Draft, theirs));
         assert!(can_edit_case(&d, Status::Draft, ours));

@@ -138,7 +138,7 @@ mod tests {
     use crate::account::Role;
 
     fn actor(role: Role) -> Actor {
-        Actor { account_id: format!("{role}-1"), role, delegation: None }
+        Actor { account_id: format!("{role}-1"), role, delegation: None, organisation: None }
     }
 
     #[test]

@@ -338,6 +338,7 @@ struct CaseLine {
     content: CaseContent,
     status: Option<Status>,
     created_by: Option<String>,
+    owner_organisation: Option<String>,
     origin: Option<Origin>,
     version: Option<i64>,
     #[serde(default, with = "time::serde::rfc3339::option")]
@@ -471,6 +472,7 @@ fn case_from_json(
         completeness: 0,
         missing: Vec::new(),
         created_by: line.created_by,
+        owner_organisation: line.owner_organisation,
         origin: line.origin,
         version,
         created_at,

@@ -18,15 +18,18 @@ pub enum Visibility {
     All,
     /// Anonymous readers and readers.
     Published,
-    /// Authors: published cases and their own.
-    PublishedOrOwnedBy(String),
+    /// Authors: published cases, their own and (contributors) their organisation's.
+    PublishedOrOwnedBy(String, Option<String>),
 }
 
 impl Visibility {
     pub fn for_actor(actor: Option<&Actor>) -> Visibility {
         match actor {
             _ if permissions::sees_all_cases(actor) => Visibility::All,
-            Some(a) if a.role.can_author() => Visibility::PublishedOrOwnedBy(a.account_id.clone()),
+            Some(a) if a.role.can_author() => Visibility::PublishedOrOwnedBy(
+                a.account_id.clone(),
+                a.organisation.clone().filter(|_| a.role == lumbung_core::Role::Contributor),
+            ),
             _ => Visibility::Published,
         }
     }
@@ -50,6 +53,8 @@ pub struct CaseFilter {
     pub completeness_min: Option<u8>,
     pub completeness_max: Option<u8>,
     pub created_by: Option<String>,
+    /// Cases belonging to this organisation (with their authors).
+    pub owner_org: Option<String>,
 }
 
 /// One page of a case list.
@@ -498,8 +503,15 @@ fn push_filters(q: &mut Sql<'_>, f: &CaseFilter, v: &Visibility) {
         Visibility::Published => {
             q.push(" AND status = 'published'");
         }
-        Visibility::PublishedOrOwnedBy(owner) => {
+        Visibility::PublishedOrOwnedBy(owner, None) => {
             q.push(" AND (status = 'published' OR created_by = ").bind(owner.clone()).push(")");
+        }
+        Visibility::PublishedOrOwnedBy(owner, Some(org)) => {
+            q.push(" AND (status = 'published' OR created_by = ")
+                .bind(owner.clone())
+                .push(" OR owner_org = ")
+                .bind(org.clone())
+                .push(")");
         }
     }
     let statuses: Vec<String> = f.statuses.iter().map(|s| s.as_str().to_owned()).collect();
@@ -540,6 +552,9 @@ fn push_filters(q: &mut Sql<'_>, f: &CaseFilter, v: &Visibility) {
     }
     if let Some(c) = f.completeness_max {
         q.push(" AND completeness <= ").bind(i64::from(c));
+    }
+    if let Some(org) = &f.owner_org {
+        q.push(" AND owner_org = ").bind(org.clone());
     }
     if let Some(owner) = &f.created_by {
         q.push(" AND created_by = ").bind(owner.clone());
@@ -585,7 +600,7 @@ async fn insert_cases(
         let mut q = Sql::new(
             tx.backend,
             "INSERT INTO cases (id, status, country, level_of_government, lifecycle_stage, year_launched,
-                operating_status, completeness, created_by, source_url, origin_identifier, version,
+                operating_status, completeness, created_by, owner_org, source_url, origin_identifier, version,
                 created_at, updated_at, published_at, data, changed_s) VALUES ",
         );
         q.rows(chunk, |r, (case, json)| {
@@ -598,6 +613,7 @@ async fn insert_cases(
                 .bind(case.content.operating_status.as_deref())
                 .bind(i64::from(case.completeness))
                 .bind(case.created_by.as_deref())
+                .bind(case.owner_organisation.as_deref())
                 .bind(case.content.source_url.as_deref())
                 .bind(case.origin.as_ref().map(|o| o.identifier.as_str()))
                 .bind(case.version)

@@ -48,6 +48,7 @@ migrations!(
     "0012_delegations",
     "0013_resources",
     "0014_profiles",
+    "0015_case_organisation",
 );
 
 static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_MIGRATIONS));

@@ -352,6 +352,8 @@ pub struct Descendant {
     pub identifier: String,
     pub status: String,
     pub created_by: Option<String>,
+    /// The organisation the adopting case belongs to with its author.
+    pub owner_org: Option<String>,
     pub country: Option<String>,
     pub year_launched: Option<i32>,
     pub origin_identifier: Option<String>,
@@ -404,7 +406,7 @@ impl Store {
                   WHERE t.depth < $3
              )
              SELECT {LINK_COLUMNS}, t.depth, t.ident, c.status, c.created_by, c.country, c.year_launched,
-                    c.origin_identifier, c.data
+                    c.origin_identifier, c.data, c.owner_org
                FROM tree t {join} case_links l ON l.id = t.link_id {join} cases c ON c.id = l.case_id
               ORDER BY t.depth, l.created_at, l.id LIMIT $4"
         ))
@@ -425,6 +427,7 @@ impl Store {
                     identifier: row.try_get(15)?,
                     status: row.try_get(16)?,
                     created_by: row.try_get(17)?,
+                    owner_org: row.try_get(22)?,
                     country: row.try_get(18)?,
                     year_launched: row.try_get::<Option<i64>, _>(19)?.and_then(|y| i32::try_from(y).ok()),
                     origin_identifier: row.try_get(20)?,

@@ -375,6 +375,10 @@ const ROUTES: [(&str, &[&str]); 67] = [
     ("/api/v1/notifications/read", &["post"]),
     ("/api/v1/notifications/{id}/read", &["post"]),
     ("/api/v1/notifications/feed", &["post", "delete"]),
+    ("/api/v1/resources", &["get", "post"]),
+    ("/api/v1/resources/{id}", &["get", "put", "delete"]),
+    ("/api/v1/collections", &["get", "post"]),
+    ("/api/v1/collections/{id}", &["get", "put", "delete"]),
 ];
 
 #[tokio::test]

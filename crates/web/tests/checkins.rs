@@ -113,6 +113,7 @@ async fn the_schedule_marks_each_due_check_in_once_across_runners_and_restarts()
         account_id: t.id_of(Who::Contributor),
         role: lumbung_core::Role::Contributor,
         delegation: None,
+        organisation: None,
     };
     app.set_checkin_interval(&owner, &ids[0], Some(6)).await.unwrap();
     let today = lumbung_core::clock::today();
@@ -235,6 +236,7 @@ async fn a_due_check_in_reminds_its_author_once_across_runs_and_restarts() {
         account_id: t.id_of(Who::Contributor),
         role: lumbung_core::Role::Contributor,
         delegation: None,
+        organisation: None,
     };
     let answer = lumbung_core::checkin::CheckinAnswer { answer: "still_running".into(), ..Default::default() };
     app.check_in(&owner, &answered, answer, year).await.unwrap();

@@ -64,18 +64,20 @@ async fn only_the_account_or_an_administrator_sets_its_mail() {
     let a = app_of(&app);
     let target = app.id_of(Who::Reader);
     for who in Who::ALL.into_iter().skip(1) {
-        let actor = Actor { account_id: app.id_of(who), role: who.role().unwrap(), delegation: None };
+        let actor =
+            Actor { account_id: app.id_of(who), role: who.role().unwrap(), delegation: None, organisation: None };
         let outcome = a.set_mail_frequency(&actor, &target, MailFrequency::Never).await;
         let allowed = who == Who::Reader || actor.role == Role::Admin;
         assert_eq!(outcome.is_ok(), allowed, "{who:?}: {outcome:?}");
     }
-    let admin = Actor { account_id: app.id_of(Who::Admin), role: Role::Admin, delegation: None };
+    let admin = Actor { account_id: app.id_of(Who::Admin), role: Role::Admin, delegation: None, organisation: None };
     assert!(matches!(
         a.set_mail_frequency(&admin, "01NOSUCHACCOUNT0000000000", MailFrequency::Daily).await,
         Err(lumbung_app::AppError::NotFound)
     ));
     // Test messages: administrators and the node only, to a real address.
-    let curator = Actor { account_id: app.id_of(Who::Curator), role: Role::Curator, delegation: None };
+    let curator =
+        Actor { account_id: app.id_of(Who::Curator), role: Role::Curator, delegation: None, organisation: None };
     assert!(matches!(
         a.send_test_mail(Some(&curator), "x@example.org", "N").await,
         Err(lumbung_app::AppError::Forbidden(_))

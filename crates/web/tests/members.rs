@@ -25,7 +25,10 @@ async fn members_show_contributions_delegations_and_only_public_profiles() {
     let app = TestApp::new().await;
     // A published case of KemenPAN-RB, presented at an event; an action item for LAN.
     let case = app
-        .case_in_with(Status::Published, CaseBody::new("Service mall for every regency").set("organisations", json!(["kemenpan-rb"])).build())
+        .case_in_with(
+            Status::Published,
+            CaseBody::new("Service mall for every regency").set("organisations", json!(["kemenpan-rb"])).build(),
+        )
         .await;
     let event = json!({"title": "Innovation week", "kind": "forum", "level": "national",
         "starts_at": "2030-11-17T09:00", "duration_minutes": 120, "time_zone": "Asia/Jakarta",
@@ -35,7 +38,9 @@ async fn members_show_contributions_delegations_and_only_public_profiles() {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let event_id = res.json()["id"].as_str().unwrap().to_owned();
     let action = json!({"what": "Write the mall guide", "owner": "lan-ri", "due_on": "2031-01-31"});
-    let res = app.send_json(Method::POST, &format!("/api/v1/events/{event_id}/actions"), Who::Curator, Some(action), &[]).await;
+    let res = app
+        .send_json(Method::POST, &format!("/api/v1/events/{event_id}/actions"), Who::Curator, Some(action), &[])
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
 
     let mut anon = Browser::new(&app);

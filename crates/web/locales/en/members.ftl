@@ -22,3 +22,5 @@ members-profile-public = Show my profile on the members page
 members-profile-expertise = Expertise (one line)
 members-profile-button = Save profile
 members-profile-done = Your profile was saved.
+my-cases-organisation = Your organisation's cases
+my-cases-organisation-help = Cases your colleagues started for your organisation: you may continue its drafts and returned cases as they may.

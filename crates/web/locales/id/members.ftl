@@ -22,3 +22,5 @@ members-profile-public = Tampilkan profil saya di halaman anggota
 members-profile-expertise = Keahlian (satu baris)
 members-profile-button = Simpan profil
 members-profile-done = Profil Anda disimpan.
+my-cases-organisation = Kasus organisasi Anda
+my-cases-organisation-help = Kasus yang dimulai rekan Anda untuk organisasi Anda: Anda boleh melanjutkan draf dan kasus yang dikembalikan seperti mereka.

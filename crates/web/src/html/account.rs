@@ -236,6 +236,8 @@ pub struct MyCase {
 struct MyCasesPage {
     c: Chrome,
     cases: Vec<MyCase>,
+    /// The cases of the contributor's organisation that others started.
+    colleagues: Vec<MyCase>,
     /// Check-ins of the user's cases waiting for an answer: (case id, title, due on).
     checkins_due: Vec<(String, String, String)>,
 }
@@ -247,6 +249,23 @@ async fn my_cases(ctx: Ctx) -> Result<Response, PageError> {
     let filter = CaseFilter { created_by: Some(actor.account_id.clone()), ..Default::default() };
     let page =
         store.list_cases(&filter, &Visibility::for_actor(Some(&actor)), None, 200).await.map_err(|e| ctx.fail(e))?;
+    let mut colleagues = Vec::new();
+    if let (lumbung_core::Role::Contributor, Some(org)) = (actor.role, &actor.organisation) {
+        let filter = CaseFilter { owner_org: Some(org.clone()), ..Default::default() };
+        let theirs = store
+            .list_cases(&filter, &Visibility::for_actor(Some(&actor)), None, 200)
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        for case in theirs.items.into_iter().filter(|c| c.created_by.as_deref() != Some(actor.account_id.as_str())) {
+            colleagues.push(MyCase {
+                status: tr.term(vocab::WORKFLOW_STATUSES, case.status.as_str()),
+                status_code: case.status.as_str().to_owned(),
+                editable: lumbung_core::permissions::can_edit_case(&actor, case.status, case.owners()),
+                hit: HitView::from_case(tr, &case),
+                comment: None,
+            });
+        }
+    }
     let mut cases = Vec::new();
     for case in page.items {
         // The latest workflow comment (a return's reason) is what the author needs to see.
@@ -264,5 +283,5 @@ async fn my_cases(ctx: Ctx) -> Result<Response, PageError> {
         });
     }
     let checkins_due = super::checkins::due_for(&ctx, &actor).await?;
-    render(&MyCasesPage { c: ctx.chrome, cases, checkins_due })
+    render(&MyCasesPage { c: ctx.chrome, cases, colleagues, checkins_due })
 }

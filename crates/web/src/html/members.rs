@@ -88,7 +88,9 @@ async fn members_page(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, Pag
     for o in &orgs {
         let country = o.content.country.clone().unwrap_or_default();
         countries_seen.insert(country.clone());
-        if want_country.as_ref().is_some_and(|c| *c != country) || want_type.as_ref().is_some_and(|t| *t != o.content.org_type) {
+        if want_country.as_ref().is_some_and(|c| *c != country)
+            || want_type.as_ref().is_some_and(|t| *t != o.content.org_type)
+        {
             continue;
         }
         let count = |m: &std::collections::HashMap<String, i64>| m.get(&o.id).copied().unwrap_or(0);
@@ -102,7 +104,8 @@ async fn members_page(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, Pag
             people: people.remove(&o.id).unwrap_or_default(),
         });
     }
-    let country_name = |code: &str| if code.is_empty() { tr.t("members-no-country") } else { tr.term(vocab::COUNTRIES, code) };
+    let country_name =
+        |code: &str| if code.is_empty() { tr.t("members-no-country") } else { tr.term(vocab::COUNTRIES, code) };
     let mut countries: Vec<CountryBlock> = by_country
         .into_iter()
         .map(|(code, mut orgs)| {
@@ -130,7 +133,11 @@ async fn members_page(ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, Pag
     let country_choices = countries_seen
         .iter()
         .filter(|c| !c.is_empty())
-        .map(|c| Choice { value: c.clone(), label: country_name(c), selected: want_country.as_deref() == Some(c.as_str()) })
+        .map(|c| Choice {
+            value: c.clone(),
+            label: country_name(c),
+            selected: want_country.as_deref() == Some(c.as_str()),
+        })
         .collect();
     let type_choices = vocab::ORGANISATION_TYPES
         .iter()

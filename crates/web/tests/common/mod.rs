@@ -28,7 +28,7 @@ pub enum Who {
     Reader,
     /// The contributor who owns the fixtures' cases.
     Contributor,
-    /// A second contributor, who owns none of them.
+    /// A second contributor, of another organisation (LAN), who owns none of them.
     OtherContributor,
     Delegate,
     Curator,
@@ -181,7 +181,9 @@ impl TestApp {
                         email: email.clone(),
                         name: format!("Test {}", who.slug()),
                         role,
-                        organisation: Some("kemenpan-rb".into()),
+                        // Cases belong to their author's organisation too: the
+                        // other contributor works elsewhere, so it owns none.
+                        organisation: Some(if who == Who::OtherContributor { "lan-ri" } else { "kemenpan-rb" }.into()),
                         // The delegate represents the Philippines; the fixture
                         // cases are Indonesian, so it acts for none of them.
                         delegation: (role == Role::Delegate).then(|| "PH".to_owned()),
