@@ -307,7 +307,7 @@ async fn health_checks_answer() {
 
 /// Every route of the JSON API with its methods, as `routes.rs` and the
 /// feature routers declare them.
-const ROUTES: [(&str, &[&str]); 67] = [
+const ROUTES: [(&str, &[&str]); 71] = [
     ("/api/v1/cases", &["get", "post"]),
     ("/api/v1/cases/{id}", &["get", "put"]),
     ("/api/v1/cases/{id}/submit", &["post"]),
