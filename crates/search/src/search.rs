@@ -70,8 +70,9 @@ const COGNATE_WEIGHT: f32 = 0.7;
 const FUZZY_BOOST: f32 = 0.4;
 
 /// A glossary concept in a query: the reader's clauses it covers and the
-/// alternatives' queries.
-type ConceptGroup = (Vec<usize>, Vec<Box<dyn Query>>);
+/// alternatives' queries, each with the clauses it stands for (all of the
+/// concept's, or some: *village* in *village enterprise*).
+type ConceptGroup = (Vec<usize>, Vec<(Vec<usize>, Box<dyn Query>)>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -138,6 +139,36 @@ pub struct SearchResponse {
 pub struct Suggestion {
     pub id: String,
     pub title: String,
+}
+
+/// One glossary concept of a query as one disjunction: an alternative for
+/// the whole concept, or the sum over its parts, each part the best of the
+/// reader's words for it and their alternatives. So a case in the other
+/// language that has the parts' translations as separate words (*badan usaha
+/// milik desa* for *village enterprise*) adds them up as a case with the
+/// reader's words does, instead of counting the best one alone.
+fn concept_query(
+    covered: &[usize],
+    alternatives: Vec<(Vec<usize>, Box<dyn Query>)>,
+    own: Vec<(Vec<usize>, Box<dyn Query>)>,
+) -> Box<dyn Query> {
+    let mut whole: Vec<Box<dyn Query>> = Vec::new();
+    let mut parts: BTreeMap<Vec<usize>, Vec<Box<dyn Query>>> = BTreeMap::new();
+    for (stands_for, q) in alternatives.into_iter().chain(own) {
+        if stands_for.as_slice() == covered && covered.len() > 1 {
+            whole.push(q);
+        } else {
+            parts.entry(stands_for).or_default().push(q);
+        }
+    }
+    let summed: Vec<(TOccur, Box<dyn Query>)> = parts
+        .into_values()
+        .map(|qs| (TOccur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(qs, 0.0)) as Box<dyn Query>))
+        .collect();
+    if !summed.is_empty() {
+        whole.push(Box::new(BooleanQuery::new(summed)));
+    }
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(whole, 0.0))
 }
 
 /// The words' query and the filters' together (everything when neither).
@@ -328,24 +359,21 @@ impl SearchIndex {
                 match claimed {
                     Some(g) if covered.iter().all(|i| groups.get(g).is_some_and(|(gi, _)| gi.contains(i))) => {
                         if let Some((_, alts)) = groups.get_mut(g) {
-                            alts.push(alt);
+                            alts.push((covered, alt));
                         }
                     }
-                    None if !covered.is_empty() => groups.push((covered, vec![alt])),
+                    None if !covered.is_empty() => groups.push((covered.clone(), vec![(covered, alt)])),
                     _ => parts.push((TOccur::Should, alt)),
                 }
             }
-            for (covered, mut alts) in groups {
-                let own: Vec<(TOccur, Box<dyn Query>)> = optional
+            for (covered, alts) in groups {
+                let own: Vec<(Vec<usize>, Box<dyn Query>)> = optional
                     .iter()
                     .filter(|(i, _)| covered.contains(i))
-                    .map(|(_, q)| (TOccur::Should, q.box_clone()))
+                    .map(|(i, q)| (vec![*i], q.box_clone()))
                     .collect();
                 optional.retain(|(i, _)| !covered.contains(i));
-                if !own.is_empty() {
-                    alts.push(Box::new(BooleanQuery::new(own)));
-                }
-                parts.push((TOccur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.0))));
+                parts.push((TOccur::Should, concept_query(&covered, alts, own)));
             }
         }
         if expand {
@@ -457,7 +485,14 @@ impl SearchIndex {
         let df = |fields: &crate::schema::LangFields, token: &str| -> u64 {
             fields.all().iter().map(|f| searcher.doc_freq(&Term::from_field_text(*f, token)).unwrap_or(0)).sum()
         };
-        for (to, candidates) in [("en", cognates::english_for(text)), ("id", cognates::indonesian_for(text))] {
+        // An Indonesian word with affixes (*bersubsidi*, *berpartisipasi*)
+        // is respelled from its root too.
+        let mut english = cognates::english_for(text);
+        for root in self.analyse(self.fields().for_lang("id").body, text) {
+            english
+                .extend(cognates::english_for(&root).into_iter().filter(|c| !english.contains(c)).collect::<Vec<_>>());
+        }
+        for (to, candidates) in [("en", english), ("id", cognates::indonesian_for(text))] {
             if candidates.is_empty() {
                 continue;
             }
