@@ -147,6 +147,19 @@ pub struct Suggestion {
     pub title: String,
 }
 
+/// English and Indonesian function words: matched like any word, but not
+/// required by the bonuses for having every word or concept of the query,
+/// which a case in the other language could then never earn.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "per", "the", "to", "via",
+    "with", "agar", "atau", "bagi", "dalam", "dan", "dari", "dengan", "di", "ini", "itu", "ke", "oleh", "pada",
+    "secara", "serta", "tentang", "untuk", "yang",
+];
+
+fn is_function_word(word: &str) -> bool {
+    FUNCTION_WORDS.contains(&word.to_lowercase().as_str())
+}
+
 /// One glossary concept of a query as one disjunction: an alternative for
 /// the whole concept, or the sum over its parts, each part the best of the
 /// reader's words for it and their alternatives. So a case in the other
@@ -404,7 +417,14 @@ impl SearchIndex {
                 }
             }
         }
-        units.extend(optional.iter().map(|(_, q)| q.box_clone()));
+        // A function word (*and*, *dan*) is no concept: a case in the other
+        // language never has it.
+        units.extend(
+            optional
+                .iter()
+                .filter(|(i, _)| clauses.get(*i).is_some_and(|c| !is_function_word(&c.text)))
+                .map(|(_, q)| q.box_clone()),
+        );
         parts.extend(optional.into_iter().map(|(_, q)| (TOccur::Should, q)));
         // BM25 adds words up and knows no "all of them": a case with one
         // common word many times can outscore the case that has every
@@ -569,8 +589,11 @@ impl SearchIndex {
     /// case whose title is the query. Cheap: titles are short, and only cases
     /// with every word in the title are visited.
     fn whole_title(&self, clauses: &[Clause]) -> Vec<Box<dyn Query>> {
-        let words: Vec<&str> =
-            clauses.iter().filter(|c| c.occur != Occur::MustNot && !c.phrase).map(|c| c.text.as_str()).collect();
+        let words: Vec<&str> = clauses
+            .iter()
+            .filter(|c| c.occur != Occur::MustNot && !c.phrase && !is_function_word(&c.text))
+            .map(|c| c.text.as_str())
+            .collect();
         if words.len() < 2 {
             return Vec::new();
         }
