@@ -24,10 +24,14 @@ use lumbung_search::{SearchIndex, SearchRequest};
 /// 0.626), recall@10 0.610, MRR 0.734, cross-language 10/26 = 0.385; with
 /// per-field BM25 statistics, glossary concepts, the whole-title bonus,
 /// Indonesian analysis and the learned lexicon: 0.723 (en 0.769, id 0.683),
-/// recall@10 0.734, MRR 0.864, cross-language 20/26 = 0.769.
-const NDCG_FLOOR: f64 = 0.70;
-const NDCG_LANG_FLOOR: f64 = 0.66;
-const RECALL_FLOOR: f64 = 0.71;
+/// recall@10 0.734, MRR 0.864, cross-language 20/26 = 0.769; with respelled
+/// loanwords, concepts summed over their parts, alternatives weighed as the
+/// reader's words, the every-concept bonus and country adjectives: 0.742
+/// (en 0.787, id 0.701), recall@10 0.736, MRR 0.896, cross-language 19/26 =
+/// 0.731 (one cross-language query fewer found).
+const NDCG_FLOOR: f64 = 0.73;
+const NDCG_LANG_FLOOR: f64 = 0.69;
+const RECALL_FLOOR: f64 = 0.72;
 const CROSS_FLOOR: f64 = 0.73;
 /// Issue #15's targets (reported, not yet all met).
 const NDCG_TARGET: f64 = 0.75;

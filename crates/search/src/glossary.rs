@@ -38,6 +38,80 @@ pub struct Concept {
     pub alternatives: Vec<Expansion>,
 }
 
+/// The English adjectives of the vocabulary's countries, by code (English
+/// writes "Danish", "Irish" where Indonesian writes the country's name).
+const DEMONYMS: &[(&str, &str)] = &[
+    ("AR", "argentine | argentinian"),
+    ("AT", "austrian"),
+    ("AU", "australian"),
+    ("BD", "bangladeshi"),
+    ("BE", "belgian"),
+    ("BG", "bulgarian"),
+    ("BR", "brazilian"),
+    ("CA", "canadian"),
+    ("CH", "swiss"),
+    ("CL", "chilean"),
+    ("CN", "chinese"),
+    ("CO", "colombian"),
+    ("CR", "costa rican"),
+    ("CZ", "czech"),
+    ("DE", "german"),
+    ("DK", "danish"),
+    ("EE", "estonian"),
+    ("EG", "egyptian"),
+    ("ES", "spanish"),
+    ("FI", "finnish"),
+    ("FJ", "fijian"),
+    ("FR", "french"),
+    ("GB", "uk | british | britain"),
+    ("GR", "greek"),
+    ("HR", "croatian"),
+    ("HU", "hungarian"),
+    ("ID", "indonesian"),
+    ("IE", "irish"),
+    ("IL", "israeli"),
+    ("IN", "indian"),
+    ("IS", "icelandic"),
+    ("IT", "italian"),
+    ("JP", "japanese"),
+    ("KE", "kenyan"),
+    ("KH", "cambodian"),
+    ("KR", "korean"),
+    ("LA", "laotian | lao"),
+    ("LK", "sri lankan"),
+    ("LT", "lithuanian"),
+    ("LV", "latvian"),
+    ("MA", "moroccan"),
+    ("MM", "burmese"),
+    ("MN", "mongolian"),
+    ("MX", "mexican"),
+    ("MY", "malaysian"),
+    ("NG", "nigerian"),
+    ("NL", "dutch"),
+    ("NO", "norwegian"),
+    ("NP", "nepali | nepalese"),
+    ("NZ", "new zealander"),
+    ("PE", "peruvian"),
+    ("PH", "filipino | philippine"),
+    ("PK", "pakistani"),
+    ("PL", "polish"),
+    ("PT", "portuguese"),
+    ("RO", "romanian"),
+    ("RW", "rwandan"),
+    ("SA", "saudi"),
+    ("SE", "swedish"),
+    ("SG", "singaporean"),
+    ("SI", "slovenian"),
+    ("SK", "slovak"),
+    ("TH", "thai"),
+    ("TL", "timorese"),
+    ("TR", "turkish"),
+    ("UA", "ukrainian"),
+    ("US", "american | usa"),
+    ("VN", "vietnamese"),
+    ("ZA", "south african"),
+];
+
 /// A parsed glossary with analysed forms for matching.
 pub struct Glossary {
     entries: Vec<Entry>,
@@ -96,7 +170,13 @@ impl Glossary {
             let mut text = GLOSSARY_TSV.to_owned();
             for terms in [lumbung_core::vocab::COUNTRIES, lumbung_core::vocab::SECTORS] {
                 for t in terms {
-                    let (en, id) = (t.en.to_lowercase(), t.id.to_lowercase());
+                    let (mut en, id) = (t.en.to_lowercase(), t.id.to_lowercase());
+                    // English says "Irish citizens' assembly" where Indonesian
+                    // says "majelis warga Irlandia".
+                    let demonyms = DEMONYMS.iter().find(|(code, _)| *code == t.code).map(|(_, d)| *d);
+                    if let Some(d) = demonyms {
+                        en = format!("{en} | {d}");
+                    }
                     if en != id {
                         text.push_str(&format!("\n{en}\t{id}"));
                     }

@@ -48,6 +48,7 @@ impl Lexicon {
         let (mut en_an, mut id_an) = (analysis::english(), analysis::indonesian());
         let sentences: Vec<(Vec<String>, Vec<String>)> = pairs
             .into_iter()
+            .flat_map(|(en, id)| sentence_pairs(en, id))
             .map(|(en, id)| (dedup(analysis::tokens(&mut en_an, en)), dedup(analysis::tokens(&mut id_an, id))))
             .filter(|(e, i)| !e.is_empty() && !i.is_empty())
             .collect();
@@ -112,6 +113,46 @@ impl Lexicon {
         let at = if lang == "en" { self.by_en.get(word) } else { self.by_id.get(word) };
         at.and_then(|n| self.entries.get(*n))
     }
+}
+
+/// A translated text's sentences side by side when both languages have as
+/// many (translators keep the sentences of a section), else the whole texts:
+/// a word then only competes with the words of its own sentence for a
+/// translation, which sharpens what Model 1 learns from the same text.
+pub fn sentence_pairs<'a>(en: &'a str, id: &'a str) -> Vec<(&'a str, &'a str)> {
+    let (e, i) = (sentences(en), sentences(id));
+    if e.len() > 1 && e.len() == i.len() { e.into_iter().zip(i).collect() } else { vec![(en, id)] }
+}
+
+/// The sentences of a text: cut after `.`, `!` or `?` followed by a space
+/// and a capital letter or digit (not after "e.g. the", "No. 5" is cut, which
+/// both languages do alike).
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let Some(&(space, next)) = chars.peek() else { break };
+        if !next.is_whitespace() {
+            continue;
+        }
+        let rest = text.get(space..).unwrap_or_default().trim_start();
+        if rest.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+            let sentence = text.get(start..=at).unwrap_or_default().trim();
+            if !sentence.is_empty() {
+                out.push(sentence);
+            }
+            start = space;
+        }
+    }
+    let last = text.get(start..).unwrap_or_default().trim();
+    if !last.is_empty() {
+        out.push(last);
+    }
+    out
 }
 
 fn dedup(mut words: Vec<String>) -> Vec<String> {
@@ -218,6 +259,27 @@ mod tests {
         assert_eq!(pair("flood"), Some("banjir".into()), "{:?}", lexicon.entries());
         assert_eq!(lexicon.translate("id", "anggar").map(|l| l.en.as_str()), Some("budget"));
         assert!(lexicon.entries().iter().all(|l| l.confidence > 0.0 && l.confidence <= 1.0));
+    }
+
+    #[test]
+    fn translated_texts_are_aligned_sentence_by_sentence_when_they_can_be() {
+        let en = "Residents report. The office answers in five days! Is it fast? Yes.";
+        let id = "Warga melapor. Kantor menjawab dalam lima hari! Apakah cepat? Ya.";
+        assert_eq!(
+            sentence_pairs(en, id),
+            [
+                ("Residents report.", "Warga melapor."),
+                ("The office answers in five days!", "Kantor menjawab dalam lima hari!"),
+                ("Is it fast?", "Apakah cepat?"),
+                ("Yes.", "Ya."),
+            ]
+        );
+        // Not as many sentences: the whole texts.
+        assert_eq!(sentence_pairs("One. Two.", "Satu dan dua."), [("One. Two.", "Satu dan dua.")]);
+        assert_eq!(
+            sentence_pairs("Version 2.5 is out.", "Versi 2.5 keluar."),
+            [("Version 2.5 is out.", "Versi 2.5 keluar.")]
+        );
     }
 
     #[test]

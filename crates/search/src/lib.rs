@@ -11,6 +11,7 @@
 //! an index that catches up on the next start.
 
 pub mod analysis;
+pub mod cognates;
 pub mod document;
 pub mod facets;
 pub mod glossary;
