@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use lumbung_core::Case;
+use lumbung_core::{Case, Resource};
 use lumbung_store::{Post, Thread};
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
@@ -132,6 +132,30 @@ pub fn build_thread(f: &Fields, thread: &Thread, posts: &[Post]) -> TantivyDocum
         title: lumbung_core::Text([(language.clone(), thread.title.clone())].into_iter().collect()),
         original_language: language,
         published_at: at.format(&time::format_description::well_known::Rfc3339).ok(),
+        ..Display::default()
+    };
+    doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
+    doc
+}
+
+/// The index document of a resource: its title and summary in each of
+/// their languages. It carries no facet but its kind, and sorts by its
+/// last change.
+pub fn build_resource(f: &Fields, r: &Resource) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &r.id);
+    doc.add_text(f.kind, crate::schema::KIND_RESOURCE);
+    for (lang, value) in &r.content.title.0 {
+        doc.add_text(f.for_lang(lang).title, value);
+    }
+    for (lang, value) in &r.content.summary.0 {
+        doc.add_text(f.for_lang(lang).summary, plain(value));
+    }
+    doc.add_i64(f.published, millis(r.updated_at));
+    let display = Display {
+        title: r.content.title.clone(),
+        original_language: r.content.title.0.keys().next().cloned().unwrap_or_else(|| "en".into()),
+        published_at: r.updated_at.format(&time::format_description::well_known::Rfc3339).ok(),
         ..Display::default()
     };
     doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());

@@ -258,15 +258,17 @@ impl SearchIndex {
                 }
             }
             let (threads, gone_threads) = changed_threads(store, &changes, &ids).await?;
+            let (resources, gone_resources) = changed_resources(store, &changes).await?;
             let org_types = org_types(store).await?;
             total.changes += changes.len();
             total.case_changes += ids.len();
-            total.indexed += cases.len() + threads.len();
-            total.removed += gone.len() + gone_threads.len();
+            total.indexed += cases.len() + threads.len() + resources.len();
+            total.removed += gone.len() + gone_threads.len() + gone_resources.len();
             total.position = position;
             gone.extend(gone_threads);
+            gone.extend(gone_resources);
             let this = self.clone();
-            tokio::task::spawn_blocking(move || this.apply(&cases, &threads, &gone, &org_types, position))
+            tokio::task::spawn_blocking(move || this.apply(&cases, &threads, &resources, &gone, &org_types, position))
                 .await
                 .map_err(|e| SearchError::Task(e.to_string()))??;
         }
@@ -333,6 +335,21 @@ impl SearchIndex {
                 .await
                 .map_err(|e| SearchError::Task(e.to_string()))??;
         }
+        // Then the resources (guides, toolkits, reports…).
+        let mut offset = 0;
+        loop {
+            let filter = lumbung_store::ResourceFilter { limit: 500, offset, ..Default::default() };
+            let page = store.resources(&filter).await?.items;
+            offset += 500;
+            let more = page.len() == 500;
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || this.add_resources(&page))
+                .await
+                .map_err(|e| SearchError::Task(e.to_string()))??;
+            if !more {
+                break;
+            }
+        }
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.finish_rebuild(position, indexed))
             .await
@@ -378,10 +395,19 @@ impl SearchIndex {
         Ok(())
     }
 
+    fn add_resources(&self, resources: &[lumbung_core::Resource]) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        for r in resources {
+            writer.add_document(document::build_resource(self.fields(), r))?;
+        }
+        Ok(())
+    }
+
     fn apply(
         &self,
         cases: &[Case],
         threads: &[(Thread, Vec<Post>)],
+        resources: &[lumbung_core::Resource],
         gone: &[String],
         org_types: &HashMap<String, String>,
         position: i64,
@@ -395,6 +421,10 @@ impl SearchIndex {
             for (thread, posts) in threads {
                 writer.delete_term(Term::from_field_text(self.fields().id, &thread.id));
                 writer.add_document(document::build_thread(self.fields(), thread, posts))?;
+            }
+            for r in resources {
+                writer.delete_term(Term::from_field_text(self.fields().id, &r.id));
+                writer.add_document(document::build_resource(self.fields(), r))?;
             }
             for id in gone {
                 writer.delete_term(Term::from_field_text(self.fields().id, id));
@@ -519,6 +549,23 @@ impl SearchIndex {
 
 async fn org_types(store: &Store) -> Result<HashMap<String, String>, SearchError> {
     Ok(store.list_organisations().await?.into_iter().map(|o| (o.id, o.content.org_type)).collect())
+}
+
+/// The resources the changes touch, as (those to index, ids of removed ones).
+async fn changed_resources(
+    store: &Store,
+    changes: &[lumbung_store::Change],
+) -> Result<(Vec<lumbung_core::Resource>, Vec<String>), SearchError> {
+    let ids: BTreeSet<&str> =
+        changes.iter().filter(|c| c.entity == Entity::Resource).map(|c| c.entity_id.as_str()).collect();
+    let (mut found, mut gone) = (Vec::new(), Vec::new());
+    for id in ids {
+        match store.resource(id).await? {
+            Some(r) => found.push(r),
+            None => gone.push(id.to_owned()),
+        }
+    }
+    Ok((found, gone))
 }
 
 /// The threads the changes touch, as (public ones with their posts, ids of

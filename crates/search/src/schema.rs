@@ -41,8 +41,8 @@ pub struct Fields {
     pub published: Field,
     /// The case's stored display data (JSON): titles, origin, classification.
     pub display: Field,
-    /// What a document is: [`KIND_CASE`] or [`KIND_DISCUSSION`]. Searches
-    /// ask for cases unless they name kinds.
+    /// What a document is: [`KIND_CASE`], [`KIND_DISCUSSION`] or
+    /// [`KIND_RESOURCE`]. Searches ask for cases unless they name kinds.
     pub kind: Field,
 }
 
@@ -51,8 +51,10 @@ pub const KIND_CASE: &str = "case";
 /// The kind of a public discussion's document (a thread of a public room or
 /// of a published case).
 pub const KIND_DISCUSSION: &str = "discussion";
+/// The kind of a resource's document (a guide, toolkit, report…).
+pub const KIND_RESOURCE: &str = "resource";
 /// Every kind, in the order facets list them.
-pub const KINDS: [&str; 2] = [KIND_CASE, KIND_DISCUSSION];
+pub const KINDS: [&str; 3] = [KIND_CASE, KIND_DISCUSSION, KIND_RESOURCE];
 
 /// The text fields of one language.
 #[derive(Clone, Copy, Debug)]

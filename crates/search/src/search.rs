@@ -18,7 +18,7 @@ use crate::facets::{FacetCollector, FacetCounts};
 use crate::glossary::{Concept, Glossary};
 use crate::lexicon::Lexicon;
 use crate::query::{self, Clause, Occur};
-use crate::schema::{FACETS, Fields, KIND_CASE, KIND_DISCUSSION, KINDS, LANGS};
+use crate::schema::{FACETS, Fields, KIND_CASE, KIND_DISCUSSION, KIND_RESOURCE, KINDS, LANGS};
 use crate::stats::FieldStats;
 use crate::{SearchError, SearchIndex, analysis, cognates};
 
@@ -738,15 +738,22 @@ impl SearchIndex {
         // (a short posting list to skip; nothing at all in an index without
         // any) rather than intersecting with every case; asking for
         // discussions reads theirs alone.
-        let term = Term::from_field_text(self.fields().kind, KIND_DISCUSSION);
-        let any_discussion = searcher.doc_freq(&term)? > 0;
-        let discussions = || -> Box<dyn Query> { Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)) };
+        // The same for resources: each kind not asked for is excluded when
+        // the index has any; one other kind alone is read by its own list.
         let kinds = requested_kinds(req);
         let mut excludes = Vec::new();
-        if kinds == [KIND_CASE] && any_discussion {
-            excludes.push((TOccur::MustNot, discussions()));
-        } else if kinds == [KIND_DISCUSSION] {
-            musts.push((TOccur::Must, discussions()));
+        for kind in [KIND_DISCUSSION, KIND_RESOURCE] {
+            let term = Term::from_field_text(self.fields().kind, kind);
+            let only = || -> Box<dyn Query> { Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)) };
+            if kinds == [kind] {
+                musts.push((TOccur::Must, only()));
+            } else if !kinds.contains(&kind) && searcher.doc_freq(&term)? > 0 {
+                excludes.push((TOccur::MustNot, only()));
+            }
+        }
+        if !kinds.contains(&KIND_CASE) && kinds.len() > 1 {
+            let term = Term::from_field_text(self.fields().kind, KIND_CASE);
+            excludes.push((TOccur::MustNot, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
         }
         if musts.is_empty() && excludes.is_empty() {
             return Ok(None);

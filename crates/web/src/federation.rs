@@ -105,6 +105,9 @@ async fn feed(
             let (id, url) = if h.kind == lumbung_search::schema::KIND_DISCUSSION {
                 let url = format!("{base}/threads/{}", h.id);
                 (url.clone(), url)
+            } else if h.kind == lumbung_search::schema::KIND_RESOURCE {
+                let url = format!("{base}/resources/{}", h.id);
+                (url.clone(), url)
             } else {
                 (provider.identifier(&h.id), format!("{base}/cases/{}", h.id))
             };

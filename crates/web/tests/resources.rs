@@ -245,6 +245,31 @@ async fn link_resources_serve_published_cases_and_events() {
     assert!(page.text().contains("Guide, second edition"));
     let list = app.send_json(Method::GET, "/resources", Who::Anonymous, None, &[]).await;
     assert!(list.text().contains("Guide, second edition"));
+
+    // Searchable as their own kind: not among cases unless asked for, counted in the kind facet.
+    app.sync_search().await;
+    let found =
+        app.send_json(Method::GET, "/api/v1/search?q=guide%20edition&kind=resource", Who::Anonymous, None, &[]).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+    let hits = found.json();
+    assert_eq!(hits["items"][0]["id"], id.as_str(), "{hits}");
+    assert_eq!(hits["items"][0]["kind"], "resource");
+    let cases_only =
+        app.send_json(Method::GET, "/api/v1/search?q=guide%20edition", Who::Anonymous, None, &[]).await.json();
+    assert!(cases_only["items"].as_array().unwrap().iter().all(|h| h["kind"] == "case"), "{cases_only}");
+    let facet = &cases_only["facets"]["kind"];
+    assert!(facet.as_array().unwrap().iter().any(|v| v["value"] == "resource" && v["count"] == 1), "{facet}");
+    let page = app.send_json(Method::GET, "/search?q=guide%20edition&kind=resource", Who::Anonymous, None, &[]).await;
+    assert!(page.text().contains(&format!("href=\"/resources/{id}\"")), "the search page links the resource");
+    // Removed, it is no longer found.
+    let res = app
+        .send_json(Method::DELETE, &format!("/api/v1/resources/{id}"), Who::Curator, None, &[("if-match", "\"2\"")])
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    app.sync_search().await;
+    let found =
+        app.send_json(Method::GET, "/api/v1/search?q=guide%20edition&kind=resource", Who::Anonymous, None, &[]).await;
+    assert_eq!(found.json()["total"], 0);
 }
 
 #[tokio::test]

@@ -56,3 +56,7 @@ collections-field-intro-en = Introduction in English (Markdown)
 collections-field-intro-id = Introduction in Bahasa Indonesia (Markdown)
 collections-field-cases = Case ids, in order
 collections-field-cases-help = One case id per line; the collection shows them in this order.
+hit-resource = Resource
+kind-resource = Resources
+resources-error-too-large = The file is larger than 20 MiB.
+resources-error-type = The file was refused: { $detail }.

@@ -56,3 +56,7 @@ collections-field-intro-en = Pengantar dalam bahasa Inggris (Markdown)
 collections-field-intro-id = Pengantar dalam Bahasa Indonesia (Markdown)
 collections-field-cases = Id kasus, berurutan
 collections-field-cases-help = Satu id kasus per baris; koleksi menampilkannya dalam urutan ini.
+hit-resource = Sumber belajar
+kind-resource = Sumber belajar
+resources-error-too-large = Berkas lebih besar dari 20 MiB.
+resources-error-type = Berkas ditolak: { $detail }.

@@ -37,8 +37,8 @@ pub struct HitView {
     pub id: String,
     /// Where the hit is: its case page, or its thread for a discussion.
     pub href: String,
-    /// A discussion rather than a case.
-    pub discussion: bool,
+    /// "Discussion" or "Resource" for what is not a case; empty for a case.
+    pub kind_label: String,
     pub title: String,
     pub title_lang: String,
     /// Escaped text with `<mark>`ed matches (from the search engine).
@@ -51,10 +51,14 @@ pub struct HitView {
 
 impl HitView {
     pub fn from_hit(tr: Tr, h: Hit) -> HitView {
-        let discussion = h.kind == lumbung_search::schema::KIND_DISCUSSION;
+        let (folder, kind_label) = match h.kind.as_str() {
+            lumbung_search::schema::KIND_DISCUSSION => ("threads", tr.t("hit-discussion")),
+            lumbung_search::schema::KIND_RESOURCE => ("resources", tr.t("hit-resource")),
+            _ => ("cases", String::new()),
+        };
         HitView {
-            href: format!("/{}/{}", if discussion { "threads" } else { "cases" }, h.id),
-            discussion,
+            href: format!("/{folder}/{}", h.id),
+            kind_label,
             place: h.country.as_deref().map(|c| tr.term(vocab::COUNTRIES, c)).unwrap_or_default(),
             sectors: h.sectors.iter().map(|s| tr.term(vocab::SECTORS, s)).collect::<Vec<_>>().join(", "),
             id: h.id,
@@ -72,7 +76,7 @@ impl HitView {
         let title_lang = if c.content.title.get(lang).is_some() { lang } else { &c.content.original_language };
         HitView {
             href: format!("/cases/{}", c.id),
-            discussion: false,
+            kind_label: String::new(),
             id: c.id.clone(),
             title: c.display_title(lang).to_owned(),
             title_lang: title_lang.to_owned(),

@@ -37,7 +37,9 @@ pub struct ResourceCard {
     pub title: String,
     /// The language of the title shown.
     pub title_lang: String,
+    /// Plain text (Markdown marks left out).
     pub summary: String,
+    pub summary_lang: String,
     pub kind: String,
     pub languages: String,
     pub licence: String,
@@ -66,7 +68,7 @@ fn size_label(bytes: u64) -> String {
 
 pub fn card(tr: Tr, lang: Lang, r: &Resource) -> ResourceCard {
     let (title, title_lang) = pick(&r.content.title, lang);
-    let (summary, _) = pick(&r.content.summary, lang);
+    let (summary, summary_lang) = pick(&r.content.summary, lang);
     let languages: Vec<String> =
         r.content.languages.iter().map(|l| tr.term(lumbung_core::vocab::LANGUAGES, l)).collect();
     let (href, file) = match (&r.file, &r.content.url) {
@@ -81,7 +83,8 @@ pub fn card(tr: Tr, lang: Lang, r: &Resource) -> ResourceCard {
         id: r.id.clone(),
         title,
         title_lang,
-        summary,
+        summary: markdown::plain(&summary, 300),
+        summary_lang,
         kind: tr.t(&format!("resources-type-{}", r.content.resource_type)),
         languages: languages.join(", "),
         licence: r.content.licence.clone(),
@@ -171,6 +174,7 @@ struct ResourcePage {
     /// The other language's title, when there is one.
     other_title: Option<(String, String)>,
     summary_html: String,
+    summary_lang: String,
     cases: Vec<(String, String)>,
     events: Vec<(String, String)>,
     updated: String,
@@ -183,7 +187,7 @@ async fn resource_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, Pag
     let shown = card(tr, lang, &r);
     let other_title =
         r.content.title.0.iter().find(|(l, _)| **l != shown.title_lang).map(|(l, t)| (t.clone(), l.clone()));
-    let (summary, _) = pick(&r.content.summary, lang);
+    let (summary, summary_lang) = pick(&r.content.summary, lang);
     let mut cases = Vec::new();
     for case in published(state, r.content.cases.clone()).await.map_err(|e| ctx.fail(e))? {
         if let Some(c) = state.store().get_case(&case).await.map_err(|e| ctx.fail(e))? {
@@ -202,6 +206,7 @@ async fn resource_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, Pag
         r: shown,
         other_title,
         summary_html: markdown::render(&summary),
+        summary_lang,
         cases,
         events,
         updated,
@@ -216,12 +221,55 @@ struct FormPage {
     types: Vec<Choice>,
     errors: Vec<String>,
     max_mib: i64,
+    /// What was sent, shown again after a refusal (the file must be chosen again).
+    v: FormValues,
 }
 
-fn form_page(ctx: Ctx, errors: Vec<String>) -> Result<Response, PageError> {
+/// The form's text fields as sent.
+#[derive(Debug, Default)]
+pub struct FormValues {
+    pub title_en: String,
+    pub title_id: String,
+    pub summary_en: String,
+    pub summary_id: String,
+    pub languages: String,
+    pub licence: String,
+    pub url: String,
+    pub cases: String,
+    pub events: String,
+}
+
+impl FormValues {
+    fn of(c: &lumbung_core::ResourceContent) -> FormValues {
+        let t = |t: &Text, l: &str| t.get(l).unwrap_or_default().to_owned();
+        FormValues {
+            title_en: t(&c.title, "en"),
+            title_id: t(&c.title, "id"),
+            summary_en: t(&c.summary, "en"),
+            summary_id: t(&c.summary, "id"),
+            languages: c.languages.join(","),
+            licence: c.licence.clone(),
+            url: c.url.clone().unwrap_or_default(),
+            cases: c.cases.join(", "),
+            events: c.events.join(", "),
+        }
+    }
+}
+
+fn form_page(
+    ctx: Ctx,
+    errors: Vec<String>,
+    sent: Option<&lumbung_core::ResourceContent>,
+) -> Result<Response, PageError> {
     let tr = ctx.tr();
+    let v = match sent {
+        Some(c) => FormValues::of(c),
+        None => FormValues { languages: "en,id".into(), licence: "CC-BY-4.0".into(), ..FormValues::default() },
+    };
+    let chosen = sent.map(|c| c.resource_type.as_str());
     let mut res = render(&FormPage {
-        types: type_choices(tr, None),
+        types: type_choices(tr, chosen),
+        v,
         errors,
         max_mib: (lumbung_core::resource::MAX_UPLOAD / 1024 / 1024) as i64,
         c: ctx.chrome,
@@ -237,13 +285,18 @@ fn form_page(ctx: Ctx, errors: Vec<String>) -> Result<Response, PageError> {
 
 async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
     ctx.require_role(Role::is_editor)?;
-    form_page(ctx, Vec::new())
+    form_page(ctx, Vec::new(), None)
 }
 
-/// The messages of a refusal, for the form to show again.
-fn messages(e: &ApiError) -> Vec<String> {
+/// The messages of a refusal, in the reader's language where the node has them.
+fn messages(tr: Tr, e: &ApiError) -> Vec<String> {
     match e {
-        ApiError::Invalid(errors) => errors.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect(),
+        ApiError::Invalid(errors) => super::field_messages(tr, errors)
+            .into_iter()
+            .flat_map(|(field, msgs)| msgs.into_iter().map(move |m| format!("{field}: {m}")))
+            .collect(),
+        ApiError::FileTooLarge(_) => vec![tr.t("resources-error-too-large")],
+        ApiError::FileType(detail) => vec![tr.t1("resources-error-type", "detail", detail)],
         other => vec![other.to_string()],
     }
 }
@@ -258,9 +311,10 @@ async fn create(ctx: Ctx, req: Request) -> Result<Response, PageError> {
     let form = match read_upload(multipart, &[super::CSRF_FIELD]).await {
         Ok(f) => f,
         Err(e) => {
-            // The token is read from the parts first; a refusal before it is a bad request.
+            // Refused while reading (too large, malformed): nothing was kept to show again.
             let status = e.status();
-            let mut res = form_page(ctx, messages(&e))?;
+            let msgs = messages(ctx.tr(), &e);
+            let mut res = form_page(ctx, msgs, None)?;
             *res.status_mut() = status;
             return Ok(res);
         }
@@ -270,12 +324,13 @@ async fn create(ctx: Ctx, req: Request) -> Result<Response, PageError> {
     let mut content = form.content;
     content.url = content.url.filter(|u| !u.trim().is_empty());
     let upload = form.upload.filter(|u| !(u.name.is_empty() && u.bytes.is_empty()));
-    match state.app().create_resource(Some(&actor), content, upload).await {
+    match state.app().create_resource(Some(&actor), content.clone(), upload).await {
         Ok(r) => Ok(see_other(&format!("/resources/{}", r.id))),
         Err(e) => {
             let e = ApiError::from(e);
             let status = e.status();
-            let mut res = form_page(ctx, messages(&e))?;
+            let msgs = messages(ctx.tr(), &e);
+            let mut res = form_page(ctx, msgs, Some(&content))?;
             *res.status_mut() = status;
             Ok(res)
         }
@@ -318,7 +373,9 @@ struct CollectionPage {
     title: String,
     title_lang: String,
     intro_html: String,
-    cases: Vec<(String, String, String)>,
+    intro_lang: String,
+    /// (id, title, summary as plain text, the language they are in).
+    cases: Vec<(String, String, String, String)>,
 }
 
 async fn collection_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -327,16 +384,26 @@ async fn collection_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, P
         state.store().collection(&id).await.map_err(|e| ctx.fail(e))?.ok_or_else(|| ctx.fail(ApiError::NotFound))?;
     let lang = ctx.lang();
     let (title, title_lang) = pick(&c.content.title, lang);
-    let (intro, _) = pick(&c.content.introduction, lang);
+    let (intro, intro_lang) = pick(&c.content.introduction, lang);
     let mut cases = Vec::new();
     for case in published(state, c.content.cases).await.map_err(|e| ctx.fail(e))? {
         if let Some(found) = state.store().get_case(&case).await.map_err(|e| ctx.fail(e))? {
-            let t = found.content.title.best(lang.code(), &found.content.original_language).unwrap_or("").to_owned();
-            let summary = found.content.summary.best(lang.code(), &found.content.original_language).unwrap_or("");
-            cases.push((case, t, markdown::plain(summary, 240)));
+            let original = found.content.original_language.clone();
+            // The reader's language when the case has it, else the original.
+            let shown = if found.content.title.get(lang.code()).is_some() { lang.code().to_owned() } else { original };
+            let t = found.content.title.best(&shown, &shown).unwrap_or("").to_owned();
+            let summary = found.content.summary.best(&shown, &shown).unwrap_or("");
+            cases.push((case, t, markdown::plain(summary, 240), shown));
         }
     }
-    render(&CollectionPage { title, title_lang, intro_html: markdown::render(&intro), cases, c: ctx.chrome })
+    render(&CollectionPage {
+        title,
+        title_lang,
+        intro_html: markdown::render(&intro),
+        intro_lang,
+        cases,
+        c: ctx.chrome,
+    })
 }
 
 #[derive(Template)]
@@ -376,7 +443,7 @@ async fn create_collection(ctx: Ctx, body: axum::body::Bytes) -> Result<Response
         Err(e) => {
             let e = ApiError::from(e);
             let status = e.status();
-            let mut res = render(&CollectionFormPage { errors: messages(&e), form, c: ctx.chrome })?;
+            let mut res = render(&CollectionFormPage { errors: messages(ctx.tr(), &e), form, c: ctx.chrome })?;
             *res.status_mut() = status;
             Ok(res)
         }
