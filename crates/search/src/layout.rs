@@ -257,6 +257,7 @@ mod tests {
                 .apply(
                     &cases(batch * 100, 100),
                     &[],
+                    &[],
                     &[format!("case-{}", batch * 100)],
                     &HashMap::new(),
                     batch as i64 + 1,
@@ -308,7 +309,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let index = SearchIndex::open_with(&dir, IndexOptions { min_segment_docs: 10_000, ..options() }).unwrap();
         for batch in 0..3 {
-            index.apply(&cases(batch * 50, 50), &[], &[], &HashMap::new(), batch as i64 + 1).unwrap();
+            index.apply(&cases(batch * 50, 50), &[], &[], &[], &HashMap::new(), batch as i64 + 1).unwrap();
         }
         // What a merge cut short by the end of the process leaves: a file
         // tantivy created for a segment that never made it into meta.json.

@@ -1311,7 +1311,7 @@ mod tests {
         index.commit(1).unwrap();
         // Delete a few of each kind (they stay in the segment, marked deleted).
         let gone: Vec<String> = (0..300).filter(|n| n % 7 == 0).map(|n| format!("case-{n}")).collect();
-        index.apply(&[], &[], &gone, &HashMap::new(), 2).unwrap();
+        index.apply(&[], &[], &[], &gone, &HashMap::new(), 2).unwrap();
         let alive: Vec<&Case> = cases.iter().filter(|c| !gone.contains(&c.id)).collect();
         for (q, keep) in [("", None), ("bridges", Some("Bridges")), ("ferry", Some("Ferry"))] {
             let res = index.search(&SearchRequest { q: q.into(), limit: 5, ..Default::default() }).unwrap();
