@@ -12,6 +12,16 @@ use crate::cli::{BackupArgs, MigrateStoreArgs, RestoreArgs, load_config};
 fn print_report(verb: &str, r: &CopyReport) {
     let tables: Vec<String> = r.rows.iter().filter(|(_, n)| **n > 0).map(|(t, n)| format!("{t} {n}")).collect();
     println!("{verb} {} rows ({})", r.total(), tables.join(", "));
+    if r.files > 0 {
+        println!("{verb} {} uploaded files", r.files);
+    }
+    if !r.missing_files.is_empty() {
+        eprintln!(
+            "warning: {} uploaded file(s) that resources name are missing from the source's data folder: {}",
+            r.missing_files.len(),
+            r.missing_files.join(", ")
+        );
+    }
 }
 
 fn explain(e: StoreError) -> anyhow::Error {

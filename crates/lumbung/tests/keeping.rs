@@ -85,6 +85,13 @@ fn backup_while_writing_and_restore_into_either_backend() {
     cmd(&["check", "--data", into_sqlite.to_str().unwrap()]);
     let pg_check = cmd(&["check", "--data", into_pg.to_str().unwrap(), "--database", &db.url]);
     assert!(stdout(&pg_check).contains("ok: the store is consistent"));
+    // The resources' uploaded files (a PDF and a CSV in the demo) travel in the backup.
+    assert!(stdout(&out).contains("2 uploaded files"), "{}", stdout(&out));
+    for restored_dir in [&into_sqlite, &into_pg] {
+        let files = files_under(&restored_dir.join("files"));
+        assert_eq!(files, files_under(&source.join("files")), "{}", restored_dir.display());
+        assert_eq!(files.len(), 2);
+    }
     // The snapshot holds some of the drafts written meanwhile, not all.
     let during = restored.matches("Written during the backup").count();
     assert!(during < made, "the backup is not a snapshot: {during} of {made}");
@@ -101,6 +108,28 @@ fn backup_while_writing_and_restore_into_either_backend() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
     assert!(export(&["--data", empty.to_str().unwrap()]).is_empty());
+    // A file line whose bytes are not what its name says: refused, nothing kept, no file left.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let tampered: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("{\"base64\"") || l.starts_with("{\"file\"") {
+                l.replacen("\"base64\":\"", "\"base64\":\"QUJD", 1)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(tampered, text.trim_end(), "the backup has file lines");
+    let forged = dir.join("forged.backup");
+    std::fs::write(&forged, tampered + "\n").unwrap();
+    let into = dir.join("forged");
+    let bad = attempt(&["restore", "--data", into.to_str().unwrap(), forged.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("SHA-256") || stderr(&bad).contains("base64"), "{}", stderr(&bad));
+    assert!(export(&["--data", into.to_str().unwrap()]).is_empty());
+    assert!(files_under(&into.join("files")).is_empty(), "no file of the refused restore is left");
 
     // With the writers stopped, backup → restore reproduces the source exactly.
     drop(server);
@@ -137,4 +166,18 @@ fn migrate_store_sqlite_to_postgres_and_back() {
     assert_eq!(original, export(&["--data", back.to_str().unwrap()]));
     let checked = cmd(&["check", "--data", back.to_str().unwrap()]);
     assert!(stdout(&checked).contains("ok: the store is consistent"));
+}
+
+/// The files under a folder, by name, with their contents.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.insert(entry.file_name().to_string_lossy().into_owned(), std::fs::read(&path).unwrap());
+        }
+    }
+    out
 }

@@ -7,7 +7,10 @@
 //!
 //! The backup format is JSON Lines: a header naming the format and the
 //! schema's migrations, then for each table a line `{"table": …, "columns": […]}`
-//! followed by one JSON array per row (numbers, strings or null).
+//! followed by one JSON array per row (numbers, strings or null), then one
+//! line `{"file": <sha256>, "base64": …}` per uploaded file the resources
+//! name (their bytes live under the data folder, not in a table). A copy
+//! into another store copies those files into its data folder.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, Write};
@@ -90,6 +93,10 @@ struct TableHeader {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CopyReport {
     pub rows: BTreeMap<String, u64>,
+    /// Uploaded files copied.
+    pub files: u64,
+    /// Files the resources name that the source's data folder lacks.
+    pub missing_files: Vec<String>,
 }
 
 impl CopyReport {
@@ -114,6 +121,8 @@ trait Sink {
     async fn table(&mut self, table: &str, columns: &[String]) -> Result<(), StoreError>;
     async fn row(&mut self, row: Vec<Value>) -> Result<(), StoreError>;
     async fn end_table(&mut self) -> Result<(), StoreError>;
+    /// An uploaded file's bytes, named by their SHA-256.
+    async fn file(&mut self, sha256: &str, bytes: Vec<u8>) -> Result<(), StoreError>;
 }
 
 impl Store {
@@ -148,7 +157,28 @@ impl Store {
             sink.end_table().await?;
             report.rows.insert(table.to_owned(), n);
         }
+        // The files the snapshot's resources name (files are never changed,
+        // only added and removed, so these are the snapshot's too).
+        let files: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT sha256 FROM resources WHERE sha256 IS NOT NULL ORDER BY sha256")
+                .fetch_all(&mut *tx)
+                .await?;
         tx.commit().await?;
+        let source = self.files();
+        for sha in files {
+            let Some(path) = source.path(&sha) else { continue };
+            match tokio::fs::read(&path).await {
+                Ok(bytes) => {
+                    sink.file(&sha, bytes).await?;
+                    report.files += 1;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    tracing::warn!(sha256 = %sha, dir = %source.dir().display(), "a resource's file is missing");
+                    report.missing_files.push(sha);
+                }
+                Err(e) => return Err(io(e)),
+            }
+        }
         Ok(report)
     }
 
@@ -173,9 +203,28 @@ impl Store {
     pub async fn copy_into(&self, target: &Store, force: bool) -> Result<CopyReport, StoreError> {
         let mut tx = target.start_restore(force).await?;
         let schema = target.schema_types().await?;
-        let mut sink = StoreSink { tx: &mut tx, schema, table: String::new(), columns: Vec::new(), batch: Vec::new() };
-        let report = self.read_all(&mut sink).await?;
-        tx.commit().await?;
+        let files = target.files();
+        let mut sink = StoreSink {
+            tx: &mut tx,
+            schema,
+            table: String::new(),
+            columns: Vec::new(),
+            batch: Vec::new(),
+            files: files.clone(),
+            created: Vec::new(),
+        };
+        let report = match self.read_all(&mut sink).await {
+            Ok(r) => r,
+            Err(e) => {
+                sink.remove_created();
+                return Err(e);
+            }
+        };
+        let created = std::mem::take(&mut sink.created);
+        if let Err(e) = tx.commit().await {
+            remove_all(&files, &created);
+            return Err(e);
+        }
         Ok(report)
     }
 
@@ -200,50 +249,31 @@ impl Store {
         }
         let mut tx = self.start_restore(force).await?;
         let schema = self.schema_types().await?;
-        let mut sink = StoreSink { tx: &mut tx, schema, table: String::new(), columns: Vec::new(), batch: Vec::new() };
-        let mut report = CopyReport::default();
-        let mut seen = HashSet::new();
-        for (n, line) in lines {
-            let line = line.map_err(io)?;
-            let value: Value = serde_json::from_str(&line).map_err(|e| bad(n, format!("not JSON ({e})")))?;
-            match value {
-                Value::Array(row) => {
-                    if sink.table.is_empty() {
-                        return Err(bad(n, "a row before any table".into()));
-                    }
-                    if row.len() != sink.columns.len() {
-                        return Err(bad(n, format!("{} values for {} columns", row.len(), sink.columns.len())));
-                    }
-                    if row.iter().any(|v| !(v.is_null() || v.is_i64() || v.is_string())) {
-                        return Err(bad(n, "values must be whole numbers, text or null".into()));
-                    }
-                    sink.row(row).await?;
-                    *report.rows.entry(sink.table.clone()).or_default() += 1;
-                }
-                other => {
-                    let t: TableHeader =
-                        serde_json::from_value(other).map_err(|e| bad(n, format!("not a table header ({e})")))?;
-                    if !TABLES.contains(&t.table.as_str()) || !seen.insert(t.table.clone()) {
-                        return Err(bad(n, format!("unknown or repeated table '{}'", t.table)));
-                    }
-                    let known = sink.schema.get(&t.table).cloned().unwrap_or_default();
-                    if t.columns != known.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>() {
-                        return Err(bad(
-                            n,
-                            format!("table {} has columns {:?}, expected {known:?}", t.table, t.columns),
-                        ));
-                    }
-                    sink.end_table().await?;
-                    sink.table(&t.table, &t.columns).await?;
-                    report.rows.entry(t.table).or_default();
-                }
+        let files = self.files();
+        let mut sink = StoreSink {
+            tx: &mut tx,
+            schema,
+            table: String::new(),
+            columns: Vec::new(),
+            batch: Vec::new(),
+            files: files.clone(),
+            created: Vec::new(),
+        };
+        let restored = restore_lines(&mut sink, lines, &bad).await;
+        let created = std::mem::take(&mut sink.created);
+        let report = match restored {
+            Ok(r) => r,
+            Err(e) => {
+                remove_all(&files, &created);
+                return Err(e);
             }
+        };
+        if let Err(e) = tx.commit().await {
+            remove_all(&files, &created);
+            return Err(e);
         }
-        sink.end_table().await?;
-        tx.commit().await?;
         Ok(report)
     }
-
     /// A transaction on an empty store (or, with `force`, one emptied).
     async fn start_restore(&self, force: bool) -> Result<Tx, StoreError> {
         let mut tx = self.begin().await?;
@@ -264,6 +294,65 @@ impl Store {
         }
         Ok(tx)
     }
+}
+
+/// The lines of a backup after its header, into `sink`.
+async fn restore_lines(
+    sink: &mut StoreSink<'_>,
+    lines: impl Iterator<Item = (usize, std::io::Result<String>)>,
+    bad: &dyn Fn(usize, String) -> StoreError,
+) -> Result<CopyReport, StoreError> {
+    let mut report = CopyReport::default();
+    let mut seen = HashSet::new();
+    for (n, line) in lines {
+        let line = line.map_err(io)?;
+        let value: Value = serde_json::from_str(&line).map_err(|e| bad(n, format!("not JSON ({e})")))?;
+        match value {
+            Value::Array(row) => {
+                if sink.table.is_empty() {
+                    return Err(bad(n, "a row before any table".into()));
+                }
+                if row.len() != sink.columns.len() {
+                    return Err(bad(n, format!("{} values for {} columns", row.len(), sink.columns.len())));
+                }
+                if row.iter().any(|v| !(v.is_null() || v.is_i64() || v.is_string())) {
+                    return Err(bad(n, "values must be whole numbers, text or null".into()));
+                }
+                sink.row(row).await?;
+                *report.rows.entry(sink.table.clone()).or_default() += 1;
+            }
+            Value::Object(map) if map.contains_key("file") => {
+                sink.end_table().await?;
+                let sha = map.get("file").and_then(Value::as_str).unwrap_or_default();
+                let data = map.get("base64").and_then(Value::as_str).unwrap_or_default();
+                use base64::Engine as _;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .map_err(|e| bad(n, format!("file {sha}: not base64 ({e})")))?;
+                if crate::Files::hash(&bytes) != sha {
+                    return Err(bad(n, format!("file {sha}: its bytes do not have that SHA-256")));
+                }
+                sink.file(sha, bytes).await?;
+                report.files += 1;
+            }
+            other => {
+                let t: TableHeader =
+                    serde_json::from_value(other).map_err(|e| bad(n, format!("not a table header ({e})")))?;
+                if !TABLES.contains(&t.table.as_str()) || !seen.insert(t.table.clone()) {
+                    return Err(bad(n, format!("unknown or repeated table '{}'", t.table)));
+                }
+                let known = sink.schema.get(&t.table).cloned().unwrap_or_default();
+                if t.columns != known.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>() {
+                    return Err(bad(n, format!("table {} has columns {:?}, expected {known:?}", t.table, t.columns)));
+                }
+                sink.end_table().await?;
+                sink.table(&t.table, &t.columns).await?;
+                report.rows.entry(t.table).or_default();
+            }
+        }
+    }
+    sink.end_table().await?;
+    Ok(report)
 }
 
 fn invalid(field: &str, message: String) -> lumbung_core::ValidationErrors {
@@ -329,6 +418,11 @@ impl<W: Write + Send> Sink for FileSink<'_, W> {
     async fn end_table(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
+    async fn file(&mut self, sha256: &str, bytes: Vec<u8>) -> Result<(), StoreError> {
+        use base64::Engine as _;
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.line(&serde_json::json!({"file": sha256, "base64": data}))
+    }
 }
 
 /// Rows per multi-row insert when restoring.
@@ -341,9 +435,26 @@ struct StoreSink<'a> {
     table: String,
     columns: Vec<String>,
     batch: Vec<Vec<Value>>,
+    /// The target's uploaded files, and those this copy added (taken away
+    /// again if the copy fails).
+    files: crate::Files,
+    created: Vec<String>,
+}
+
+/// Removes the files a failed copy added.
+fn remove_all(files: &crate::Files, created: &[String]) {
+    for sha in created {
+        if let Err(e) = files.remove(sha) {
+            tracing::warn!(error = %e, sha256 = %sha, "cannot remove a file of a failed restore");
+        }
+    }
 }
 
 impl StoreSink<'_> {
+    fn remove_created(&mut self) {
+        remove_all(&self.files, &std::mem::take(&mut self.created));
+    }
+
     async fn flush(&mut self) -> Result<(), StoreError> {
         if self.batch.is_empty() {
             return Ok(());
@@ -388,5 +499,16 @@ impl Sink for StoreSink<'_> {
     }
     async fn end_table(&mut self) -> Result<(), StoreError> {
         self.flush().await
+    }
+    async fn file(&mut self, _sha256: &str, bytes: Vec<u8>) -> Result<(), StoreError> {
+        let files = self.files.clone();
+        let (sha, new) = tokio::task::spawn_blocking(move || files.put(&bytes))
+            .await
+            .map_err(|e| StoreError::Io(e.to_string()))?
+            .map_err(io)?;
+        if new {
+            self.created.push(sha);
+        }
+        Ok(())
     }
 }
