@@ -42,6 +42,10 @@ data = "./lumbung-data"
 # database; each keeps its search index in its own data folder.
 #   [LUMBUNG_DATABASE, --database]
 # database = "postgres://lumbung@127.0.0.1:5432/lumbung"
+# Where uploaded resource files are kept. Unset: `files` in the data folder.
+# Instances sharing one database must share this folder too (a shared volume).
+#   [LUMBUNG_FILES]
+# files = "/srv/lumbung/files"
 
 [security]
 # How long a browser session lasts, in days.
@@ -266,6 +270,9 @@ pub struct StoreConfig {
     /// A `postgres://` or `sqlite://` URL; None is SQLite in the data folder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// Where uploaded files are kept; None is `files` in the data folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -355,11 +362,15 @@ pub struct Overrides {
 impl Config {
     /// Opens the node's store: the configured database, else SQLite in the data folder.
     pub async fn open_store(&self) -> Result<lumbung_store::Store> {
-        lumbung_store::Store::connect(&self.server.data, self.store.database.as_deref()).await.with_context(|| {
-            match &self.store.database {
+        let store = lumbung_store::Store::connect(&self.server.data, self.store.database.as_deref())
+            .await
+            .with_context(|| match &self.store.database {
                 Some(url) => format!("cannot open the store at {}", lumbung_store::redact(url)),
                 None => format!("cannot open the store in {}", self.server.data.display()),
-            }
+            })?;
+        Ok(match &self.store.files {
+            Some(dir) => store.with_files_dir(dir.clone()),
+            None => store,
         })
     }
 
@@ -444,6 +455,9 @@ impl Config {
         }
         if let Some(v) = env("LUMBUNG_DATABASE").filter(|v| !v.is_empty()) {
             config.store.database = Some(v);
+        }
+        if let Some(v) = env("LUMBUNG_FILES").filter(|v| !v.is_empty()) {
+            config.store.files = Some(PathBuf::from(v));
         }
         if let Some(v) = &flags.addr {
             config.server.addr = v.clone();

@@ -117,8 +117,9 @@ fn two_instances_share_one_postgres_database() {
     std::fs::write(
         &config,
         format!(
-            "[node]\nid = \"shared.node\"\n\n[store]\ndatabase = \"{}\"\n\n[[peers]]\nid = \"peer.node\"\nurl = \"http://127.0.0.1:{slow}/oai\"\nevery_minutes = 60\n",
-            db.url
+            "[node]\nid = \"shared.node\"\n\n[store]\ndatabase = \"{}\"\nfiles = \"{}\"\n\n[[peers]]\nid = \"peer.node\"\nurl = \"http://127.0.0.1:{slow}/oai\"\nevery_minutes = 60\n",
+            db.url,
+            dir.join("shared-files").display()
         ),
     )
     .unwrap();
@@ -175,6 +176,16 @@ fn two_instances_share_one_postgres_database() {
     let (st, _, me) = http_raw(pb, "GET", "/api/v1/me", &[("Cookie", &cookie)], None);
     assert_eq!(st, 200, "the session made on A is not known to B");
     assert_eq!(json(&me)["email"], "contributor@lumbung.example");
+
+    // Uploaded files live in the folder the instances share: the demo's
+    // toolkit, uploaded while A's data folder was made, downloads through B.
+    let (st, _, list) = http_raw(pb, "GET", "/api/v1/resources?type=toolkit", &[], None);
+    assert_eq!(st, 200, "{list}");
+    let url = json(&list)["items"][0]["download_url"].as_str().expect("the demo's uploaded toolkit").to_owned();
+    let (st, head, _) = http_raw(pb, "GET", &url, &[], None);
+    assert_eq!(st, 200, "a file uploaded through one instance downloads through the other");
+    assert!(head.to_ascii_lowercase().contains("content-type: application/pdf"), "{head}");
+    assert!(!data_a.join("files").exists() && !data_b.join("files").exists(), "no instance keeps files of its own");
 
     // Failed sign-ins count across instances: alternating cannot get past the limit.
     let bad = r#"{"email":"reader@lumbung.example","password":"wrong-password"}"#;

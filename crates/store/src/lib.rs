@@ -70,6 +70,8 @@ pub use tx::Tx;
 pub struct Store {
     pools: db::Pools,
     dir: PathBuf,
+    /// Where uploaded files are kept (default: `files` in the data folder).
+    files_dir: Option<PathBuf>,
     counts: std::sync::Arc<cases::CountCache>,
     /// Transactions with change-log entries this process committed; caches
     /// of this process compare it to see their own writes at once.
@@ -100,10 +102,18 @@ impl Store {
         Ok(Store {
             pools,
             dir: dir.to_path_buf(),
+            files_dir: None,
             counts: Default::default(),
             commits: Default::default(),
             waiting: Default::default(),
         })
+    }
+
+    /// The store keeping its uploaded files in `dir` instead of the data
+    /// folder's `files`: instances sharing one database share this folder.
+    pub fn with_files_dir(mut self, dir: PathBuf) -> Store {
+        self.files_dir = Some(dir);
+        self
     }
 
     /// Whether a store was ever made there (without making one): the SQLite

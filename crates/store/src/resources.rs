@@ -39,7 +39,7 @@ fn parse_all<T: serde::de::DeserializeOwned>(rows: &[String]) -> Result<Vec<T>, 
 impl Store {
     /// The uploaded files of this node, under its data folder.
     pub fn files(&self) -> Files {
-        Files { dir: self.dir().join("files") }
+        Files { dir: self.files_dir.clone().unwrap_or_else(|| self.dir().join("files")) }
     }
 
     pub async fn resource(&self, id: &str) -> Result<Option<Resource>, StoreError> {
