@@ -297,10 +297,12 @@ impl App {
                 }
                 case_id = Some(case.id);
             }
-            // A check-in fell due: its author, who answers check-ins (with
-            // the curators), is asked to confirm the case, if it is still
-            // published and the check-in still open. Members of its
-            // organisations cannot answer, so they are not asked.
+            // A check-in fell due: its owners, who answer check-ins (with
+            // the curators) — its author and the contributors of the
+            // organisation it belongs to — are asked to confirm the case, if
+            // it is still published and the check-in still open. Members of
+            // the other organisations it names cannot answer, so they are
+            // not asked.
             (Entity::Checkin, "due") => {
                 let Some(checkin) = self.store.checkin(&change.entity_id).await? else { return Ok(Vec::new()) };
                 let Some(case) = self.store.get_case(&checkin.case_id).await? else { return Ok(Vec::new()) };
@@ -309,6 +311,19 @@ impl App {
                 }
                 if let Some(author) = &case.created_by {
                     add(author, "checkin_due");
+                }
+                let colleagues = match &case.owner_organisation {
+                    Some(org) => self.store.accounts_of_organisations(std::slice::from_ref(org)).await?,
+                    None => Vec::new(),
+                };
+                for id in colleagues {
+                    let answers =
+                        self.store.get_account(&id).await?.is_some_and(|a| {
+                            !a.disabled && lumbung_core::permissions::acts_for(&a.actor(), case.owners())
+                        });
+                    if answers {
+                        add(&id, "checkin_due");
+                    }
                 }
                 case_id = Some(case.id);
             }

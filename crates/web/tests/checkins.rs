@@ -221,8 +221,24 @@ async fn reminders(t: &TestApp, who: Who) -> Vec<String> {
 #[tokio::test]
 async fn a_due_check_in_reminds_its_author_once_across_runs_and_restarts() {
     let t = TestApp::new().await;
-    // Every test account belongs to kemenpan-rb, the cases' organisation:
-    // only the author, who may answer a check-in, is reminded of it.
+    // The cases belong to their author and to kemenpan-rb: the author and
+    // a contributor colleague there, who may answer a check-in, are
+    // reminded of it; the curator and the others are not.
+    let colleague = t
+        .store
+        .create_account(
+            lumbung_store::NewAccount {
+                email: "colleague@kemenpan.example".into(),
+                name: "Colleague".into(),
+                role: lumbung_core::Role::Contributor,
+                organisation: Some("kemenpan-rb".into()),
+                delegation: None,
+                password_hash: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
     let due = t.case_in(Status::Published).await;
     let answered = t.case_in(Status::Published).await;
     let app = app_of(&t);
@@ -245,6 +261,9 @@ async fn a_due_check_in_reminds_its_author_once_across_runs_and_restarts() {
     for who in [Who::Reader, Who::Delegate, Who::OtherContributor, Who::Curator] {
         assert!(reminders(&t, who).await.is_empty(), "{who:?} is not the case's author");
     }
+    let theirs = t.store.notifications(&colleague.id, 50, 0).await.unwrap();
+    let kinds: Vec<&str> = theirs.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds, ["checkin_due"], "the organisation's contributor is asked too");
     // The inbox entry leads to the case's check-ins.
     let mut owner_browser = common::Browser::signed_in(&t, Who::Contributor).await;
     let page = owner_browser.get("/inbox").await;
