@@ -305,3 +305,63 @@ async fn collections_show_only_what_is_published() {
     let page = app.send_json(Method::GET, "/collections", Who::Anonymous, None, &[]).await;
     assert!(page.text().contains("Complaint handling across ASEAN"));
 }
+
+#[tokio::test]
+async fn the_pages_forms_are_for_curators_and_check_their_token() {
+    let app = TestApp::new().await;
+    let mut anon = common::Browser::new(&app);
+    let res = anon.get("/resources/new").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous readers are sent to sign in");
+    for who in [Who::Reader, Who::Contributor, Who::Delegate] {
+        let mut b = common::Browser::signed_in(&app, who).await;
+        assert_eq!(b.get("/resources/new").await.status, StatusCode::FORBIDDEN, "{who:?}");
+        assert_eq!(b.get("/collections/new").await.status, StatusCode::FORBIDDEN, "{who:?}");
+    }
+    let case = app.case_in(Status::Published).await;
+    let mut cur = common::Browser::signed_in(&app, Who::Curator).await;
+    assert_eq!(cur.get("/collections/new").await.status, StatusCode::OK);
+    let fields =
+        [("id", "picks"), ("title_en", "Our picks"), ("intro_en", "Read these *first*."), ("cases", case.as_str())];
+    // Without the form's token: refused, nothing stored.
+    let res = cur.post_form("/collections/new", &fields).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.send_json(Method::GET, "/api/v1/collections", Who::Anonymous, None, &[]).await.json()["total"], 0);
+    let res = cur.post("/collections/new", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert_eq!(res.header("location"), Some("/collections/picks"));
+    // A refusal shows why and keeps what was typed.
+    let res = cur.post("/collections/new", &[("id", "picks"), ("title_en", "Again"), ("cases", case.as_str())]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.text().contains("value=\"Again\""), "the form keeps what was typed");
+
+    // The upload form: a multipart post with the page's token; without it, refused.
+    cur.get("/resources/new").await;
+    let csrf = cur.csrf();
+    let post = |with_token: bool, file: (&'static str, Vec<u8>)| {
+        let mut fields: Vec<(&str, &str)> = FIELDS.to_vec();
+        if with_token {
+            fields.push(("csrf", csrf.as_str()));
+        }
+        let body = multipart(&fields, Some((file.0, "application/octet-stream", &file.1)));
+        cur.builder(Method::POST, "/resources/new")
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let res = app.send(post(false, ("guide.pdf", pdf()))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    nothing_stored(&app, "an upload without the form's token").await;
+    let res = app
+        .send(post(true, ("guide.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec())))
+        .await;
+    assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let text = res.text();
+    assert!(
+        text.contains("role=\"alert\"") && text.contains("value=\"Innovation toolkit for regional governments\""),
+        "{text}"
+    );
+    nothing_stored(&app, "an executable through the form").await;
+    let res = app.send(post(true, ("guide.pdf", pdf()))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert!(res.header("location").unwrap().starts_with("/resources/"));
+}
