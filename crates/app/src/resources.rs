@@ -39,15 +39,21 @@ fn merge(first: ValidationErrors, then: Result<(), ValidationErrors>) -> Result<
 }
 
 impl App {
-    /// The published cases of this node among `ids`.
-    async fn published_among(&self, ids: &[String]) -> Result<HashSet<String>, AppError> {
-        let mut out = HashSet::new();
+    /// The cases among `ids` that are published now, in the order given
+    /// (at most a collection's worth), each read once.
+    pub async fn published_cases(&self, ids: &[String]) -> Result<Vec<lumbung_core::Case>, AppError> {
+        let mut out = Vec::new();
         for id in ids.iter().take(lumbung_core::collection::MAX_CASES + 1) {
-            if self.store.get_case(id).await?.is_some_and(|c| c.status == Status::Published) {
-                out.insert(id.clone());
+            if let Some(c) = self.store.get_case(id).await?.filter(|c| c.status == Status::Published) {
+                out.push(c);
             }
         }
         Ok(out)
+    }
+
+    /// The ids of the published cases of this node among `ids`.
+    async fn published_among(&self, ids: &[String]) -> Result<HashSet<String>, AppError> {
+        Ok(self.published_cases(ids).await?.into_iter().map(|c| c.id).collect())
     }
 
     async fn events_among(&self, ids: &[String]) -> Result<HashSet<String>, AppError> {

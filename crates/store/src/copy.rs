@@ -201,31 +201,10 @@ impl Store {
     /// Copies everything in this store into `target`, which must be empty
     /// unless `force` (then its rows are replaced).
     pub async fn copy_into(&self, target: &Store, force: bool) -> Result<CopyReport, StoreError> {
-        let mut tx = target.start_restore(force).await?;
-        let schema = target.schema_types().await?;
-        let files = target.files();
-        let mut sink = StoreSink {
-            tx: &mut tx,
-            schema,
-            table: String::new(),
-            columns: Vec::new(),
-            batch: Vec::new(),
-            files: files.clone(),
-            created: Vec::new(),
-        };
-        let report = match self.read_all(&mut sink).await {
-            Ok(r) => r,
-            Err(e) => {
-                sink.remove_created();
-                return Err(e);
-            }
-        };
-        let created = std::mem::take(&mut sink.created);
-        if let Err(e) = tx.commit().await {
-            remove_all(&files, &created);
-            return Err(e);
-        }
-        Ok(report)
+        let tx = target.start_restore(force).await?;
+        let mut sink = StoreSink::new(tx, target).await?;
+        let copied = self.read_all(&mut sink).await;
+        sink.finish(copied).await
     }
 
     /// Restores a backup made by [`Store::backup`] into this store, which
@@ -247,32 +226,10 @@ impl Store {
                 format!("the backup's schema (migrations {:?}) is not this program's ({ours:?})", header.migrations),
             ));
         }
-        let mut tx = self.start_restore(force).await?;
-        let schema = self.schema_types().await?;
-        let files = self.files();
-        let mut sink = StoreSink {
-            tx: &mut tx,
-            schema,
-            table: String::new(),
-            columns: Vec::new(),
-            batch: Vec::new(),
-            files: files.clone(),
-            created: Vec::new(),
-        };
+        let tx = self.start_restore(force).await?;
+        let mut sink = StoreSink::new(tx, self).await?;
         let restored = restore_lines(&mut sink, lines, &bad).await;
-        let created = std::mem::take(&mut sink.created);
-        let report = match restored {
-            Ok(r) => r,
-            Err(e) => {
-                remove_all(&files, &created);
-                return Err(e);
-            }
-        };
-        if let Err(e) = tx.commit().await {
-            remove_all(&files, &created);
-            return Err(e);
-        }
-        Ok(report)
+        sink.finish(restored).await
     }
     /// A transaction on an empty store (or, with `force`, one emptied).
     async fn start_restore(&self, force: bool) -> Result<Tx, StoreError> {
@@ -298,7 +255,7 @@ impl Store {
 
 /// The lines of a backup after its header, into `sink`.
 async fn restore_lines(
-    sink: &mut StoreSink<'_>,
+    sink: &mut StoreSink,
     lines: impl Iterator<Item = (usize, std::io::Result<String>)>,
     bad: &dyn Fn(usize, String) -> StoreError,
 ) -> Result<CopyReport, StoreError> {
@@ -428,8 +385,8 @@ impl<W: Write + Send> Sink for FileSink<'_, W> {
 /// Rows per multi-row insert when restoring.
 const BATCH: usize = 200;
 
-struct StoreSink<'a> {
-    tx: &'a mut Tx,
+struct StoreSink {
+    tx: Tx,
     /// The target's columns per table, with whether each holds integers.
     schema: BTreeMap<String, Vec<(String, bool)>>,
     table: String,
@@ -450,9 +407,32 @@ fn remove_all(files: &crate::Files, created: &[String]) {
     }
 }
 
-impl StoreSink<'_> {
-    fn remove_created(&mut self) {
-        remove_all(&self.files, &std::mem::take(&mut self.created));
+impl StoreSink {
+    /// A sink writing into `tx`, a transaction on `target`.
+    async fn new(tx: Tx, target: &Store) -> Result<StoreSink, StoreError> {
+        Ok(StoreSink {
+            schema: target.schema_types().await?,
+            tx,
+            table: String::new(),
+            columns: Vec::new(),
+            batch: Vec::new(),
+            files: target.files(),
+            created: Vec::new(),
+        })
+    }
+
+    /// Commits what the copy wrote, or, when it failed (or the commit
+    /// does), removes the files it added and returns the error.
+    async fn finish(self, copied: Result<CopyReport, StoreError>) -> Result<CopyReport, StoreError> {
+        let StoreSink { tx, files, created, .. } = self;
+        let outcome = match copied {
+            Ok(report) => tx.commit().await.map(|()| report),
+            Err(e) => Err(e),
+        };
+        if outcome.is_err() {
+            remove_all(&files, &created);
+        }
+        outcome
     }
 
     async fn flush(&mut self) -> Result<(), StoreError> {
@@ -481,7 +461,7 @@ impl StoreSink<'_> {
     }
 }
 
-impl Sink for StoreSink<'_> {
+impl Sink for StoreSink {
     async fn table(&mut self, table: &str, columns: &[String]) -> Result<(), StoreError> {
         self.flush().await?;
         let known: Vec<String> =

@@ -419,19 +419,8 @@ pub async fn get_collection(
     Path(id): Path<String>,
 ) -> Result<Json<Collection>, ApiError> {
     let mut c = state.store().collection(&id).await?.ok_or(ApiError::NotFound)?;
-    c.content.cases = published(&state, c.content.cases).await?;
+    c.content.cases = state.app().published_cases(&c.content.cases).await?.into_iter().map(|c| c.id).collect();
     Ok(Json(c))
-}
-
-/// The ids among `ids` of cases published now, in their order.
-pub async fn published(state: &AppState, ids: Vec<String>) -> Result<Vec<String>, ApiError> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if state.store().get_case(&id).await?.is_some_and(|c| c.status == lumbung_core::Status::Published) {
-            out.push(id);
-        }
-    }
-    Ok(out)
 }
 
 /// Add a collection. Send its `id` (a slug such as `top-innovations-2024`).

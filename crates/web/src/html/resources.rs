@@ -13,7 +13,7 @@ use lumbung_core::{CollectionContent, Resource, Role, Text};
 use lumbung_store::ResourceFilter;
 
 use super::{Chrome, Ctx, FormData, Lang, PageError, Tr, markdown, render, see_other};
-use crate::api::resources::{MAX_UPLOAD_BODY, published, read_upload, resource_filter};
+use crate::api::resources::{MAX_UPLOAD_BODY, read_upload, resource_filter};
 use crate::error::ApiError;
 use crate::extract::query_pairs;
 use crate::state::AppState;
@@ -188,13 +188,17 @@ async fn resource_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, Pag
     let other_title =
         r.content.title.0.iter().find(|(l, _)| **l != shown.title_lang).map(|(l, t)| (t.clone(), l.clone()));
     let (summary, summary_lang) = pick(&r.content.summary, lang);
-    let mut cases = Vec::new();
-    for case in published(state, r.content.cases.clone()).await.map_err(|e| ctx.fail(e))? {
-        if let Some(c) = state.store().get_case(&case).await.map_err(|e| ctx.fail(e))? {
-            cases
-                .push((case, c.content.title.best(lang.code(), &c.content.original_language).unwrap_or("").to_owned()));
-        }
-    }
+    let cases = state
+        .app()
+        .published_cases(&r.content.cases)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|c| {
+            let title = c.content.title.best(lang.code(), &c.content.original_language).unwrap_or("").to_owned();
+            (c.id, title)
+        })
+        .collect();
     let mut events = Vec::new();
     for event in &r.content.events {
         if let Some(e) = state.store().get_event(event).await.map_err(|e| ctx.fail(e))? {
@@ -360,7 +364,7 @@ async fn collections_page(ctx: Ctx) -> Result<Response, PageError> {
     let mut items = Vec::new();
     for c in page.items {
         let (title, title_lang) = pick(&c.content.title, lang);
-        let count = published(&ctx.state, c.content.cases).await.map_err(|e| ctx.fail(e))?.len() as i64;
+        let count = ctx.state.app().published_cases(&c.content.cases).await.map_err(|e| ctx.fail(e))?.len() as i64;
         items.push(CollectionCard { id: c.id, title, title_lang, count });
     }
     render(&CollectionsPage { items, can_manage: can_manage(&ctx), c: ctx.chrome })
@@ -386,15 +390,13 @@ async fn collection_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, P
     let (title, title_lang) = pick(&c.content.title, lang);
     let (intro, intro_lang) = pick(&c.content.introduction, lang);
     let mut cases = Vec::new();
-    for case in published(state, c.content.cases).await.map_err(|e| ctx.fail(e))? {
-        if let Some(found) = state.store().get_case(&case).await.map_err(|e| ctx.fail(e))? {
-            let original = found.content.original_language.clone();
-            // The reader's language when the case has it, else the original.
-            let shown = if found.content.title.get(lang.code()).is_some() { lang.code().to_owned() } else { original };
-            let t = found.content.title.best(&shown, &shown).unwrap_or("").to_owned();
-            let summary = found.content.summary.best(&shown, &shown).unwrap_or("");
-            cases.push((case, t, markdown::plain(summary, 240), shown));
-        }
+    for found in state.app().published_cases(&c.content.cases).await.map_err(|e| ctx.fail(e))? {
+        let original = found.content.original_language.clone();
+        // The reader's language when the case has it, else the original.
+        let shown = if found.content.title.get(lang.code()).is_some() { lang.code().to_owned() } else { original };
+        let t = found.content.title.best(&shown, &shown).unwrap_or("").to_owned();
+        let summary = found.content.summary.best(&shown, &shown).unwrap_or("");
+        cases.push((found.id.clone(), t, markdown::plain(summary, 240), shown));
     }
     render(&CollectionPage {
         title,
